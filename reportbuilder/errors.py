@@ -1,0 +1,48 @@
+"""Diagnostics are data: stages collect them and raise once; only the CLI formats them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A position in a source file: 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    end_column: int | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, with a stable kebab-case `code` (tests assert codes, not wording)."""
+
+    code: str
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+
+class ReportError(Exception):
+    """Base of the errors the CLI reports without a traceback."""
+
+    exit_code = 1
+
+
+@dataclass
+class SpecError(ReportError):
+    """The spec (or a usage option) is invalid: exit code 2."""
+
+    diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+    exit_code = 2
+
+    def __str__(self):
+        return "; ".join(d.message for d in self.diagnostics)
+
+
+class DataError(ReportError):
+    """The data is missing or unreadable, or the database failed: exit code 1."""
+
+    exit_code = 1

@@ -1,0 +1,38 @@
+"""The value a report run hands to rendering: typed columns and plain Python rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+COLUMN_TYPES = ("text", "integer", "number", "boolean", "date", "timestamp", "seconds", "percent")
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One output column.
+
+    `type` is one of COLUMN_TYPES. Values of a `timestamp` column are naive
+    `datetime`s holding UTC instants; renderers show them in the result's time zone.
+    `date` values are `datetime.date` (already local). `seconds` and `percent` are
+    numbers with a unit, for labels only.
+    """
+
+    name: str
+    type: str
+
+    def __post_init__(self):
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"unknown column type {self.type!r}")
+
+
+@dataclass(frozen=True)
+class Result:
+    """Rows of a report, in output order, with the report's time zone (an IANA name)."""
+
+    columns: tuple[ResultColumn, ...]
+    rows: tuple[tuple, ...]
+    timezone: str = "UTC"
+    title: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
