@@ -1,0 +1,251 @@
+"""Stage `build`: QueryPlan -> one SQL statement as a sqlglot tree, one CTE per step.
+
+    source CTEs     derived entities, keyless tables, derived-field lookups
+    agg_<grain>     one per aggregate grain (see step_sql)
+    report_rows     the steps joined on the dimensions, measures computed
+    buckets, filled empty time buckets added (fill_gaps)
+    previous_*      the same for the comparison period, then `compared`
+    final SELECT    having, sort, limit; output column names
+
+Example:
+    >>> from reportbuilder.compile import compile_text
+    >>> print(compile_text("source: tickets\\nmeasures: [count() as n]\\n").sql())  # doctest: +ELLIPSIS
+    WITH agg_tickets AS (...
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from ..catalog.model import Catalog
+from ..check.report import Report
+from ..plan.query_plan import QueryPlan
+from ..timeframe.buckets import CYCLIC, align_buckets, bucket_values, previous_range
+from ..timeframe.ranges import LocalRange, localize, range_to_utc
+from .compile_expr import ExprCompiler, safe_divide
+from .join_sql import JoinSql
+from .literals import sql_literal
+from .step_sql import dimension_name, step_select
+from .time_sql import bucket
+
+MAX_BUCKETS = 200_000
+
+
+class BuildError(ValueError):
+    """The report cannot be expressed (e.g. too many time buckets to fill)."""
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    name: str
+    type: str  # a render.Result column type
+
+
+@dataclass(frozen=True)
+class BuiltQuery:
+    select: exp.Expression
+    tables: tuple[str, ...]
+    columns: tuple[OutputColumn, ...]
+
+    def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
+        return self.select.sql(dialect=dialect, pretty=pretty)
+
+
+def _q(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def _col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=_q(name), table=exp.to_identifier(table) if table else None)
+
+
+class _Builder:
+    def __init__(self, plan: QueryPlan, catalog: Catalog):
+        self.plan, self.report, self.catalog = plan, plan.report, catalog
+        self.joins = JoinSql(plan, catalog)
+        self.compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field,
+                                     self.joins.key)
+        self.ctes: list[tuple[str, exp.Expression]] = self.joins.source_ctes()
+        self.dims = [self._dimension_sql(d) for d in self.report.dimensions]
+        self.time_index = next((i for i, d in enumerate(self.report.dimensions) if d.granularity), None)
+
+    # -- per period -----------------------------------------------------------------
+    def _dimension_sql(self, dim) -> exp.Expression:
+        value = self.compiler.compile(dim.expr)
+        if dim.granularity:
+            return bucket(value, dim.granularity, self.report.timezone, self.report.week_start)
+        return value
+
+    def _where(self, local_range: LocalRange | None) -> exp.Expression | None:
+        conditions = [self.compiler.compile(f) for f in self.report.filters]
+        if self.report.window is not None and local_range is not None:
+            start, end = range_to_utc(local_range, self.report.timezone)
+            field = self.compiler.compile(self.report.window.field)
+            if start is not None:
+                conditions.append(exp.GTE(this=field.copy(), expression=sql_literal(start)))
+            if end is not None:
+                conditions.append(exp.LT(this=field.copy(), expression=sql_literal(end)))
+        return exp.and_(*conditions) if conditions else None
+
+    def period(self, prefix: str, local_range: LocalRange | None) -> str:
+        """CTEs computing the report rows over one date range; returns the rows CTE's name."""
+        where = self._where(local_range)
+        steps = list(self.plan.steps)
+        names = []
+        for step in steps:
+            name = prefix + step.name
+            self.ctes.append((name, step_select(step, self.joins, self.compiler, self.dims, where)))
+            names.append(name)
+        rows = prefix + "report_rows"
+        self.ctes.append((rows, self._combine(names)))
+        if self._fills_gaps(local_range):
+            rows = self._fill(prefix, rows, local_range)
+        return rows
+
+    def _combine(self, step_names: list[str]) -> exp.Select:
+        first = step_names[0]
+        cols = [exp.alias_(exp.column(dimension_name(i), table=first), _q(d.name))
+                for i, d in enumerate(self.report.dimensions)]
+        slot = lambda s: exp.column(s.name, table=s.step)  # noqa: E731
+        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=slot)
+        for name, expr in self.plan.measures:
+            cols.append(exp.alias_(compiler.compile(expr), _q(name)))
+        select = exp.select(*cols).from_(first)
+        for other in step_names[1:]:
+            on = [exp.NullSafeEQ(this=exp.column(dimension_name(i), table=first),
+                                 expression=exp.column(dimension_name(i), table=other))
+                  for i in range(len(self.dims))]
+            select = select.join(other, on=exp.and_(*on) if on else None,
+                                 join_type="inner" if on else "cross")
+        return select
+
+    # -- gap filling ----------------------------------------------------------------
+    def _fills_gaps(self, local_range) -> bool:
+        if self.time_index is None or not self.report.fill_gaps:
+            return False
+        granularity = self.report.dimensions[self.time_index].granularity
+        return granularity in CYCLIC or (local_range is not None and local_range.bounded)
+
+    def _bucket_list(self, local_range) -> list:
+        granularity = self.report.dimensions[self.time_index].granularity
+        rng = localize(local_range, self.report.timezone) if local_range else LocalRange(None, None)
+        values = bucket_values(granularity, rng, self.report.timezone, self.report.week_start)
+        if len(values) > MAX_BUCKETS:
+            raise BuildError(f"the date range has {len(values):,} {granularity} buckets; the limit is "
+                             f"{MAX_BUCKETS:,} (use a coarser granularity or a shorter range)")
+        return values
+
+    def _fill(self, prefix: str, rows: str, local_range) -> str:
+        dims = self.report.dimensions
+        time_name = dims[self.time_index].name
+        buckets = prefix + "buckets"
+        values = self._bucket_list(local_range)
+        self.ctes.append((buckets, _values_cte(values, "bucket")))
+        others = [d.name for i, d in enumerate(dims) if i != self.time_index]
+        match = [exp.EQ(this=_col(time_name, "r"), expression=exp.column("bucket", table="b"))]
+        match += [exp.NullSafeEQ(this=_col(n, "r"), expression=_col(n, "k")) for n in others]
+        missing = exp.Not(this=exp.Exists(this=exp.select("1").from_(exp.to_table(rows).as_("r"))
+                                          .where(exp.and_(*match))))
+        cols = []
+        for i, d in enumerate(dims):
+            source = exp.column("bucket", table="b") if i == self.time_index else _col(d.name, "k")
+            cols.append(exp.alias_(source, _q(d.name)))
+        for m in self.report.measures:
+            empty = exp.Literal.number(0) if m.count_like else exp.cast(exp.Null(), _sql_type(m.type))
+            cols.append(exp.alias_(empty, _q(m.name)))
+        gaps = exp.select(*cols).from_(exp.to_table(buckets).as_("b"))
+        if others:
+            keys = exp.select(*[_col(n) for n in others]).distinct().from_(rows)
+            gaps = gaps.join(keys.subquery("k"), join_type="cross")
+        filled = prefix + "filled_rows"
+        self.ctes.append((filled, exp.union(exp.select("*").from_(rows), gaps.where(missing), distinct=False)))
+        return filled
+
+    # -- comparison -----------------------------------------------------------------
+    def compare(self, rows: str) -> str:
+        window = self.report.window
+        previous = previous_range(localize(window.range, self.report.timezone), self.report.compare,
+                                  window.preset)
+        prev_rows = self.period("previous_", previous)
+        dims = self.report.dimensions
+        select = exp.select(*[_col(d.name, "cur") for d in dims], *[_col(m.name, "cur") for m in self.report.measures])
+        for m in self.report.measures:
+            now_v, prev_v = _col(m.name, "cur"), _col(m.name, "prev")
+            change = exp.Mul(this=exp.Literal.number(100), expression=safe_divide(
+                exp.paren(exp.Sub(this=now_v.copy(), expression=prev_v.copy())), prev_v.copy()))
+            select = select.select(exp.alias_(prev_v, _q(m.name + "_previous")),
+                                   exp.alias_(change, _q(m.name + "_change_pct")))
+        select = select.from_(exp.to_table(rows).as_("cur"))
+        on = [exp.NullSafeEQ(this=_col(d.name, "prev"), expression=_col(d.name, "cur"))
+              for i, d in enumerate(dims) if i != self.time_index]
+        if self.time_index is not None:
+            pairs = [(c, p) for c, p in align_buckets(self._bucket_list(window.range),
+                                                      self._bucket_list(previous)) if c is not None]
+            self.ctes.append(("bucket_pairs", _values_cte(pairs, "bucket", "previous_bucket")))
+            t = dims[self.time_index].name
+            select = select.join(exp.to_table("bucket_pairs").as_("bp"), join_type="left",
+                                 on=exp.EQ(this=_col(t, "cur"), expression=exp.column("bucket", table="bp")))
+            on.append(exp.EQ(this=_col(t, "prev"), expression=exp.column("previous_bucket", table="bp")))
+        select = select.join(exp.to_table(prev_rows).as_("prev"), join_type="left",
+                             on=exp.and_(*on) if on else exp.true())
+        self.ctes.append(("compared", select))
+        return "compared"
+
+    # -- final ----------------------------------------------------------------------
+    def build(self) -> exp.Expression:
+        window = self.report.window
+        rows = self.period("", window.range if window else None)
+        if self.report.compare:
+            rows = self.compare(rows)
+        output = lambda ref: _col(ref.name)  # noqa: E731
+        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, output=output)
+        select = exp.select(*[_col(c.name) for c in output_columns(self.report)]).from_(rows)
+        for condition in self.report.having:
+            select = select.where(compiler.compile(condition))
+        for name, desc in _ordering(self.report):
+            select = select.order_by(exp.Ordered(this=_col(name), desc=desc, nulls_first=desc))
+        if self.report.limit is not None:
+            select = select.limit(self.report.limit)
+        for name, cte in self.ctes:
+            select = select.with_(name, as_=cte)
+        return select
+
+
+def _ordering(report: Report) -> list[tuple[str, bool]]:
+    """The spec's sort, then every dimension ascending: row order is always deterministic."""
+    order = list(report.sort)
+    for d in report.dimensions:
+        if d.name not in [n for n, _ in order]:
+            order.append((d.name, False))
+    return order
+
+
+def _values_cte(rows: list, *columns: str) -> exp.Select:
+    tuples = [exp.Tuple(expressions=[sql_literal(v) for v in (r if isinstance(r, tuple) else (r,))]) for r in rows]
+    if not tuples:
+        nulls = exp.select(*[exp.alias_(exp.Null(), c) for c in columns])
+        return nulls.where(exp.false())
+    values = exp.Values(expressions=tuples, alias=exp.TableAlias(this=exp.to_identifier("v"),
+                                                                 columns=[exp.to_identifier(c) for c in columns]))
+    return exp.select(*[exp.column(c) for c in columns]).from_(values)
+
+
+def _sql_type(kind: str) -> str:
+    return {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
+            "timestamp": "TIMESTAMP", "date": "DATE"}.get(kind, "DOUBLE")
+
+
+def output_columns(report: Report) -> tuple[OutputColumn, ...]:
+    cols = [OutputColumn(d.name, d.type) for d in report.dimensions]
+    cols += [OutputColumn(m.name, m.unit or (m.type if m.type != "null" else "number")) for m in report.measures]
+    if report.compare:
+        for m in report.measures:
+            cols += [OutputColumn(m.name + "_previous", m.unit or "number"), OutputColumn(m.name + "_change_pct", "percent")]
+    return tuple(cols)
+
+
+def build_sql(plan: QueryPlan, catalog: Catalog) -> BuiltQuery:
+    builder = _Builder(plan, catalog)
+    return BuiltQuery(builder.build(), builder.joins.tables(), output_columns(plan.report))
+

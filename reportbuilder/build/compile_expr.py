@@ -1,0 +1,141 @@
+"""Checked expressions -> sqlglot expressions.
+
+The compiler knows operators, scalar functions and time; how a field, a node's row key,
+an aggregate slot or an output column is spelled in SQL is given by the caller.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlglot import exp
+
+from ..check.resolve_expr import SECONDS_BETWEEN
+from ..check.resolved import Agg, Const, EntityRef, Field, OutputRef
+from ..expr import ast
+from ..plan.query_plan import Slot
+from .literals import sql_literal
+from .time_sql import bucket, local_date_trunc, local_time
+
+_COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
+_ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "%": exp.Mod}
+_SECONDS_PER = {"minutes": 60, "hours": 3600, "days": 86400}
+_SIMPLE = {"lower": exp.Lower, "upper": exp.Upper, "length": exp.Length, "abs": exp.Abs,
+           "floor": exp.Floor, "ceil": exp.Ceil}
+
+
+def safe_divide(left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    """left / right as a float, null where right is 0 (never an error or infinity)."""
+    return exp.Div(this=exp.cast(left, "DOUBLE"), expression=exp.Nullif(this=right, expression=exp.Literal.number(0)))
+
+
+@dataclass
+class ExprCompiler:
+    tz: str
+    week_start: str
+    field: Callable[[Field], exp.Expression]
+    key: Callable[[tuple], exp.Expression] | None = None
+    slot: Callable[[Slot], exp.Expression] | None = None
+    output: Callable[[OutputRef], exp.Expression] | None = None
+
+    def compile(self, node) -> exp.Expression:
+        if isinstance(node, Const):
+            return sql_literal(node.value, node.type)
+        if isinstance(node, Field):
+            return self.field(node)
+        if isinstance(node, EntityRef):
+            return self.key(node.path)
+        if isinstance(node, Slot):
+            return self.slot(node)
+        if isinstance(node, OutputRef):
+            return self.output(node)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.Unary):
+            inner = self.compile(node.operand)
+            return exp.Not(this=inner) if node.op == "not" else exp.Neg(this=exp.paren(inner, copy=False))
+        if isinstance(node, ast.Binary):
+            return self._binary(node)
+        if isinstance(node, ast.InList):
+            test = exp.In(this=self.compile(node.operand), expressions=[self.compile(i) for i in node.items])
+            return exp.Not(this=test) if node.negated else test
+        if isinstance(node, ast.Between):
+            test = exp.Between(this=self.compile(node.operand), low=self.compile(node.low),
+                               high=self.compile(node.high))
+            return exp.Not(this=test) if node.negated else test
+        if isinstance(node, ast.IsNull):
+            test = exp.Is(this=self.compile(node.operand), expression=exp.Null())
+            return exp.Not(this=test) if node.negated else test
+        if isinstance(node, ast.Case):
+            ifs = [exp.If(this=self.compile(c), true=self.compile(v)) for c, v in node.whens]
+            default = self.compile(node.default) if node.default is not None else None
+            return exp.Case(ifs=ifs, default=default)
+        if isinstance(node, Agg):
+            raise TypeError("aggregates are compiled by the step builder")
+        raise TypeError(node)
+
+    def _binary(self, node) -> exp.Expression:
+        left, right = self.compile(node.left), self.compile(node.right)
+        if node.op == "and":
+            return exp.And(this=_p(left), expression=_p(right))
+        if node.op == "or":
+            return exp.paren(exp.Or(this=_p(left), expression=_p(right)), copy=False)
+        if node.op == "like":
+            return exp.Like(this=left, expression=right)
+        if node.op == "ilike":
+            return exp.ILike(this=left, expression=right)
+        if node.op in _COMPARE:
+            return _COMPARE[node.op](this=left, expression=right)
+        if node.op == "/":
+            return exp.paren(safe_divide(_p(left), _p(right)), copy=False)
+        return exp.paren(_ARITH[node.op](this=_p(left), expression=_p(right)), copy=False)
+
+    def _call(self, node) -> exp.Expression:
+        name = node.name
+        if name == SECONDS_BETWEEN:
+            left, right = (self._as_timestamp(a) for a in node.args)
+            return exp.paren(exp.Sub(this=exp.TimeToUnix(this=left), expression=exp.TimeToUnix(this=right)),
+                             copy=False)
+        if name == "date_trunc":
+            unit = node.args[0].value
+            ts = self.compile(node.args[1])
+            if unit == "hour":
+                return bucket(ts, "hour", self.tz, self.week_start)
+            return local_date_trunc(ts, unit, self.tz, self.week_start)
+        args = [self.compile(a) for a in node.args]
+        if name in _SIMPLE:
+            return _SIMPLE[name](this=args[0])
+        if name in _SECONDS_PER:
+            return exp.paren(exp.Div(this=exp.cast(args[0], "DOUBLE"),
+                                     expression=exp.Literal.number(_SECONDS_PER[name])), copy=False)
+        if name == "date":
+            return exp.cast(local_time(args[0], self.tz), "DATE")
+        if name == "hour":
+            return exp.func("hour", local_time(args[0], self.tz))
+        if name == "day_of_week":
+            return exp.DayOfWeekIso(this=local_time(args[0], self.tz))
+        if name in ("month", "year"):
+            return exp.func(name, local_time(args[0], self.tz))
+        if name == "coalesce":
+            return exp.Coalesce(this=args[0], expressions=args[1:])
+        if name == "if":
+            return exp.If(this=args[0], true=args[1], false=args[2])
+        if name == "concat":
+            return exp.Concat(expressions=args)
+        if name == "round":
+            return exp.Round(this=args[0], decimals=args[1] if len(args) > 1 else None)
+        if name in ("greatest", "least"):
+            cls = exp.Greatest if name == "greatest" else exp.Least
+            return cls(this=args[0], expressions=args[1:])
+        if name == "nullif":
+            return exp.Nullif(this=args[0], expression=args[1])
+        raise ValueError(f"no SQL for function {name}")
+
+    def _as_timestamp(self, node) -> exp.Expression:
+        compiled = self.compile(node)
+        return exp.cast(compiled, "TIMESTAMP") if isinstance(node, Const) else compiled
+
+
+def _p(e: exp.Expression) -> exp.Expression:
+    """Parenthesise compound operands so the printed SQL keeps the tree's precedence."""
+    return exp.paren(e, copy=False) if isinstance(e, (exp.Or, exp.Not)) else e

@@ -1,0 +1,132 @@
+"""The join tree in SQL: row sources of entities, outer joins along relationships, lookups.
+
+Aliases are derived from relationship paths (`tickets`, `owner`, `owner__team`), so the
+same spec always gives the same SQL.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlglot import exp
+
+from ..catalog.model import Catalog, Entity
+from ..check.resolved import Field
+from ..plan.query_plan import QueryPlan
+from .literals import sql_literal
+
+ROW_ID = "__row"  # position-based row identity of an entity without primary key
+
+
+def with_now(select: exp.Expression, now_utc: datetime) -> exp.Expression:
+    """A catalog query with NOW()/CURRENT_TIMESTAMP replaced by the report's now."""
+    def swap(node):
+        is_now = isinstance(node, exp.CurrentTimestamp) or (
+            isinstance(node, exp.Anonymous) and str(node.this).lower() == "now")
+        return sql_literal(now_utc) if is_now else node
+
+    return select.copy().transform(swap)
+
+
+class JoinSql:
+    """Spells the nodes of one plan's join tree in SQL."""
+
+    def __init__(self, plan: QueryPlan, catalog: Catalog):
+        self.plan, self.catalog = plan, catalog
+        self.root_alias = plan.report.source
+
+    def alias(self, path: tuple) -> str:
+        if not path:
+            return self.root_alias
+        name = "__".join(path)
+        return name + "_" if name == self.root_alias else name
+
+    def source_name(self, entity: Entity) -> str:
+        """The relation holding an entity's rows: its table, or a CTE for derived/keyless ones."""
+        if entity.sql is not None:
+            return f"entity_{entity.name}"
+        if entity.primary_key is None:
+            return f"rows_{entity.name}"
+        return entity.table
+
+    def source_ctes(self) -> list[tuple[str, exp.Expression]]:
+        """CTEs for derived entities, keyless tables and sql-derived fields the plan uses."""
+        ctes, seen = [], set()
+        now = self.plan.report.now_utc
+        for node in self.plan.nodes:
+            entity = self.catalog.entity(node.entity)
+            name = self.source_name(entity)
+            if name not in seen and name != entity.table:
+                seen.add(name)
+                inner = with_now(entity.sql, now).subquery("d") if entity.sql is not None else \
+                    exp.to_table(entity.table)
+                select = exp.select(exp.Star())
+                if entity.primary_key is None:
+                    select = select.select(exp.alias_(exp.Window(this=exp.RowNumber()), ROW_ID))
+                ctes.append((name, select.from_(inner)))
+            for field in node.lookups:
+                cte = f"field_{entity.name}_{field}"
+                if cte not in seen:
+                    seen.add(cte)
+                    ctes.append((cte, with_now(entity.column(field).sql, now)))
+        return ctes
+
+    def key(self, path: tuple) -> exp.Expression:
+        entity = self.catalog.entity(self.plan.node(path).entity)
+        return exp.column(entity.primary_key or ROW_ID, table=self.alias(path))
+
+    def field(self, field: Field) -> exp.Expression:
+        if field.column.sql is None:
+            return exp.column(field.column.name, table=self.alias(field.path))
+        value = exp.column("value", table=f"{self.alias(field.path)}__{field.column.name}")
+        if field.column.default is None:
+            return value
+        return exp.Coalesce(this=value, expressions=[sql_literal(field.column.default)])
+
+    def from_nodes(self, select: exp.Select, paths) -> exp.Select:
+        """FROM the root, LEFT JOIN each node (parents first) and the lookups of each node."""
+        root = self.catalog.entity(self.plan.report.source)
+        select = select.from_(exp.to_table(self.source_name(root)).as_(self.root_alias))
+        for path in sorted(paths, key=lambda p: (len(p), p)):
+            node = self.plan.node(path)
+            if path:
+                select = select.join(self._join(path), join_type="left")
+            for field in node.lookups:
+                select = select.join(self._lookup(path, node.entity, field), join_type="left")
+        return select
+
+    def _join(self, path: tuple) -> exp.Expression:
+        node = self.plan.node(path)
+        rel = node.relationship
+        child = self.catalog.entity(node.entity)
+        parent_alias, child_alias = self.alias(path[:-1]), self.alias(path)
+        if rel.to_many:  # child.column -> parent key
+            parent = self.catalog.entity(rel.source)
+            on = exp.EQ(this=exp.column(rel.column, table=child_alias),
+                        expression=exp.column(parent.primary_key, table=parent_alias))
+        else:  # parent.column -> child key
+            on = exp.EQ(this=exp.column(child.primary_key, table=child_alias),
+                        expression=exp.column(rel.column, table=parent_alias))
+        table = exp.to_table(self.source_name(child)).as_(child_alias)
+        return exp.Join(this=table, on=on)
+
+    def _lookup(self, path: tuple, entity_name: str, field: str) -> exp.Expression:
+        entity = self.catalog.entity(entity_name)
+        alias = f"{self.alias(path)}__{field}"
+        on = exp.EQ(this=exp.column("key", table=alias),
+                    expression=exp.column(entity.primary_key, table=self.alias(path)))
+        return exp.Join(this=exp.to_table(f"field_{entity.name}_{field}").as_(alias), on=on)
+
+    def tables(self) -> tuple[str, ...]:
+        """Data tables the query reads (directly or inside catalog SQL)."""
+        names = set()
+        for node in self.plan.nodes:
+            entity = self.catalog.entity(node.entity)
+            queries = [entity.column(f).sql for f in node.lookups]
+            if entity.sql is not None:
+                queries.append(entity.sql)
+            else:
+                names.add(entity.table)
+            for query in queries:
+                ctes = {c.alias for c in query.find_all(exp.CTE)}
+                names.update(t.name for t in query.find_all(exp.Table) if t.name not in ctes)
+        return tuple(sorted(names))

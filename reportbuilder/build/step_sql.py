@@ -1,0 +1,72 @@
+"""One aggregate step in SQL: the joined rows of its nodes, filtered, grouped by the dimensions.
+
+Where the plan says `distinct`, the rows are first made distinct on (dimensions, grain key,
+aggregate arguments), so that a row of the grain counts once per group whatever
+one-to-many joins sit beside it. Medians and percentiles obey the same rule.
+"""
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..check.resolved import Agg, EntityRef
+from ..plan.query_plan import AggregateStep
+from .compile_expr import ExprCompiler
+from .join_sql import JoinSql
+
+_PLAIN = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max, "median": exp.Median}
+
+
+def aggregate_inputs(agg: Agg) -> list:
+    """The row-level expressions an aggregate consumes (constants such as a percentile's fraction excluded)."""
+    if agg.func == "count" and not agg.args:
+        return [EntityRef(agg.grain, "")]
+    if agg.func == "percentile":
+        return [agg.args[0]]
+    return list(agg.args)
+
+
+def aggregate_call(agg: Agg, inputs: list[exp.Expression]) -> exp.Expression:
+    func = agg.func
+    if func == "count":
+        return exp.Count(this=inputs[0])
+    if func == "count_distinct":
+        return exp.Count(this=exp.Distinct(expressions=[inputs[0]]))
+    if func == "count_if":
+        return exp.CountIf(this=inputs[0])
+    if func in ("sum_if", "avg_if"):
+        picked = exp.Case(ifs=[exp.If(this=inputs[1], true=inputs[0])])
+        return (exp.Sum if func == "sum_if" else exp.Avg)(this=picked)
+    if func == "percentile":
+        return exp.PercentileCont(this=inputs[0], expression=exp.Literal.number(repr(float(agg.args[1].value))))
+    return _PLAIN[func](this=inputs[0])
+
+
+def dimension_name(i: int) -> str:
+    return f"d{i}"
+
+
+def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
+                where: exp.Expression | None) -> exp.Select:
+    named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
+    if not step.distinct:
+        outputs = [exp.alias_(aggregate_call(agg, [compiler.compile(x) for x in aggregate_inputs(agg)]), slot)
+                   for slot, agg in step.aggregates]
+        select = joins.from_nodes(exp.select(*named_dims, *outputs), step.nodes)
+        if where is not None:
+            select = select.where(where.copy())
+        return select.group_by(*[d.copy() for d in dims]) if dims else select
+    inner_cols, outputs = list(named_dims), []
+    inner_cols.append(exp.alias_(joins.key(step.grain), "grain_key"))
+    for slot, agg in step.aggregates:
+        refs = []
+        for j, x in enumerate(aggregate_inputs(agg)):
+            name = f"{slot}_in{j}"
+            inner_cols.append(exp.alias_(compiler.compile(x), name))
+            refs.append(exp.column(name))
+        outputs.append(exp.alias_(aggregate_call(agg, refs), slot))
+    inner = joins.from_nodes(exp.select(*inner_cols).distinct(), step.nodes)
+    if where is not None:
+        inner = inner.where(where.copy())
+    dim_cols = [exp.column(dimension_name(i)) for i in range(len(dims))]
+    select = exp.select(*dim_cols, *outputs).from_(inner.subquery("grain_rows"))
+    return select.group_by(*[c.copy() for c in dim_cols]) if dims else select

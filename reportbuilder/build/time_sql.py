@@ -1,0 +1,61 @@
+"""Time in SQL: stored UTC timestamps seen in the report's zone, and time buckets.
+
+Bucket values match `timeframe.buckets.bucket_values`: a date for day and coarser (the
+local start), the UTC instant of the local hour start for `hour` (so the two 01:00 hours
+of a fall-back day stay apart), an integer for the cyclic granularities.
+"""
+from __future__ import annotations
+
+from sqlglot import exp
+
+DATE_UNITS = ("day", "week", "month", "quarter", "year")
+
+
+def local_time(ts: exp.Expression, tz: str) -> exp.Expression:
+    """The naive wall-clock time in `tz` of a naive UTC timestamp."""
+    if tz == "UTC":
+        return ts
+    as_utc = exp.AtTimeZone(this=ts, zone=exp.Literal.string("UTC"))
+    return exp.AtTimeZone(this=as_utc, zone=exp.Literal.string(tz))
+
+
+def _interval(n: int, unit: str) -> exp.Interval:
+    return exp.Interval(this=exp.Literal.string(str(n)), unit=exp.Var(this=unit.upper()))
+
+
+def local_date_trunc(ts: exp.Expression, unit: str, tz: str, week_start: str) -> exp.Expression:
+    """The local start of the `unit` holding `ts`, as a DATE (unit is day or coarser)."""
+    local = local_time(ts, tz)
+    if unit == "week" and week_start == "sunday":
+        shifted = exp.Add(this=local, expression=_interval(1, "day"))
+        start = exp.Sub(this=exp.TimestampTrunc(this=shifted, unit=exp.Literal.string("WEEK")),
+                        expression=_interval(1, "day"))
+        return exp.cast(start, "DATE")
+    if unit == "day":
+        return exp.cast(local, "DATE")
+    return exp.cast(exp.TimestampTrunc(this=local, unit=exp.Literal.string(unit.upper())), "DATE")
+
+
+def hour_start(ts: exp.Expression, tz: str) -> exp.Expression:
+    """The UTC instant at which the local hour holding `ts` began."""
+    if tz == "UTC":
+        return exp.TimestampTrunc(this=ts, unit=exp.Literal.string("HOUR"))
+    local = local_time(ts, tz)
+    into_hour = exp.Sub(this=local, expression=exp.TimestampTrunc(this=local, unit=exp.Literal.string("HOUR")))
+    return exp.Sub(this=ts, expression=exp.paren(into_hour, copy=False))
+
+
+def bucket(ts: exp.Expression, granularity: str, tz: str, week_start: str) -> exp.Expression:
+    """The bucket value of `ts` for a granularity of the spec language."""
+    if granularity == "hour":
+        return hour_start(ts, tz)
+    if granularity in DATE_UNITS:
+        return local_date_trunc(ts, granularity, tz, week_start)
+    local = local_time(ts, tz)
+    if granularity == "hour_of_day":
+        return exp.func("hour", local)
+    if granularity == "day_of_week":
+        return exp.DayOfWeekIso(this=local)
+    if granularity == "month_of_year":
+        return exp.func("month", local)
+    raise ValueError(granularity)

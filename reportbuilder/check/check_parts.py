@@ -1,0 +1,298 @@
+"""Check each part of a spec (dimensions, measures, filters, having, sort, date range, chart)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..catalog.model import Catalog
+from ..errors import Diagnostic, Span
+from ..expr import ast
+from ..load.load_spec import RawSpec
+from ..load.yaml_nodes import YList, YMap, YScalar
+from ..timeframe.buckets import GRANULARITIES
+from ..timeframe.ranges import LocalRange, explicit_range, is_preset, preset_range
+from . import check_spec as cs
+from .functions import COUNT_LIKE
+from .options import ReportOptions
+from .report import Dimension, Measure, Report, TimeWindow
+from .resolve_expr import HAVING, MEASURE, ROW, Problem, Resolver, Scope, suggest
+from .resolved import Agg, Field
+
+CHART_TYPES = ("line", "area", "bar", "stacked_bar", "grouped_bar", "horizontal_bar", "pie", "donut",
+               "kpi", "table", "heatmap", "combo", "scatter")
+BUCKET_TYPES = {"hour": "timestamp", "hour_of_day": "integer", "day_of_week": "integer",
+                "month_of_year": "integer"}
+
+
+class PartChecker:
+    def __init__(self, raw: RawSpec, catalog: Catalog, source: str, tz: str, now: datetime,
+                 options: ReportOptions, problems: list):
+        self.raw, self.root, self.catalog = raw, raw.root, catalog
+        self.source, self.tz, self.now, self.options = source, tz, now, options
+        self.problems = problems
+
+    def build(self, stem: str) -> Report:
+        dims = self.dimensions()
+        measures = self.measures()
+        outputs = tuple((d.name, d.type) for d in dims) + tuple((m.name, m.type) for m in measures)
+        self._check_duplicates(outputs)
+        text = lambda key, default="": self.root.get(key).value if self.root.get(key) else default  # noqa: E731
+        limit = self.root.get("limit")
+        fill = self.root.get("fill_gaps")
+        compare = self.root.get("compare")
+        window = self.window()
+        if compare is not None and (window is None or not window.range.bounded):
+            self.problems.append(Diagnostic("compare-needs-range", "compare needs a bounded date range "
+                                            "(date_range: with preset or from/to)", compare.span))
+        report_kwargs = dict(
+            name=text("name", stem), title=text("title", stem.replace("_", " ").capitalize()),
+            description=text("description"), source=self.source, timezone=self.tz,
+            week_start=self.catalog.week_start, now_utc=self.now, dimensions=tuple(dims),
+            measures=tuple(measures), filters=self.filters(), having=self.having(outputs),
+            sort=self.sort(outputs), limit=limit.value if limit else None,
+            fill_gaps=fill.value if fill else True, compare=compare.value if compare else None,
+            window=window, chart=self.chart(outputs),
+        )
+        if self.problems:
+            return None
+        return Report(**report_kwargs)
+
+    # -- helpers ------------------------------------------------------------------
+    def resolver(self, scalar: YScalar, outputs=()) -> Resolver:
+        return Resolver(Scope(self.catalog, self.source, self.tz, self.now, cs.expression_locator(scalar),
+                              outputs))
+
+    def _resolve(self, scalar: YScalar, node, mode, outputs=()):
+        try:
+            return self.resolver(scalar, outputs).resolve(node, mode)
+        except Problem as problem:
+            self.problems.append(problem.diagnostic)
+            return None, None
+
+    def _check_duplicates(self, outputs):
+        seen = set()
+        for name, _ in outputs:
+            if name in seen:
+                self.problems.append(Diagnostic("duplicate-column", f"two output columns are named '{name}'; "
+                                                "give one another name with `as`", Span(self.raw.file, 1, 1)))
+            seen.add(name)
+
+    # -- dimensions ---------------------------------------------------------------
+    def dimensions(self) -> list[Dimension]:
+        out = []
+        for item in _items(self.root.get("dimensions")):
+            scalar, alias, gran = item, None, None
+            if isinstance(item, YMap):
+                scalar, alias, gran = item.get("field"), item.get("as"), item.get("granularity")
+            parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems)
+            if parsed is None:
+                continue
+            node, inline_alias = parsed
+            expr, kind = self._resolve(scalar, node, ROW)
+            if expr is None:
+                continue
+            name = alias.value if alias else (inline_alias or _default_name(scalar.value, node))
+            granularity = self._granularity(gran, kind)
+            if granularity:
+                kind = BUCKET_TYPES.get(granularity, "date")
+            out.append(Dimension(name, expr, kind, granularity))
+        return out
+
+    def _granularity(self, node, kind):
+        if node is None:
+            return None
+        if node.value not in GRANULARITIES:
+            close = suggest(str(node.value), GRANULARITIES)
+            hint = f"did you mean '{close[0]}'?" if close else "granularities: " + ", ".join(GRANULARITIES)
+            self.problems.append(Diagnostic("unknown-granularity", f"unknown granularity '{node.value}'; {hint}",
+                                            node.span, hint, close))
+            return None
+        if kind not in ("timestamp", "date"):
+            self.problems.append(Diagnostic("type-mismatch", f"granularity needs a timestamp field, not {kind}",
+                                            node.span))
+            return None
+        return node.value
+
+    # -- measures -----------------------------------------------------------------
+    def measures(self) -> list[Measure]:
+        out = []
+        for item in _items(self.root.get("measures")):
+            scalar, name = item, None
+            unit = None
+            if isinstance(item, YMap):
+                scalar, name = item.get("expr"), item.get("name")
+                unit = item.get("unit").value if item.get("unit") else None
+            parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems)
+            if parsed is None:
+                continue
+            node, alias = parsed
+            expr, kind = self._resolve(scalar, node, MEASURE)
+            if expr is None:
+                continue
+            label = name.value if name else (alias or _default_name(scalar.value, node))
+            if not any(isinstance(n, Agg) for n in _walk(expr)):
+                self.problems.append(Diagnostic("not-aggregate", f"measure '{label}' aggregates nothing: use "
+                                                "count(), sum(x), avg(x), ...", scalar.span))
+                continue
+            named = self.catalog.measure(node.path[0]) if isinstance(node, ast.FieldRef) else None
+            unit = unit or (named.unit if named else _unit_of(expr))
+            out.append(Measure(label, expr, kind, unit, _count_like(expr)))
+        return out
+
+    # -- filters and having -------------------------------------------------------
+    def filters(self) -> tuple:
+        conditions = list(self._conditions(self.root.get("filters"), ROW))
+        for i, text in enumerate(self.options.filters):
+            scalar = YScalar(text, Span("--filter", 1, 1))
+            node = cs.parse_scalar(scalar, aliased=False, problems=self.problems)
+            if node is not None:
+                expr, _ = self._resolve(scalar, node, ROW)
+                conditions.append(expr)
+        return tuple(c for c in conditions if c is not None)
+
+    def having(self, outputs) -> tuple:
+        return tuple(c for c in self._conditions(self.root.get("having"), HAVING, outputs) if c is not None)
+
+    def _conditions(self, node, mode, outputs=()):
+        for item in _items(node):
+            yield self._condition(item, mode, outputs)
+
+    def _condition(self, item, mode, outputs):
+        if isinstance(item, YMap):
+            (key, group), = item.items
+            parts = [self._condition(i, mode, outputs) for i in _items(group)]
+            if not parts or any(p is None for p in parts):
+                return None
+            op = "or" if key.value == "any" else "and"
+            combined = parts[0]
+            for part in parts[1:]:
+                combined = ast.Binary(op, combined, part, part.pos if hasattr(part, "pos") else (1, 1))
+            return combined
+        node = cs.parse_scalar(item, aliased=False, problems=self.problems)
+        if node is None:
+            return None
+        expr, kind = self._resolve(item, node, mode, outputs)
+        if expr is not None and kind not in ("boolean", "null"):
+            self.problems.append(Diagnostic("type-mismatch", f"a filter must be a condition, not a {kind} value",
+                                            item.span))
+            return None
+        return expr
+
+    # -- sort, date range, chart --------------------------------------------------
+    def sort(self, outputs) -> tuple:
+        node = self.root.get("sort")
+        items = [node] if isinstance(node, YScalar) else _items(node)
+        names = [n for n, _ in outputs]
+        out = []
+        for item in items:
+            text = str(item.value).strip()
+            desc = text.startswith("-")
+            name = text.lstrip("-+").strip()
+            if name not in names:
+                close = suggest(name, names)
+                hint = f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(names)
+                self.problems.append(Diagnostic("unknown-column", f"cannot sort by '{name}': not a column of the "
+                                                f"report; {hint}", item.span, hint, close))
+                continue
+            out.append((name, desc))
+        return tuple(out)
+
+    def window(self) -> TimeWindow | None:
+        node = self.root.get("date_range")
+        opts = self.options
+        if node is None and not (opts.preset or opts.start or opts.end):
+            return None
+        field_node = node.get("field") if node else None
+        field = self._window_field(field_node, node)
+        preset_node = node.get("preset") if node else None
+        preset = opts.preset or (preset_node.value if preset_node else None)
+        span = preset_node.span if preset_node and not opts.preset else Span("--range", 1, 1)
+        try:
+            if opts.start or opts.end:
+                rng, preset = explicit_range(opts.start, opts.end), None
+            elif preset is not None:
+                if node and (node.get("from") or node.get("to")) and not opts.preset:
+                    raise ValueError("give either preset or from/to, not both")
+                if not is_preset(str(preset)):
+                    preset_range(str(preset), self.now, self.tz, self.catalog.week_start)
+                rng = preset_range(preset, self.now, self.tz, self.catalog.week_start)
+            else:
+                span = (node.get("from") or node.get("to") or node).span
+                rng = explicit_range(_value(node.get("from")), _value(node.get("to")))
+        except ValueError as exc:
+            self.problems.append(Diagnostic("bad-date-range", str(exc), span))
+            return None
+        return None if field is None else TimeWindow(field, rng, preset)
+
+    def _window_field(self, field_node, node):
+        if field_node is None:
+            entity = self.catalog.entity(self.source)
+            if entity.time_field is None:
+                span = node.span if node else Span("--range", 1, 1)
+                self.problems.append(Diagnostic("no-time-field", f"{self.source} has no default time field; "
+                                                "set date_range.field", span))
+                return None
+            field_node = YScalar(entity.time_field, node.span if node else Span("--range", 1, 1))
+        parsed = cs.parse_scalar(field_node, aliased=False, problems=self.problems)
+        if parsed is None:
+            return None
+        expr, kind = self._resolve(field_node, parsed, ROW)
+        if expr is not None and kind not in ("timestamp", "date"):
+            self.problems.append(Diagnostic("type-mismatch", f"date_range.field must be a timestamp, not {kind}",
+                                            field_node.span))
+            return None
+        return expr
+
+    def chart(self, outputs) -> dict | None:
+        node = self.root.get("chart")
+        if node is None:
+            return None
+        names = [n for n, _ in outputs]
+        for key in ("x", "y", "color", "line"):
+            value = node.get(key)
+            for item in ([value] if isinstance(value, YScalar) else _items(value)):
+                if item.value not in names:
+                    close = suggest(str(item.value), names)
+                    hint = f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(names)
+                    self.problems.append(Diagnostic("chart-unknown-column", f"chart {key}: '{item.value}' is not a "
+                                                    f"column of the report; {hint}", item.span, hint, close))
+        kind = node.get("type")
+        if kind is not None and kind.value not in CHART_TYPES:
+            close = suggest(str(kind.value), CHART_TYPES)
+            hint = f"did you mean '{close[0]}'?" if close else "types: " + ", ".join(CHART_TYPES)
+            self.problems.append(Diagnostic("unknown-chart-type", f"unknown chart type '{kind.value}'; {hint}",
+                                            kind.span, hint, close))
+        from ..load.yaml_nodes import to_plain
+
+        return to_plain(node)
+
+
+def _items(node) -> tuple:
+    return node.items if isinstance(node, YList) else ()
+
+
+def _value(node):
+    return None if node is None else node.value
+
+
+def _default_name(text, node) -> str:
+    if isinstance(node, ast.FieldRef):
+        return node.dotted
+    return str(text).strip()
+
+
+def _walk(node):
+    yield node
+    for child in (node.args if isinstance(node, Agg) else ast.children(node)):
+        yield from _walk(child)
+
+
+def _count_like(expr) -> bool:
+    return isinstance(expr, Agg) and expr.func in COUNT_LIKE
+
+
+def _unit_of(expr) -> str | None:
+    if isinstance(expr, Agg) and expr.func not in COUNT_LIKE and expr.args:
+        arg = expr.args[0]
+        if isinstance(arg, Field):
+            return arg.column.unit
+    return None

@@ -1,0 +1,203 @@
+"""The `rb` command. Thin: parse options, call the library, print."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .build.build_sql import BuildError, build_sql
+from .check.options import ReportOptions
+from .compile import compile_raw, plan
+from .errors import DataError, ReportError, SpecError
+from .explain import explain_plan
+from .load.load_spec import load_spec_file
+from .render.diagnostics import format_diagnostics
+from .render.formats import FORMATS, format_from_path
+from .render.render_data import render
+from .run.execute import run_query
+from .workspace import builtin_names, builtin_path, find_spec, open_workspace, resolve_data, resolve_now
+
+DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
+
+
+class _Failure(click.ClickException):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None):
+        click.echo(self.message, err=True)
+
+
+def _fail(exc: ReportError, sources: dict) -> _Failure:
+    if isinstance(exc, SpecError):
+        return _Failure(format_diagnostics(exc.diagnostics, sources), 2)
+    return _Failure(f"error: {exc}", exc.exit_code)
+
+
+def _guard(debug: bool, action):
+    """Run `action`, turning our errors into messages and exit codes (tracebacks only with --debug)."""
+    sources: dict = {}
+    try:
+        return action(sources)
+    except ReportError as exc:
+        if debug:
+            raise
+        raise _fail(exc, sources) from None
+    except BuildError as exc:
+        raise _Failure(f"error: {exc}", 2) from None
+    except (click.ClickException, click.exceptions.Exit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        if debug:
+            raise
+        raise _Failure(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", 1) from None
+
+
+def _load(spec: str, sources: dict):
+    path = find_spec(spec)
+    label = spec if Path(spec).is_file() else str(path)
+    raw = load_spec_file(path, label)
+    sources[raw.file] = raw.text
+    return raw
+
+
+def _options(now, timezone, range_, from_, to, filters, demo_now, workspace) -> ReportOptions:
+    return ReportOptions(now_utc=resolve_now(now, workspace, demo_now), timezone=timezone, preset=range_,
+                         start=from_, end=to, filters=tuple(filters))
+
+
+def report_options(f):
+    for decorator in reversed([
+        click.option("--data", "data", metavar="PATH", help="Folder of <table>.csv|parquet|json files or a .duckdb file."),
+        click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default ./rb.yaml)."),
+        click.option("--now", metavar="TIMESTAMP", help="Fix 'now' (ISO; without offset it is UTC)."),
+        click.option("--timezone", metavar="TZ", help="Report time zone (IANA name); overrides the spec."),
+        click.option("--range", "range_", metavar="PRESET", help="Date range preset, e.g. last_30_days."),
+        click.option("--from", "from_", metavar="DATE", help="Start of the date range (inclusive)."),
+        click.option("--to", metavar="DATE", help="End of the date range (exclusive)."),
+        click.option("--filter", "filters", multiple=True, metavar="EXPR", help="Extra filter (repeatable)."),
+        click.option("--debug", is_flag=True, help="Show tracebacks."),
+    ]):
+        f = decorator(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reportbuilder")
+def main():
+    """reportbuilder: help-desk reports from short YAML specs."""
+
+
+@main.command()
+@click.argument("spec")
+@report_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o, else table).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True,
+              help="Where the report runs.")
+def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine):
+    """Compile and run SPEC (a YAML file or a built-in report name)."""
+    def action(sources):
+        ws = open_workspace(workspace)
+        raw = _load(spec, sources)
+        data_path, demo_now = resolve_data(data, ws)
+        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws)
+        report_plan = plan(raw, ws.catalog, options)
+        query = build_sql(report_plan, ws.catalog)
+        result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
+        chosen = fmt or (format_from_path(output) if output else "table")
+        rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
+        _emit(rendered, output)
+
+    _guard(debug, action)
+
+
+def _emit(rendered, output: Path | None) -> None:
+    if output is not None:
+        try:
+            if isinstance(rendered, bytes):
+                output.write_bytes(rendered)
+            else:
+                output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise DataError(f"cannot write {output}: {exc.strerror}") from None
+        return
+    if isinstance(rendered, bytes):
+        sys.stdout.buffer.write(rendered)
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(rendered, nl=False)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True)
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file.")
+@click.option("--debug", is_flag=True)
+def validate(specs, workspace, debug):
+    """Check SPECS without running them; exit 0 when all are valid, 2 otherwise."""
+    failed = 0
+    for spec in specs:
+        def action(sources, spec=spec):
+            ws = open_workspace(workspace)
+            plan(_load(spec, sources), ws.catalog)
+            click.echo(f"{spec}: ok")
+
+        try:
+            _guard(debug, action)
+        except _Failure as failure:
+            failure.show()
+            failed = max(failed, failure.exit_code)
+    if failed:
+        raise click.exceptions.Exit(failed)
+
+
+@main.command()
+@click.argument("spec")
+@report_options
+@click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
+def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, dialect):
+    """Print the SQL of SPEC."""
+    def action(sources):
+        ws = open_workspace(workspace)
+        raw = _load(spec, sources)
+        options = _options(now, timezone, range_, from_, to, filters, None, ws)
+        click.echo(compile_raw(raw, ws.catalog, options).sql(dialect))
+
+    _guard(debug, action)
+
+
+@main.command()
+@click.argument("spec")
+@report_options
+def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, debug):
+    """Show the join tree, the grain of every aggregate and where each filter applies."""
+    def action(sources):
+        ws = open_workspace(workspace)
+        raw = _load(spec, sources)
+        options = _options(now, timezone, range_, from_, to, filters, None, ws)
+        click.echo(explain_plan(plan(raw, ws.catalog, options)))
+
+    _guard(debug, action)
+
+
+@main.command(name="list")
+def list_():
+    """List the built-in reports and dashboards."""
+    import yaml
+
+    click.echo("Reports:")
+    for name in builtin_names():
+        doc = yaml.safe_load(builtin_path(name).read_text(encoding="utf-8")) or {}
+        click.echo(f"  {name:<34} {doc.get('title', '')}")
+    dashboards = builtin_names("dashboards")
+    if dashboards:
+        click.echo("Dashboards:")
+        for name in dashboards:
+            doc = yaml.safe_load(builtin_path(name, "dashboards").read_text(encoding="utf-8")) or {}
+            click.echo(f"  {name:<34} {doc.get('title', '')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""A readable view of a plan: join tree, aggregate grains, filters before/after aggregation."""
+from __future__ import annotations
+
+from .build.build_sql import output_columns
+from .expr.unparse import unparse
+from .plan.query_plan import QueryPlan
+
+
+def explain_plan(plan: QueryPlan) -> str:
+    report = plan.report
+    lines = [f"report {report.name}: source {report.source}, time zone {report.timezone}", "", "join tree:"]
+    for node in plan.nodes:
+        depth = len(node.path)
+        if node.relationship is None:
+            lines.append(f"  {report.source}")
+            continue
+        kind = "one-to-many" if node.relationship.to_many else "many-to-one"
+        extra = f"  (+ derived: {', '.join(node.lookups)})" if node.lookups else ""
+        lines.append(f"  {'  ' * depth}{'.'.join(node.path)} -> {node.entity} [{kind}, outer join]{extra}")
+    lines += ["", "aggregates:"]
+    for step in plan.steps:
+        grain = ".".join(step.grain) or report.source
+        how = "distinct rows of the grain (a one-to-many join could repeat them)" if step.distinct else \
+            "directly (no join can repeat a grain row)"
+        lines.append(f"  {step.name}: grain {grain}, computed {how}")
+        for slot, agg in step.aggregates:
+            lines.append(f"    {slot} = {unparse(agg)}")
+    lines += ["", "filters before aggregation (on joined rows):"]
+    lines += [f"  {unparse(f)}" for f in report.filters] or ["  (none)"]
+    if report.window is not None:
+        r = report.window.range
+        lines.append(f"  date range on {unparse(report.window.field)}: [{r.start}, {r.end}) {report.timezone}")
+    lines += ["filters after aggregation (having):"]
+    lines += [f"  {unparse(h)}" for h in report.having] or ["  (none)"]
+    lines += ["", "columns: " + ", ".join(f"{c.name} ({c.type})" for c in output_columns(report))]
+    return "\n".join(lines)

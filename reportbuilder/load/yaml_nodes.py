@@ -1,0 +1,124 @@
+"""YAML with positions: every key and scalar keeps its line and column.
+
+PyYAML composes a node graph with marks; we turn it into `YMap` / `YList` / `YScalar`
+values, refusing what a spec has no use for (tags, huge alias expansions, duplicate keys).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from ..errors import Diagnostic, Span
+
+MAX_NODES = 50_000
+
+
+@dataclass(frozen=True)
+class YScalar:
+    value: object  # str | int | float | bool | None | date | datetime
+    span: Span
+    quoted: bool = False  # quoted scalars start one column after the quote
+
+
+@dataclass(frozen=True)
+class YList:
+    items: tuple
+    span: Span
+
+
+@dataclass(frozen=True)
+class YMap:
+    items: tuple  # of (key: YScalar, value: node)
+    span: Span
+
+    def get(self, key: str):
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+    def key(self, key: str) -> YScalar | None:
+        for k, _ in self.items:
+            if k.value == key:
+                return k
+        return None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(str(k.value) for k, _ in self.items)
+
+
+class YamlError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _span(file: str, mark) -> Span:
+    return Span(file, mark.line + 1, mark.column + 1)
+
+
+class _Converter:
+    def __init__(self, file: str):
+        self.file = file
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def convert(self, node):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError(Diagnostic("spec-too-large", f"the spec expands to more than {MAX_NODES} "
+                                       "YAML nodes (an alias bomb?)", _span(self.file, node.start_mark)))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return YList(tuple(self.convert(n) for n in node.value), _span(self.file, node.start_mark))
+        return self._scalar(node)
+
+    def _scalar(self, node) -> YScalar:
+        span = _span(self.file, node.start_mark)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            raise YamlError(Diagnostic("yaml-syntax", f"invalid value: {exc}", span)) from None
+        if not isinstance(value, (str, int, float, bool, type(None))) and not hasattr(value, "isoformat"):
+            raise YamlError(Diagnostic("yaml-syntax", f"unsupported YAML value {node.tag}", span))
+        return YScalar(value, span, quoted=node.style in ("'", '"'))
+
+    def _mapping(self, node) -> YMap:
+        items, seen = [], set()
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or not isinstance(key.value, (str, int)):
+                raise YamlError(Diagnostic("yaml-syntax", "mapping keys must be plain names",
+                                           _span(self.file, key_node.start_mark)))
+            key = YScalar(str(key.value), key.span, key.quoted)
+            if key.value in seen:
+                raise YamlError(Diagnostic("duplicate-key", f"duplicate key '{key.value}'", key.span))
+            seen.add(key.value)
+            items.append((key, self.convert(value_node)))
+        return YMap(tuple(items), _span(self.file, node.start_mark))
+
+
+def parse_yaml(text: str, file: str):
+    """Parse one YAML document into positioned nodes (None for an empty document)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = _span(file, mark) if mark else Span(file, 1, 1)
+        raise YamlError(Diagnostic("yaml-syntax", f"invalid YAML: {exc.problem or exc}", span)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(Diagnostic("yaml-syntax", f"invalid YAML: {exc}", Span(file, 1, 1))) from None
+    return None if node is None else _Converter(file).convert(node)
+
+
+def to_plain(node):
+    """Positioned nodes -> plain Python values (for JSON Schema validation)."""
+    if isinstance(node, YMap):
+        return {k.value: to_plain(v) for k, v in node.items}
+    if isinstance(node, YList):
+        return [to_plain(v) for v in node.items]
+    value = node.value if node is not None else None
+    return value.isoformat() if hasattr(value, "isoformat") else value

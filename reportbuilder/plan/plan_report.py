@@ -1,0 +1,110 @@
+"""Stage `plan`: Report + Catalog -> QueryPlan.
+
+Every aggregate is computed at the grain of the node its argument belongs to: aggregates
+are grouped into one step per grain, each joining only the nodes it needs, made distinct
+on the grain's rows where a one-to-many join could repeat them.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..catalog.model import Catalog
+from ..check.join_paths import entity_at, is_functional, relationships_of
+from ..check.report import Report
+from ..check.resolved import Agg, EntityRef, Field
+from ..expr import ast
+from .query_plan import AggregateStep, JoinNode, QueryPlan, Slot
+
+
+def plan_report(report: Report, catalog: Catalog) -> QueryPlan:
+    row_exprs = list(report.filters) + [d.expr for d in report.dimensions]
+    if report.window is not None:
+        row_exprs.append(report.window.field)
+    row_nodes = _closed(p for e in row_exprs for p in _paths(e))
+    aggregates = _aggregates(report)
+    steps, slots = _steps(report, catalog, aggregates, row_nodes)
+    measures = tuple((m.name, _slotted(m.expr, slots)) for m in report.measures)
+    used = set(row_nodes)
+    for step in steps:
+        used.update(step.nodes)
+    lookups = _lookups(row_exprs + [a for a, _ in slots])
+    nodes = tuple(
+        JoinNode(path, entity_at(catalog, report.source, path),
+                 relationships_of(catalog, report.source, path)[-1] if path else None,
+                 tuple(sorted(lookups.get(path, ()))))
+        for path in sorted(used, key=lambda p: (len(p), p))
+    )
+    return QueryPlan(report, nodes, tuple(sorted(row_nodes, key=lambda p: (len(p), p))), steps, measures)
+
+
+def _aggregates(report: Report) -> list[Agg]:
+    """Every distinct aggregate of the measures, in order of appearance."""
+    found = []
+    for m in report.measures:
+        for node in _walk(m.expr):
+            if isinstance(node, Agg) and node not in found:
+                found.append(node)
+    return found
+
+
+def _steps(report, catalog, aggregates, row_nodes):
+    by_grain: dict = {}
+    for agg in aggregates:
+        by_grain.setdefault(agg.grain, []).append(agg)
+    steps, slots = [], []
+    if not by_grain:  # dimensions only: one step listing the groups
+        by_grain[()] = []
+    for grain in sorted(by_grain, key=lambda p: (len(p), p)):
+        name = "agg_" + ("__".join(grain) if grain else report.source)
+        members = []
+        nodes = set(row_nodes) | _closed([grain])
+        for i, agg in enumerate(by_grain[grain]):
+            slot = f"{name}_{i}"
+            members.append((slot, agg))
+            slots.append((agg, Slot(name, slot, agg.func in ("count", "count_distinct", "count_if"))))
+            nodes |= _closed(p for a in agg.args for p in _paths(a))
+        distinct = not all(is_functional(catalog, report.source, grain, other) for other in nodes)
+        ordered = tuple(sorted(nodes, key=lambda p: (len(p), p)))
+        steps.append(AggregateStep(name, grain, ordered, tuple(members), distinct))
+    return tuple(steps), slots
+
+
+def _closed(paths) -> set:
+    """The paths with all their prefixes (a join tree is closed under parents)."""
+    out = {()}
+    for path in paths:
+        for i in range(len(path) + 1):
+            out.add(tuple(path[:i]))
+    return out
+
+
+def _paths(expr):
+    for node in _walk(expr):
+        if isinstance(node, (Field, EntityRef)):
+            yield node.path
+
+
+def _lookups(exprs) -> dict:
+    found: dict = {}
+    for expr in exprs:
+        for node in _walk(expr):
+            if isinstance(node, Field) and node.column.sql is not None:
+                found.setdefault(node.path, set()).add(node.column.name)
+    return found
+
+
+def _walk(node):
+    yield node
+    kids = node.args if isinstance(node, Agg) else ast.children(node)
+    for child in kids:
+        yield from _walk(child)
+
+
+def _slotted(expr, slots):
+    """Replace each aggregate of a measure expression by its slot."""
+    if isinstance(expr, Agg):
+        for agg, slot in slots:
+            if agg == expr:
+                return replace(slot, pos=expr.pos)
+        raise KeyError(expr)
+    return ast.map_children(expr, lambda child: _slotted(child, slots))

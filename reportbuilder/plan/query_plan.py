@@ -1,0 +1,64 @@
+"""The query plan: the join tree and the grain of every aggregate. Input of `build`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalog.model import Relationship
+from ..check.report import Report
+from ..check.resolved import Agg, NodePath
+
+
+@dataclass(frozen=True)
+class JoinNode:
+    """A node of the join tree: the rows of `entity` reached from the source along `path`."""
+
+    path: NodePath
+    entity: str
+    relationship: Relationship | None  # the step from the parent node; None at the root
+    lookups: tuple[str, ...] = ()  # sql-derived fields of this node the report uses
+
+    @property
+    def parent(self) -> NodePath:
+        return self.path[:-1]
+
+
+@dataclass(frozen=True)
+class AggregateStep:
+    """Aggregates that run over the distinct rows of one node (`grain`), grouped by the dimensions.
+
+    `nodes` is the part of the join tree these rows need (dimensions, filters, the grain and
+    the aggregates' arguments). `distinct` is set when that join can repeat a grain row within
+    a group (a one-to-many step away from the grain): rows are then made distinct on
+    (group, grain key, arguments) before aggregating.
+    """
+
+    name: str
+    grain: NodePath
+    nodes: tuple[NodePath, ...]
+    aggregates: tuple[tuple[str, Agg], ...]  # (slot name, aggregate)
+    distinct: bool
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    report: Report
+    nodes: tuple[JoinNode, ...]
+    row_nodes: tuple[NodePath, ...]  # nodes every step joins: dimensions, filters, date range
+    steps: tuple[AggregateStep, ...]
+    measures: tuple[tuple[str, object], ...]  # (output name, expression with `Slot`s for aggregates)
+
+    def node(self, path: NodePath) -> JoinNode:
+        for n in self.nodes:
+            if n.path == path:
+                return n
+        raise KeyError(path)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An aggregate's value in a measure expression: column `name` of step `step`."""
+
+    step: str
+    name: str
+    count_like: bool
+    pos: tuple[int, int] = (1, 1)

@@ -1,0 +1,44 @@
+"""Stage `run`: a built query + data -> Result."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from ..build.build_sql import BuiltQuery
+from ..catalog.model import Catalog
+from ..errors import DataError
+from .load_data import open_data
+from .result import Result, ResultColumn
+
+_MISSING_COLUMN = re.compile(r'(?:does not have a column named|Referenced column) "([^"]+)"')
+
+
+def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "") -> Result:
+    con = open_data(data_path, query.tables, catalog)
+    try:
+        cursor = con.execute(query.sql())
+        rows = cursor.fetchall()
+    except duckdb.Error as exc:
+        raise DataError(_explain(exc, query)) from None
+    finally:
+        con.close()
+    columns = tuple(ResultColumn(c.name, c.type) for c in query.columns)
+    return Result(columns, tuple(tuple(_plain(v) for v in row) for row in rows), timezone, title)
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _explain(exc: duckdb.Error, query: BuiltQuery) -> str:
+    text = str(exc).splitlines()[0]
+    match = _MISSING_COLUMN.search(text)
+    if match:
+        tables = ", ".join(query.tables)
+        return f"column '{match.group(1)}' is needed by the report but missing from the data (tables read: {tables})"
+    return f"the database failed: {text}"

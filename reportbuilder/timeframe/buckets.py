@@ -1,0 +1,163 @@
+"""Time buckets: the bucket of one local time, every bucket of a range (for gap
+filling), and the preceding range a comparison reads, aligned bucket by bucket.
+
+A bucket's value is its start in the report's zone: a `date` for day and coarser,
+a naive local datetime for `hour` (`bucket_values` gives hours as UTC instants,
+so that a repeated fall-back hour is two buckets). Cyclic granularities are ints:
+hour_of_day 0-23, day_of_week 1 = Monday .. 7 = Sunday (whatever the week start),
+month_of_year 1-12.
+
+Example:
+    >>> bucket_values("day", LocalRange(datetime(2025, 3, 29), datetime(2025, 3, 31)), "Europe/Paris")
+    [datetime.date(2025, 3, 29), datetime.date(2025, 3, 30)]
+    >>> len(bucket_values("hour", LocalRange(datetime(2025, 3, 30), datetime(2025, 3, 31)), "Europe/Paris"))
+    23
+"""
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, time, timedelta
+from itertools import zip_longest
+
+from .ranges import PARTIAL_PRESETS, LocalRange, localize, range_to_utc
+from .units import add_months, add_units, months_between, start_of
+from .zones import local_instants, local_to_utc, utc_to_local
+
+GRANULARITIES = ("hour", "day", "week", "month", "quarter", "year",
+                 "hour_of_day", "day_of_week", "month_of_year")
+CYCLIC = ("hour_of_day", "day_of_week", "month_of_year")
+COMPARE_MODES = ("previous_period", "previous_year")
+
+_CYCLES = {"hour_of_day": range(24), "day_of_week": range(1, 8), "month_of_year": range(1, 13)}
+_HOUR = timedelta(hours=1)
+# Fall-backs repeat at most two hours of wall time, so an hour starting before the
+# range's end shows a wall time at most this much after the end's.
+_FALL_BACK_SLACK = timedelta(hours=2)
+
+
+def bucket_start(local: datetime, granularity: str, week_start: str = "monday"):
+    """The bucket of the local time `local` (a `date` will do for day and coarser)."""
+    if granularity == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    if granularity == "hour_of_day":
+        return local.hour
+    if granularity == "day_of_week":
+        return local.isoweekday()
+    if granularity == "month_of_year":
+        return local.month
+    _check_granularity(granularity)
+    day = local.date() if isinstance(local, datetime) else local
+    return start_of(day, granularity, week_start)
+
+
+def bucket_values(granularity: str, r: LocalRange, tz: str, week_start: str = "monday") -> list:
+    """Every bucket that overlaps `r`, in order: the rows gap filling must show.
+
+    `hour` gives the UTC instant of each local hour start (23 on a spring-forward
+    day, 25 on a fall-back day); day and coarser give the bucket start dates (the
+    first may be before r.start); a cyclic granularity gives its whole cycle.
+    """
+    _check_granularity(granularity)
+    if granularity in CYCLIC:
+        return list(_CYCLES[granularity])
+    if not r.bounded:
+        raise ValueError(f"{granularity} buckets need a bounded date range")
+    start_utc, end_utc = range_to_utc(r, tz)
+    if start_utc == end_utc:
+        return []
+    if granularity == "hour":
+        return _hour_starts(start_utc, end_utc, tz)
+    return _date_buckets(granularity, localize(r, tz), week_start)
+
+
+def previous_range(r: LocalRange, mode: str, preset: str | None = None) -> LocalRange:
+    """The range `compare: mode` reads for the (bounded, local) range `r`.
+
+    - previous_year: the same range one year earlier (Feb 29 becomes Feb 28).
+    - previous_period, for a partial current unit (`preset` is this_week|month|
+      quarter|year or month|quarter|year_to_date): the start of the previous unit
+      up to the same day in it (clamped to its end): month_to_date on 2025-06-16,
+      [06-01, 06-17), reads [05-01, 05-17); on 2025-03-30 it reads [02-01, 03-01).
+    - previous_period, when both ends are the 1st at 00:00 (whole months,
+      quarters, years): the range shifted back by that many months.
+    - previous_period otherwise: the range shifted back by its wall-clock length,
+      so a range of local days maps to as many local days, across DST too.
+    Bounds with an offset must go through `localize` first.
+    """
+    if not r.bounded:
+        raise ValueError("a comparison needs a bounded date range")
+    if mode == "previous_year":
+        return LocalRange(_shift_months(r.start, -12), _shift_months(r.end, -12))
+    if mode != "previous_period":
+        hint = difflib.get_close_matches(str(mode), COMPARE_MODES, n=1)
+        did_you_mean = f" (did you mean {hint[0]}?)" if hint else ""
+        raise ValueError(f"unknown compare mode {mode!r}{did_you_mean}; expected previous_period or previous_year")
+    if preset in PARTIAL_PRESETS:
+        return _previous_partial(r, PARTIAL_PRESETS[preset])
+    if _is_month_start(r.start) and _is_month_start(r.end):
+        months = months_between(r.start, r.end)
+        return LocalRange(_shift_months(r.start, -months), r.start)
+    return LocalRange(r.start - (r.end - r.start), r.start)
+
+
+def align_buckets(current: list, previous: list) -> list[tuple]:
+    """Pairs the i-th current bucket with the i-th previous one; the longer list's
+    tail pairs with None ((None, p) is a previous bucket no current row shows)."""
+    return list(zip_longest(current, previous))
+
+
+def _hour_starts(start_utc: datetime, end_utc: datetime, tz: str) -> list[datetime]:
+    """UTC instants of the local hour starts whose hour overlaps [start_utc, end_utc)."""
+    starts = []
+    wall = bucket_start(utc_to_local(start_utc, tz), "hour")
+    last_wall = utc_to_local(end_utc, tz) + _FALL_BACK_SLACK
+    while wall <= last_wall:
+        starts.extend(_instants_of_hour(wall, tz))
+        wall += _HOUR
+    before = [s for s in starts if s <= start_utc]
+    inside = [s for s in starts if start_utc < s < end_utc]
+    return before[-1:] + inside
+
+
+def _instants_of_hour(wall: datetime, tz: str) -> list[datetime]:
+    """The instants that start the local hour `wall`: its occurrences, or, when a
+    gap swallows its start but not the whole hour, the end of the gap."""
+    instants = local_instants(wall, tz)
+    if instants:
+        return instants
+    after_gap = local_to_utc(wall, tz)
+    return [after_gap] if utc_to_local(after_gap, tz) < wall + _HOUR else []
+
+
+def _date_buckets(unit: str, r: LocalRange, week_start: str) -> list[date]:
+    last_day = r.end.date() if r.end.time() != time.min else r.end.date() - timedelta(days=1)
+    buckets = []
+    bucket = start_of(r.start.date(), unit, week_start)
+    while bucket <= last_day:
+        buckets.append(bucket)
+        bucket = add_units(bucket, unit, 1)
+    return buckets
+
+
+def _previous_partial(r: LocalRange, unit: str) -> LocalRange:
+    """The previous unit up to the same day (the day clamped by `add_units`)."""
+    last_day = r.end.date() - timedelta(days=1)
+    start = add_units(r.start.date(), unit, -1)
+    end = add_units(last_day, unit, -1) + timedelta(days=1)
+    return LocalRange(datetime.combine(start, time.min), datetime.combine(end, time.min))
+
+
+def _shift_months(value: datetime, months: int) -> datetime:
+    day = add_months(value.date(), months)
+    return value.replace(year=day.year, month=day.month, day=day.day)
+
+
+def _is_month_start(value: datetime) -> bool:
+    return value.day == 1 and value.time() == time.min
+
+
+def _check_granularity(granularity: str) -> None:
+    if granularity not in GRANULARITIES:
+        hint = difflib.get_close_matches(str(granularity), GRANULARITIES, n=1)
+        did_you_mean = f" (did you mean {hint[0]}?)" if hint else ""
+        raise ValueError(f"unknown granularity {granularity!r}{did_you_mean}")

@@ -1,0 +1,103 @@
+"""Where a run gets its settings: the workspace file, environment, built-in specs and data.
+
+Precedence: command-line option, then environment (`RB_DATA`, `RB_NOW`), then the workspace
+file (`rb.yaml` in the current directory, or `--workspace`), then the built-in defaults
+(the demo dataset, the wall clock, UTC).
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+
+from .catalog.load_catalog import CatalogError, load_catalog, read_workspace
+from .catalog.model import Catalog
+from .errors import Diagnostic, Span, SpecError
+
+WORKSPACE_FILE = "rb.yaml"
+DEMO_NOON = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    catalog: Catalog
+    settings: dict
+    path: Path | None = None
+
+
+def open_workspace(path: Path | None = None) -> Workspace:
+    """The workspace at `path`, else ./rb.yaml if present, else the shipped catalog alone."""
+    if path is None and Path(WORKSPACE_FILE).is_file():
+        path = Path(WORKSPACE_FILE)
+    if path is None:
+        return Workspace(load_catalog(), {})
+    try:
+        settings = read_workspace(path)
+        return Workspace(load_catalog(settings), settings, path)
+    except (CatalogError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise SpecError((Diagnostic("bad-workspace", f"invalid workspace: {exc}", Span(str(path), 1, 1)),)) from None
+
+
+def parse_now(text: str, label: str) -> datetime:
+    """An ISO timestamp (or date) -> naive UTC; a value without offset is UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise SpecError((Diagnostic("bad-now", f"{label}: '{text}' is not an ISO timestamp such as "
+                                    "2025-06-30T12:00:00", Span(label, 1, 1)),)) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def resolve_data(option: str | None, workspace: Workspace) -> tuple[Path, datetime | None]:
+    """The data path, and the `now` the demo data pins when it is used."""
+    chosen = option or os.environ.get("RB_DATA") or workspace.settings.get("data")
+    if chosen:
+        return Path(chosen), None
+    from .demo.cache import demo_dataset_dir
+
+    anchor = datetime.now(timezone.utc).date()
+    return demo_dataset_dir(anchor), datetime(anchor.year, anchor.month, anchor.day) + DEMO_NOON
+
+
+def resolve_now(option: str | None, workspace: Workspace, demo_now: datetime | None) -> datetime | None:
+    if option:
+        return parse_now(option, "--now")
+    if os.environ.get("RB_NOW"):
+        return parse_now(os.environ["RB_NOW"], "RB_NOW")
+    if workspace.settings.get("now") is not None:
+        return parse_now(str(workspace.settings["now"]), "workspace now")
+    return demo_now
+
+
+def builtin_names(kind: str = "reports") -> list[str]:
+    folder = resources.files("reportbuilder.specs")
+    if kind == "dashboards":
+        folder = folder.joinpath("dashboards")
+    if not folder.is_dir():
+        return []
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_path(name: str, kind: str = "reports") -> Path:
+    folder = resources.files("reportbuilder.specs")
+    if kind == "dashboards":
+        folder = folder.joinpath("dashboards")
+    return Path(str(folder.joinpath(f"{name}.yaml")))
+
+
+def find_spec(text: str) -> Path:
+    """A spec argument: an existing file, or the name of a built-in report."""
+    path = Path(text)
+    if path.is_file():
+        return path
+    if text in builtin_names():
+        return builtin_path(text)
+    close = difflib.get_close_matches(text, builtin_names(), n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else " (see `rb list`)"
+    raise SpecError((Diagnostic("spec-not-found", f"no spec file or built-in report named '{text}'{hint}",
+                                Span(text, 1, 1)),))
