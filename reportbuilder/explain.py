@@ -9,14 +9,14 @@ from .plan.query_plan import QueryPlan
 def explain_plan(plan: QueryPlan) -> str:
     report = plan.report
     lines = [f"report {report.name}: source {report.source}, time zone {report.timezone}", "", "join tree:"]
-    for node in plan.nodes:
+    for node in sorted(plan.nodes, key=lambda n: n.path):
         depth = len(node.path)
         if node.relationship is None:
             lines.append(f"  {report.source}")
             continue
         kind = "one-to-many" if node.relationship.to_many else "many-to-one"
         extra = f"  (+ derived: {', '.join(node.lookups)})" if node.lookups else ""
-        lines.append(f"  {'  ' * depth}{'.'.join(node.path)} -> {node.entity} [{kind}, outer join]{extra}")
+        lines.append(f"  {'  ' * depth}{node.path[-1]} -> {node.entity} [{kind}, outer join]{extra}")
     lines += ["", "aggregates:"]
     for step in plan.steps:
         grain = ".".join(step.grain) or report.source

@@ -98,16 +98,16 @@ class _Builder:
             self.ctes.append((name, step_select(step, self.joins, self.compiler, self.dims, where)))
             names.append(name)
         rows = prefix + "report_rows"
-        self.ctes.append((rows, self._combine(names)))
+        self.ctes.append((rows, self._combine(prefix, names)))
         if self._fills_gaps(local_range):
             rows = self._fill(prefix, rows, local_range)
         return rows
 
-    def _combine(self, step_names: list[str]) -> exp.Select:
+    def _combine(self, prefix: str, step_names: list[str]) -> exp.Select:
         first = step_names[0]
         cols = [exp.alias_(exp.column(dimension_name(i), table=first), _q(d.name))
                 for i, d in enumerate(self.report.dimensions)]
-        slot = lambda s: exp.column(s.name, table=s.step)  # noqa: E731
+        slot = lambda s: exp.column(s.name, table=prefix + s.step)  # noqa: E731
         compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=slot)
         for name, expr in self.plan.measures:
             cols.append(exp.alias_(compiler.compile(expr), _q(name)))
