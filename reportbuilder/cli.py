@@ -73,7 +73,7 @@ def report_options(f):
         click.option("--data", "data", metavar="PATH", help="Folder of <table>.csv|parquet|json files or a .duckdb file."),
         click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default ./rb.yaml)."),
         click.option("--now", metavar="TIMESTAMP", help="Fix 'now' (ISO; without offset it is UTC)."),
-        click.option("--timezone", metavar="TZ", help="Report time zone (IANA name); overrides the spec."),
+        click.option("--timezone", metavar="TZ", help="Report time zone (IANA name) for specs that set none."),
         click.option("--range", "range_", metavar="PRESET", help="Date range preset, e.g. last_30_days."),
         click.option("--from", "from_", metavar="DATE", help="Start of the date range (inclusive)."),
         click.option("--to", metavar="DATE", help="End of the date range (exclusive)."),

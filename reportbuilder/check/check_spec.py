@@ -51,11 +51,12 @@ def _source(root: YMap, catalog: Catalog, problems) -> str | None:
 
 
 def _timezone(root: YMap, catalog: Catalog, options: ReportOptions, file: str, problems) -> str:
+    """The spec's `timezone:`, else --timezone, else the workspace's, else UTC."""
     node = root.get("timezone")
-    if options.timezone:
-        name, span = options.timezone, Span("--timezone", 1, 1)
-    elif node is not None:
+    if node is not None:
         name, span = node.value, node.span
+    elif options.timezone:
+        name, span = options.timezone, Span("--timezone", 1, 1)
     else:
         name, span = catalog.timezone, Span(file, 1, 1)
     if not check_zone(name):

@@ -8,7 +8,7 @@ from datetime import datetime
 @dataclass(frozen=True)
 class ReportOptions:
     now_utc: datetime | None = None  # None: the wall clock
-    timezone: str | None = None  # overrides the spec's `timezone:`
+    timezone: str | None = None  # used when the spec has no `timezone:`
     preset: str | None = None  # --range: replaces the spec's date range
     start: object = None  # --from
     end: object = None  # --to
