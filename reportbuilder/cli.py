@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -15,6 +17,8 @@ from .load.load_spec import load_spec_file
 from .render.diagnostics import format_diagnostics
 from .render.formats import FORMATS, format_from_path
 from .render.render_data import render
+from .render.chart_output import CHART_FORMATS, output_format, render_chart
+from .render.chart_spec import ChartShape
 from .run.execute import run_query
 from .workspace import builtin_names, builtin_path, find_spec, open_workspace, resolve_data, resolve_now
 
@@ -93,7 +97,8 @@ def main():
 @main.command()
 @click.argument("spec")
 @report_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o, else table).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS + CHART_FORMATS),
+              help="Output format (default: from -o, else table); png/svg: the chart, html: chart page with the table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True,
               help="Where the report runs.")
@@ -107,8 +112,11 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         report_plan = plan(raw, ws.catalog, options)
         query = build_sql(report_plan, ws.catalog)
         result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
-        chosen = fmt or (format_from_path(output) if output else "table")
-        rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
+        chosen = fmt or (output_format(output) if output else "table")
+        if chosen in CHART_FORMATS + ("html",):
+            rendered = render_chart(result, chosen, ChartShape.of_report(report_plan.report))
+        else:
+            rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
         _emit(rendered, output)
 
     _guard(debug, action)
@@ -197,6 +205,72 @@ def list_():
         for name in dashboards:
             doc = yaml.safe_load(builtin_path(name, "dashboards").read_text(encoding="utf-8")) or {}
             click.echo(f"  {name:<34} {doc.get('title', '')}")
+
+
+from .importers import IMPORTERS as _IMPORTERS  # noqa: E402  (the import command's formats)
+
+
+@main.command(name="import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(_IMPORTERS)))
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write <table>.parquet into (created when missing).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def import_(fmt, source, output, debug):
+    """Import SOURCE, an export in FORMAT, into Parquet files of the data model."""
+    from .importers import run_import, summary_lines
+
+    def action(sources):
+        if not sys.stderr.isatty():
+            return run_import(fmt, source, output)
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("importing", total=None)
+            return run_import(fmt, source, output, lambda text, done, total: bar.update(
+                task, description=text, completed=done, total=total))
+
+    click.echo("\n".join(summary_lines(_guard(debug, action))))
+
+
+
+@main.command()
+@click.argument("dash")
+@report_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Write to FILE (.html, or .png).")
+@click.option("--format", "fmt", type=click.Choice(["html", "png"]), help="Default: from -o's extension.")
+def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, debug, output, fmt):
+    """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
+    from .dashboard import dashboard_html, dashboard_png, load_dashboard, run_dashboard
+
+    def action(sources):
+        ws = open_workspace(workspace)
+        board = load_dashboard(dash)
+        if range_ or from_ or to:
+            board = replace(board, preset=range_, start=from_, end=to)
+        data_path, demo_now = resolve_data(data, ws)
+        chosen = fmt or ("png" if output.suffix.lower() == ".png" else "html")
+        with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
+            run = run_dashboard(board, ws, data_path, resolve_now(now, ws, demo_now), timezone, step)
+            rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
+        _emit(rendered, output)
+
+    _guard(debug, action)
+
+
+@contextmanager
+def _progress(total: int):
+    """A rich progress bar on a terminal (stderr); nothing when piped."""
+    if not sys.stderr.isatty():
+        yield lambda label: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Rendering dashboard", total=total)
+        yield lambda label: bar.update(task, advance=1, description=f"Rendering {Path(label).stem}")
 
 
 if __name__ == "__main__":

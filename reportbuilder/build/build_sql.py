@@ -204,7 +204,7 @@ class _Builder:
         for condition in self.report.having:
             select = select.where(compiler.compile(condition))
         for name, desc in _ordering(self.report):
-            select = select.order_by(exp.Ordered(this=_col(name), desc=desc, nulls_first=desc))
+            select = select.order_by(exp.Ordered(this=_col(name), desc=desc, nulls_first=False))
         if self.report.limit is not None:
             select = select.limit(self.report.limit)
         for name, cte in self.ctes:
@@ -213,7 +213,10 @@ class _Builder:
 
 
 def _ordering(report: Report) -> list[tuple[str, bool]]:
-    """The spec's sort, then every dimension ascending: row order is always deterministic."""
+    """The spec's sort, then every dimension ascending: row order is always deterministic.
+
+    Nulls sort last in both directions, so a "top N by -measure" never starts with nulls.
+    """
     order = list(report.sort)
     for d in report.dimensions:
         if d.name not in [n for n, _ in order]:

@@ -1,8 +1,10 @@
 """One aggregate step in SQL: the joined rows of its nodes, filtered, grouped by the dimensions.
 
-Where the plan says `distinct`, the rows are first made distinct on (dimensions, grain key,
-aggregate arguments), so that a row of the grain counts once per group whatever
-one-to-many joins sit beside it. Medians and percentiles obey the same rule.
+Where the plan says `distinct`, the rows are first reduced to one per (dimensions, grain
+key), so that a row of the grain counts once per group whatever one-to-many joins sit
+beside it; medians and percentiles obey the same rule. Arguments are functions of the
+grain row (the same on every joined copy) except the condition of `sum_if`/`avg_if`, which
+holds for a grain row when it holds on any of its joined rows (as a to-many filter does).
 """
 from __future__ import annotations
 
@@ -31,8 +33,8 @@ def aggregate_call(agg: Agg, inputs: list[exp.Expression]) -> exp.Expression:
         return exp.Count(this=inputs[0])
     if func == "count_distinct":
         return exp.Count(this=exp.Distinct(expressions=[inputs[0]]))
-    if func == "count_if":
-        return exp.CountIf(this=inputs[0])
+    if func == "count_if":  # COUNT_IF of only-null conditions is NULL in DuckDB; a count is 0
+        return exp.Count(this=exp.Case(ifs=[exp.If(this=inputs[0], true=exp.Literal.number(1))]))
     if func in ("sum_if", "avg_if"):
         picked = exp.Case(ifs=[exp.If(this=inputs[1], true=inputs[0])])
         return (exp.Sum if func == "sum_if" else exp.Avg)(this=picked)
@@ -55,18 +57,21 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
         if where is not None:
             select = select.where(where.copy())
         return select.group_by(*[d.copy() for d in dims]) if dims else select
+    key = joins.key(step.grain)
     inner_cols, outputs = list(named_dims), []
-    inner_cols.append(exp.alias_(joins.key(step.grain), "grain_key"))
+    inner_cols.append(exp.alias_(key.copy(), "grain_key"))
     for slot, agg in step.aggregates:
         refs = []
         for j, x in enumerate(aggregate_inputs(agg)):
             name = f"{slot}_in{j}"
-            inner_cols.append(exp.alias_(compiler.compile(x), name))
+            reduce = exp.LogicalOr if agg.func in ("sum_if", "avg_if") and j == 1 else exp.Max
+            inner_cols.append(exp.alias_(reduce(this=compiler.compile(x)), name))
             refs.append(exp.column(name))
         outputs.append(exp.alias_(aggregate_call(agg, refs), slot))
-    inner = joins.from_nodes(exp.select(*inner_cols).distinct(), step.nodes)
+    inner = joins.from_nodes(exp.select(*inner_cols), step.nodes)
     if where is not None:
         inner = inner.where(where.copy())
+    inner = inner.group_by(*[d.copy() for d in dims], key)
     dim_cols = [exp.column(dimension_name(i)) for i in range(len(dims))]
     select = exp.select(*dim_cols, *outputs).from_(inner.subquery("grain_rows"))
     return select.group_by(*[c.copy() for c in dim_cols]) if dims else select

@@ -263,6 +263,10 @@ class Resolver:
         return "integer" if name in ("sum", "sum_if") and types[0] == "integer" else "number"
 
     def _grain(self, node, args, prefix):
+        if node.name in ("sum_if", "avg_if"):
+            # The value decides whose rows are summed; the condition only selects them
+            # (true when any joined row of the grain row satisfies it).
+            args = args[:1]
         paths = sorted({p for a in args for p in _node_paths(a)}, key=lambda p: (-len(p), p))
         if not paths:
             return prefix

@@ -1,0 +1,120 @@
+"""A dashboard as one self-contained HTML page (inline SVG charts, no script) or one PNG.
+
+The page shows the title, description, the date range and filters in force, the
+data time, then one card per report: its chart, and a note for each dashboard
+filter that does not apply to it (or its error). Category colours are shared by
+all charts (one `Palette` over every panel).
+"""
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import altair as alt
+
+from reportbuilder.dashboard.run_dashboard import DashboardRun, PanelRun
+from reportbuilder.render.chart_output import PAGE_STYLE, png_of, svg_of
+from reportbuilder.render.chart_palette import Palette, series_values
+from reportbuilder.render.chart_spec import choose_chart
+from reportbuilder.render.chart_vega import altair_chart, configure
+from reportbuilder.render.values import local_time
+
+PANEL_WIDTH, PANEL_HEIGHT = 520, 240
+
+_DASH_STYLE = """
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(620px, 1fr)); gap: 1.25rem; }
+.card h2 { font-size: 1.05rem; font-weight: 600; margin: 0 0 .5rem; }
+.panel-range { color: #656d76; font-size: .8rem; margin: 0 0 .5rem; }
+.note { color: #9a6700; background: #fff8c5; border: 1px solid #d4a72c66; border-radius: 6px;
+        font-size: .82rem; padding: .35rem .6rem; margin: .5rem 0 0; }
+.error { color: #cf222e; background: #ffebe9; border: 1px solid #ff818266; border-radius: 6px;
+         font-size: .85rem; padding: .5rem .75rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0 0 1.25rem; padding: 0; list-style: none; }
+.filters li { background: #ddf4ff; border: 1px solid #54aeff66; border-radius: 999px; padding: .15rem .7rem;
+              font-size: .85rem; }
+.description { margin: 0 0 .75rem; color: #424a53; }
+"""
+
+
+def _palette(run: DashboardRun) -> Palette:
+    values = []
+    for panel in run.panels:
+        if panel.result is not None:
+            values.extend(series_values(panel.result, choose_chart(panel.result, panel.shape)))
+    return Palette.for_values(values)
+
+
+def _panel_chart(panel: PanelRun, palette: Palette):
+    spec = choose_chart(panel.result, panel.shape)
+    spec = type(spec)(**{**spec.__dict__, "title": ""})  # the card shows the title
+    return altair_chart(panel.result, spec, panel.shape, palette, PANEL_WIDTH, PANEL_HEIGHT)
+
+
+def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None) -> str:
+    """The page; `progress(label)` is called after each chart is drawn."""
+    palette = _palette(run)
+    cards = []
+    for panel in run.panels:
+        cards.append(_card(panel, palette))
+        if progress:
+            progress(panel.ref)
+    dash = run.dashboard
+    title = html.escape(dash.title)
+    description = f'<p class="description">{html.escape(dash.description)}</p>\n' if dash.description else ""
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+            f"<style>{PAGE_STYLE}{_DASH_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{description}"
+            f'<p class="meta">{html.escape(_meta(run))}</p>\n{_filters(run)}'
+            f'<div class="grid">\n{"".join(cards)}</div>\n</body>\n</html>\n')
+
+
+def _card(panel: PanelRun, palette: Palette) -> str:
+    head = f"<h2>{html.escape(panel.title)}</h2>\n"
+    if panel.error is not None:
+        body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
+        return f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{body}</section>\n'
+    chart = configure(_panel_chart(panel, palette)).to_dict(validate=True)
+    svg = svg_of(chart)
+    rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
+    return (f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{rng}'
+            f'<div class="chart">{svg}</div>\n{notes}</section>\n')
+
+
+def _meta(run: DashboardRun) -> str:
+    dash = run.dashboard
+    if dash.preset:
+        span = dash.preset.replace("_", " ")
+    elif dash.start or dash.end:
+        span = f"{dash.start or '…'} to {dash.end or '…'}"
+    else:
+        span = "each report's own date range"
+    data_time = local_time(run.now_utc, ZoneInfo(run.timezone))
+    return f"Date range: {span} · Data as of {data_time:%Y-%m-%d %H:%M} ({run.timezone})"
+
+
+def _filters(run: DashboardRun) -> str:
+    if not run.dashboard.filters:
+        return '<ul class="filters"><li>No dashboard filters</li></ul>\n'
+    items = "".join(f"<li>{html.escape(k)}: {html.escape(_value(v))}</li>" for k, v in run.dashboard.filters)
+    return f'<ul class="filters">{items}</ul>\n'
+
+
+def _value(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def dashboard_png(run: DashboardRun, columns: int = 2) -> bytes:
+    """The whole dashboard as one PNG: the charts in a grid under the dashboard's title."""
+    palette = _palette(run)
+    charts = []
+    for panel in run.panels:
+        if panel.result is None:
+            continue
+        spec = choose_chart(panel.result, panel.shape)
+        charts.append(altair_chart(panel.result, spec, panel.shape, palette, PANEL_WIDTH, PANEL_HEIGHT))
+    rows = [alt.hconcat(*charts[i:i + columns], spacing=40) for i in range(0, len(charts), columns)]
+    whole = alt.vconcat(*rows, spacing=40).properties(
+        title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))
+    return png_of(configure(whole).resolve_scale(color="independent").to_dict(validate=True), scale=1.5)

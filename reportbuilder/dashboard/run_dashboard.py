@@ -1,0 +1,125 @@
+"""Run every report of a dashboard with the dashboard's date range and filters.
+
+A dashboard filter applies to a report when the report still checks with it: the
+entity shorthand (`owners.name`) has one shortest join path from the report's
+source. When the path is missing or ambiguous, the report runs without that filter
+and its panel says so; likewise for a date range a report cannot take. A report
+that fails is kept as a panel with its error, so one bad report does not blank a page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone as dt_timezone
+from pathlib import Path
+from typing import Callable
+
+from reportbuilder.build.build_sql import BuildError, build_sql
+from reportbuilder.check.options import ReportOptions
+from reportbuilder.compile import plan
+from reportbuilder.dashboard.dashboard_filters import filter_expression
+from reportbuilder.dashboard.load_dashboard import Dashboard
+from reportbuilder.errors import ReportError, SpecError
+from reportbuilder.load.load_spec import load_spec_file
+from reportbuilder.render.chart_spec import ChartShape
+from reportbuilder.run.execute import run_query
+from reportbuilder.run.result import Result
+from reportbuilder.workspace import Workspace, find_spec
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PanelRun:
+    """One report of a dashboard: its result and chart shape, or its error."""
+
+    ref: str
+    title: str
+    result: Result | None = None
+    shape: ChartShape = ChartShape()
+    not_applied: tuple[str, ...] = ()  # why a dashboard filter or the date range does not apply
+    error: str | None = None
+    date_range: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardRun:
+    dashboard: Dashboard
+    panels: tuple[PanelRun, ...]
+    now_utc: datetime
+    timezone: str
+    filters: tuple[tuple[str, str], ...] = field(default=())  # (key, expression) in force
+
+
+def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
+                  timezone: str | None = None, progress: Progress | None = None) -> DashboardRun:
+    """Run each report; `progress(label)` is called after each one."""
+    now = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
+    zone = timezone or dashboard.timezone
+    panels = []
+    for ref in dashboard.reports:
+        panels.append(_run_panel(ref, dashboard, workspace, data_path, now, zone))
+        if progress:
+            progress(ref)
+    shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
+    filters = tuple((k, filter_expression(k, v)) for k, v in dashboard.filters)
+    return DashboardRun(dashboard, tuple(panels), now, shown_zone, filters)
+
+
+def _run_panel(ref, dashboard, workspace, data_path, now, zone) -> PanelRun:
+    try:
+        raw = load_spec_file(find_spec(ref), ref)
+        base = ReportOptions(now_utc=now, timezone=zone)
+        ranged = ReportOptions(now_utc=now, timezone=zone, preset=dashboard.preset, start=dashboard.start,
+                               end=dashboard.end)
+        notes = []
+        options = base
+        if dashboard.preset or dashboard.start or dashboard.end:
+            problem = _problem(raw, workspace, ranged)
+            if problem is None:
+                options = ranged
+            else:
+                notes.append(f"the dashboard's date range does not apply ({problem})")
+        applied = []
+        for key, value in dashboard.filters:
+            expression = filter_expression(key, value)
+            trial = ReportOptions(**{**options.__dict__, "filters": (expression,)})
+            problem = _problem(raw, workspace, trial)
+            if problem is None:
+                applied.append(expression)
+            else:
+                notes.append(f"filter {key} does not apply to this report ({problem})")
+        options = ReportOptions(**{**options.__dict__, "filters": tuple(applied)})
+        report_plan = plan(raw, workspace.catalog, options)
+        report = report_plan.report
+        query = build_sql(report_plan, workspace.catalog)
+        result = run_query(query, data_path, workspace.catalog, report.timezone, report.title)
+        return PanelRun(ref, report.title or report.name, result, ChartShape.of_report(report), tuple(notes),
+                        date_range=_range_text(report))
+    except (ReportError, BuildError) as exc:
+        return PanelRun(ref, ref, error=_message(exc))
+
+
+def _problem(raw, workspace, options) -> str | None:
+    """None when the report checks with `options`, else the first problem's message."""
+    try:
+        plan(raw, workspace.catalog, options)
+    except SpecError as exc:
+        return exc.diagnostics[0].message if exc.diagnostics else "invalid"
+    return None
+
+
+def _message(exc) -> str:
+    if isinstance(exc, SpecError) and exc.diagnostics:
+        return "; ".join(d.message for d in exc.diagnostics)
+    return str(exc)
+
+
+def _range_text(report) -> str:
+    window = report.window
+    if window is None:
+        return "all time"
+    rng = window.range
+    start, end = getattr(rng, "start", None), getattr(rng, "end", None)
+    label = window.preset.replace("_", " ") if window.preset else ""
+    span = f"{start} – {end}" if start is not None or end is not None else ""
+    return f"{label} ({span})" if label and span else (label or span or "all time")

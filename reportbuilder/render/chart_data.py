@@ -1,0 +1,161 @@
+"""A result's rows as chart data: safe field keys, local times, units, display labels.
+
+Vega-Lite reads ISO dates as UTC but draws them in the renderer's local time. So
+every time value is turned into the report's local wall clock first and handed
+over as a UTC instant (`...Z`); the charts use UTC scales and UTC formats, which
+show that wall clock unchanged on any machine.
+
+Durations (`seconds`) are drawn in one unit chosen from the largest value
+(seconds, minutes, hours or days) and labelled with it; percentages get a `%`.
+Every field also gets a display label (`values.display_value`) for tooltips.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from reportbuilder.render.values import display_value, json_value, local_time
+from reportbuilder.run.result import Result
+
+_UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+TIME_FORMATS = {"hour": "%b %d %H:%M", "day": "%b %d", "week": "%b %d", "month": "%b %Y",
+                "quarter": "%b %Y", "year": "%Y"}
+NONE_LABEL = "(none)"
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """How one result column is drawn."""
+
+    key: str  # field name in the chart data
+    label_key: str  # its display text, for tooltips
+    title: str  # axis / legend title, unit included
+    kind: str  # temporal | quantitative | nominal | ordinal
+    column_type: str
+    granularity: str | None = None
+    unit: str | None = None  # seconds columns: the unit drawn
+    sort: tuple | None = None  # explicit order of an ordinal field
+
+
+@dataclass(frozen=True)
+class ChartData:
+    records: tuple[dict, ...]
+    fields: dict
+
+    def __getitem__(self, column: str) -> FieldInfo:
+        return self.fields[column]
+
+
+def humanize(name: str) -> str:
+    """`first_response_time` -> `First response time`."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def duration_unit(values) -> tuple[str, int]:
+    """The unit (name, seconds) that draws these durations with readable numbers."""
+    biggest = max((abs(v) for v in values if isinstance(v, (int, float))), default=0)
+    for name, size in _UNITS:
+        if biggest >= 2 * size:
+            return name, size
+    return "seconds", 1
+
+
+def chart_data(result: Result, granularities: dict, categorical: set) -> ChartData:
+    """The chart data of `result`; `categorical` columns are drawn as categories even if numeric."""
+    zone = ZoneInfo(result.timezone)
+    fields = {}
+    converters = []
+    for i, column in enumerate(result.columns):
+        values = [row[i] for row in result.rows]
+        info, convert = _field(i, column, values, granularities.get(column.name), column.name in categorical)
+        fields[column.name] = info
+        converters.append(convert)
+    records = []
+    for row in result.rows:
+        record = {}
+        for (column, convert, value) in zip(result.columns, converters, row):
+            info = fields[column.name]
+            record[info.key] = convert(value, zone)
+            record[info.label_key] = _label(value, column.type, info, zone)
+        records.append(record)
+    return ChartData(tuple(records), fields)
+
+
+def _field(i, column, values, grain, categorical):
+    key, label_key = f"f{i}", f"f{i}_label"
+    title = humanize(column.name)
+    if grain in ("day_of_week", "month_of_year", "hour_of_day"):
+        names = {"day_of_week": WEEKDAYS, "month_of_year": MONTHS}.get(grain)
+        order = tuple(names) if names else tuple(f"{h:02d}" for h in range(24))
+        return (FieldInfo(key, label_key, title, "ordinal", column.type, grain, sort=order),
+                lambda v, z, n=names: _cyclic(v, n))
+    if column.type in ("date", "timestamp") and not categorical:
+        return FieldInfo(key, label_key, title, "temporal", column.type, grain or _guess_grain(column.type)), _utc_text
+    if column.type == "seconds" and not categorical:
+        unit, size = duration_unit(values)
+        info = FieldInfo(key, label_key, f"{title} ({unit})", "quantitative", column.type, unit=unit)
+        return info, lambda v, z, s=size: None if v is None else float(v) / s
+    if column.type in ("integer", "number", "percent") and not categorical:
+        suffix = " (%)" if column.type == "percent" else ""
+        return FieldInfo(key, label_key, title + suffix, "quantitative", column.type), _number
+    return FieldInfo(key, label_key, title, "nominal", column.type), _category
+
+
+def _guess_grain(column_type: str) -> str:
+    return "hour" if column_type == "timestamp" else "day"
+
+
+def _utc_text(value, zone):
+    """A time as its local wall clock written as a UTC instant (see the module docstring)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return local_time(value, zone).replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, date):
+        return value.isoformat() + "T00:00:00Z"
+    return str(value)
+
+
+def _number(value, zone):
+    plain = json_value(value, zone)
+    return plain if isinstance(plain, (int, float)) and not isinstance(plain, bool) else None
+
+
+def _category(value, zone):
+    text = display_value(value, "text", zone)
+    return NONE_LABEL if text is None else text
+
+
+def _cyclic(value, names):
+    if value is None:
+        return NONE_LABEL
+    number = int(value)
+    if names is None:
+        return f"{number:02d}"
+    return names[number - 1] if 1 <= number <= len(names) else str(number)
+
+
+def _label(value, column_type, info: FieldInfo, zone) -> str:
+    if info.sort is not None:
+        return _cyclic(value, None if info.granularity == "hour_of_day" else
+                       (WEEKDAYS if info.granularity == "day_of_week" else MONTHS))
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return _date_label(value, info.granularity)
+    text = display_value(value, column_type, zone)
+    return NONE_LABEL if text is None else text
+
+
+def _date_label(value: date, grain: str | None) -> str:
+    if grain == "week":
+        return f"week of {value:%Y-%m-%d}"
+    if grain == "month":
+        return f"{value:%B %Y}"
+    if grain == "quarter":
+        return f"Q{(value.month - 1) // 3 + 1} {value.year}"
+    if grain == "year":
+        return str(value.year)
+    return value.isoformat()

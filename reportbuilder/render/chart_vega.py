@@ -1,0 +1,324 @@
+"""Compile a result and its `ChartSpec` to a Vega-Lite spec, through altair.
+
+One function per chart type; `vegalite()` is the entry point and returns the
+Vega-Lite JSON as a dict (the `$schema` altair writes included). Temporal axes use
+UTC scales and formats over local wall-clock values (see `chart_data`). Category
+colours come from a `Palette` so that a dashboard gives a value one colour everywhere.
+
+Example:
+    >>> from reportbuilder.run.result import Result, ResultColumn
+    >>> r = Result((ResultColumn("channel", "text"), ResultColumn("tickets", "integer")), (("email", 3),))
+    >>> vegalite(r, ChartSpec("bar", x="channel", y=("tickets",)))["mark"]["type"]
+    'bar'
+"""
+from __future__ import annotations
+
+import altair as alt
+
+from reportbuilder.render.chart_data import TIME_FORMATS, ChartData, chart_data, humanize
+from reportbuilder.render.chart_palette import Palette, series_values
+from reportbuilder.render.chart_spec import ChartShape, ChartSpec
+from reportbuilder.render.values import format_duration, format_number
+from reportbuilder.run.result import Result
+
+FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
+TABLE_ROWS = 25
+_UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
+
+
+def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
+             width: int = 560, height: int = 280) -> dict:
+    """The Vega-Lite spec (a dict) drawing `result` as `spec` says."""
+    return configure(altair_chart(result, spec, shape, palette, width, height)).to_dict(validate=True)
+
+
+def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
+                 width: int = 560, height: int = 280):
+    """The altair chart, before the top-level configuration (so that charts can be concatenated)."""
+    values = series_values(result, spec)
+    palette = palette.restricted(values) if palette else Palette.for_values(values)
+    categorical = {spec.x} if spec.type in ("bar", "grouped_bar", "stacked_bar", "horizontal_bar", "heatmap",
+                                            "pie", "donut", "combo") and spec.x else set()
+    if spec.color:
+        categorical.add(spec.color)
+    data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec))
+    builder = _BUILDERS.get(spec.type, _bar)
+    chart = builder(result, spec, data, palette, width, height)
+    if spec.title:
+        chart = chart.properties(title=alt.TitleParams(spec.title, anchor="start", fontSize=15))
+    return chart
+
+
+def _temporal_ok(result, spec) -> set:
+    """Time columns stay temporal on bar and combo x axes (bars per bucket, in time order)."""
+    types = {c.name: c.type for c in result.columns}
+    return {spec.x} if spec.x and types.get(spec.x) in ("date", "timestamp") and spec.type != "heatmap" else set()
+
+
+def configure(chart):
+    """Fonts, colours and legend placement shared by every chart."""
+    return (chart.configure(font=FONT, padding=12)
+            .configure_view(stroke=None)
+            .configure_axis(labelFontSize=11, titleFontSize=12, titleFontWeight="normal", gridColor="#eaeef2",
+                            domainColor="#8c959f", tickColor="#8c959f", labelColor="#424a53", titleColor="#424a53")
+            .configure_legend(labelFontSize=11, titleFontSize=12, titleFontWeight="normal", orient="bottom",
+                              labelLimit=180)
+            .configure_title(color="#1f2328", fontWeight=600))
+
+
+def _base(records, width, height):
+    return alt.Chart(alt.Data(values=list(records))).properties(width=width, height=height)
+
+
+# -- encodings ----------------------------------------------------------------
+
+def _axis_x(data: ChartData, column: str, ordinal_time: bool = False, **extra):
+    info = data[column]
+    if info.kind == "temporal":
+        fmt = TIME_FORMATS.get(info.granularity or "day", "%b %d")
+        axis = alt.Axis(labelExpr=f"utcFormat(datum.value, '{fmt}')", labelAngle=0, labelOverlap=True)
+        if ordinal_time:
+            unit = "utcyearmonthdatehours" if info.granularity == "hour" else "utcyearmonthdate"
+            return alt.X(info.key, type="ordinal", timeUnit=unit, title=info.title, axis=axis, **extra)
+        return alt.X(info.key, type="temporal", title=info.title, scale=alt.Scale(type="utc"), axis=axis, **extra)
+    return _category_channel(alt.X, info, axis=alt.Axis(labelAngle=0 if info.sort else -30, labelLimit=140), **extra)
+
+
+def _category_channel(channel, info, **extra):
+    if info.sort:  # a cyclic bucket shows all its values in order, even those without rows
+        return channel(info.key, type="ordinal", title=info.title, sort=list(info.sort),
+                       scale=alt.Scale(domain=list(info.sort)), **extra)
+    return channel(info.key, type="nominal", title=info.title, **extra)
+
+
+def _measure(channel, data: ChartData, column: str, title: str | None = None, **extra):
+    info = data[column]
+    axis = alt.Axis(labelExpr="datum.label + '%'") if info.column_type == "percent" else alt.Axis()
+    return channel(info.key, type="quantitative", title=title or info.title, axis=axis, **extra)
+
+
+def _color(palette: Palette, field: str, title: str | None):
+    return alt.Color(field, type="nominal", title=title,
+                     scale=alt.Scale(domain=palette.domain, range=palette.range),
+                     sort=palette.domain)
+
+
+def _tooltip(data: ChartData, columns):
+    return [alt.Tooltip(data[c].label_key, type="nominal", title=c) for c in columns if c]
+
+
+def _folded(result, spec, data, measures):
+    """Long records: one per row and measure, with `series`, `value`, `value_label`."""
+    out = []
+    for record in data.records:
+        for m in measures:
+            info = data[m]
+            out.append({**record, "series": humanize(m), "value": record[info.key],
+                        "value_label": record[info.label_key]})
+    return out
+
+
+def _series(result, spec, data, palette, width, height, mark):
+    """Line or area: one measure split by `color`, or several measures as series."""
+    y = list(spec.y)
+    if len(y) > 1 and not spec.color:
+        records = _folded(result, spec, data, y)
+        units = {data[m].unit or data[m].column_type for m in y}
+        title = data[y[0]].title if len(units) == 1 else None
+        enc = dict(y=alt.Y("value", type="quantitative", title=title,
+                           stack=True if mark == "area" else None),
+                   color=_color(palette, "series", None),
+                   tooltip=_tooltip(data, [spec.x]) + [alt.Tooltip("series", type="nominal", title="measure"),
+                                                       alt.Tooltip("value_label", type="nominal", title="value")])
+    else:
+        records = data.records
+        enc = dict(y=_measure(alt.Y, data, y[0], stack=True if mark == "area" else None),
+                   tooltip=_tooltip(data, [spec.x, spec.color, y[0]]))
+        if spec.color:
+            enc["color"] = _color(palette, data[spec.color].key, data[spec.color].title)
+        else:
+            mark_color = palette.range[0]
+    chart = _base(records, width, height)
+    many = len(data.records) > 60
+    if mark == "area":
+        chart = chart.mark_area(opacity=0.85, line=True, interpolate="monotone")
+    else:
+        chart = chart.mark_line(point=not many, strokeWidth=2, interpolate="monotone")
+    if "color" not in enc:
+        chart = chart.mark_area(opacity=0.85, line=True, color=mark_color) if mark == "area" else \
+            chart.mark_line(point=alt.OverlayMarkDef(color=mark_color) if not many else False,
+                            strokeWidth=2, color=mark_color)
+    return chart.encode(x=_axis_x(data, spec.x), **enc)
+
+
+def _line(result, spec, data, palette, width, height):
+    return _series(result, spec, data, palette, width, height, "line")
+
+
+def _area(result, spec, data, palette, width, height):
+    return _series(result, spec, data, palette, width, height, "area")
+
+
+def _bar(result, spec, data, palette, width, height):
+    y = list(spec.y)
+    records = data.records
+    if len(y) > 1 and not spec.color:
+        records = _folded(result, spec, data, y)
+        value = alt.Y("value", type="quantitative", title=None, stack=True if spec.stack else None)
+        color_field, color_title, value_tip = "series", None, [alt.Tooltip("series", type="nominal", title="measure"),
+                                                               alt.Tooltip("value_label", type="nominal", title="value")]
+    else:
+        value = _measure(alt.Y, data, y[0], stack=True if spec.stack else None)
+        color_field = data[spec.color].key if spec.color else None
+        color_title = data[spec.color].title if spec.color else None
+        value_tip = _tooltip(data, [spec.color, y[0]])
+    if color_field:
+        chart = _base(records, width, height).mark_bar()
+    else:
+        chart = _base(records, width, height).mark_bar(color=palette.range[0], cornerRadiusEnd=2)
+    enc = dict(tooltip=_tooltip(data, [spec.x]) + value_tip)
+    if color_field:
+        enc["color"] = _color(palette, color_field, color_title)
+    category = _axis_x(data, spec.x, ordinal_time=True)
+    if spec.horizontal:
+        info = data[spec.x]
+        sort = list(info.sort) if info.sort else ("-x" if not color_field and info.kind != "temporal" else None)
+        category = alt.Y(info.key, type="ordinal" if info.sort or info.kind == "temporal" else "nominal",
+                         title=info.title, sort=sort, axis=alt.Axis(labelLimit=180),
+                         **({"timeUnit": "utcyearmonthdate"} if info.kind == "temporal" else {}))
+        value = alt.X(**value.to_dict(validate=False))
+        enc.update(y=category, x=value)
+        if color_field and not spec.stack:
+            enc["yOffset"] = alt.YOffset(color_field, type="nominal", sort=palette.domain)
+        rows = len({r[info.key] for r in records})
+        chart = chart.properties(height=max(height, 22 * rows * (1 if spec.stack or not color_field else 2)))
+    else:
+        enc.update(x=category, y=value)
+        if color_field and not spec.stack:
+            enc["xOffset"] = alt.XOffset(color_field, type="nominal", sort=palette.domain)
+    return chart.encode(**enc)
+
+
+def _pie(result, spec, data, palette, width, height, donut=False):
+    size = min(width, height)
+    info_x = data[spec.x]
+    color = _color(palette, info_x.key, info_x.title)
+    chart = _base(data.records, size, size).mark_arc(innerRadius=size * 0.28 if donut else 0, outerRadius=size / 2,
+                                                     stroke="white", strokeWidth=1.5)
+    return chart.encode(theta=alt.Theta(data[spec.y[0]].key, type="quantitative", stack=True),
+                        color=color, tooltip=_tooltip(data, [spec.x, spec.y[0]]))
+
+
+def _donut(result, spec, data, palette, width, height):
+    return _pie(result, spec, data, palette, width, height, donut=True)
+
+
+def _heatmap(result, spec, data, palette, width, height):
+    x, y, value = data[spec.x], data[spec.color] if spec.color else None, data[spec.y[0]]
+    enc = dict(x=_category_channel(alt.X, x, axis=alt.Axis(labelAngle=0)),
+               color=alt.Color(value.key, type="quantitative", title=value.title,
+                               scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right")),
+               tooltip=_tooltip(data, [spec.x, spec.color, spec.y[0]]))
+    if y is not None:
+        enc["y"] = _category_channel(alt.Y, y)
+    return _base(data.records, width, height).mark_rect(stroke="white", strokeWidth=1).encode(**enc)
+
+
+def _combo(result, spec, data, palette, width, height):
+    bars = _bar(result, ChartSpec("bar", x=spec.x, y=spec.y[:1], color=spec.color, stack=spec.stack), data,
+                palette, width, height)
+    lines = []
+    for i, m in enumerate(spec.line or spec.y[1:2]):
+        color = palette.range[(i + 1) % len(palette.range)] if not spec.color else "#1f2328"
+        lines.append(_base(data.records, width, height)
+                     .mark_line(point=alt.OverlayMarkDef(color=color, size=50), strokeWidth=2.5, color=color)
+                     .encode(x=_axis_x(data, spec.x, ordinal_time=True), y=_measure(alt.Y, data, m),
+                             tooltip=_tooltip(data, [spec.x, m])))
+    return alt.layer(bars, *lines).resolve_scale(y="independent")
+
+
+def _scatter(result, spec, data, palette, width, height):
+    enc = dict(x=_measure(alt.X, data, spec.x) if data[spec.x].kind == "quantitative" else _axis_x(data, spec.x),
+               y=_measure(alt.Y, data, spec.y[0]), tooltip=_tooltip(data, [spec.x, spec.y[0], spec.color]))
+    if spec.color:
+        enc["color"] = _color(palette, data[spec.color].key, data[spec.color].title)
+    return _base(data.records, width, height).mark_circle(size=70, opacity=0.8, color=palette.range[0]).encode(**enc)
+
+
+def _kpi(result, spec, data, palette, width, height):
+    measure = spec.y[0]
+    names = result.names
+    row = result.rows[0] if result.rows else None
+    value = row[names.index(measure)] if row else None
+    kind = data[measure].column_type
+    lines = [{"text": _kpi_text(value, kind), "y": 0, "size": 46, "weight": 700, "tone": "value"},
+             {"text": humanize(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
+    change = f"{measure}_change_pct"
+    if row and change in names:
+        pct = row[names.index(change)]
+        previous = row[names.index(f"{measure}_previous")] if f"{measure}_previous" in names else None
+        lines.append({"text": _change_text(pct, previous, kind), "y": 2, "size": 14, "weight": 600,
+                      "tone": _tone(pct, kind)})
+    tones = ["value", "label", "up", "down", "flat"]
+    colors = ["#1f2328", "#656d76", _UP, _DOWN, _FLAT]
+    chart = _base(lines, width, min(height, 150)).mark_text(align="center", baseline="middle")
+    return chart.encode(
+        text="text:N",
+        y=alt.Y("y:O", axis=None, scale=alt.Scale(paddingOuter=0.3)),
+        size=alt.Size("size:Q", scale=None, legend=None),
+        color=alt.Color("tone:N", scale=alt.Scale(domain=tones, range=colors), legend=None),
+    )
+
+
+def _kpi_text(value, kind) -> str:
+    if value is None:
+        return "—"
+    if kind == "seconds":
+        return format_duration(value)
+    if kind == "percent":
+        return format_number(value) + "%"
+    return format_number(value)
+
+
+def _change_text(pct, previous, kind) -> str:
+    before = f" (previous period: {_kpi_text(previous, kind)})" if previous is not None else ""
+    if pct is None:
+        return "no change to compare" + before
+    arrow = "▲" if pct > 0 else ("▼" if pct < 0 else "■")
+    return f"{arrow} {format_number(abs(round(pct, 1)))}% vs previous period" + before
+
+
+def _tone(pct, kind) -> str:
+    if not pct:
+        return "flat"
+    better = pct < 0 if kind == "seconds" else pct > 0  # a shorter duration is an improvement
+    return "up" if better else "down"
+
+
+def _table(result, spec, data, palette, width, height):
+    columns = list(result.names)
+    cells = []
+    for r, record in enumerate(data.records[:TABLE_ROWS]):
+        for c in columns:
+            cells.append({"row": r, "column": c, "text": record[data[c].label_key]})
+    shown = min(len(data.records), TABLE_ROWS)
+    chart = alt.Chart(alt.Data(values=cells)).mark_text(align="left", baseline="middle", dx=-40, fontSize=12)
+    chart = chart.encode(
+        x=alt.X("column:N", sort=columns, title=None, axis=alt.Axis(orient="top", labelAngle=0, domain=False,
+                                                                    ticks=False, labelFontWeight="bold",
+                                                                    labelAlign="left", labelPadding=8)),
+        y=alt.Y("row:O", axis=None),
+        text="text:N", color=alt.value("#1f2328"))
+    more = len(data.records) - shown
+    props = dict(width=max(width, 110 * len(columns)), height=22 * max(shown, 1))
+    if more > 0:
+        props["title"] = alt.TitleParams(f"{more} more rows not shown", orient="bottom", fontSize=11,
+                                         color="#656d76", fontWeight="normal")
+    return chart.properties(**props)
+
+
+_BUILDERS = {
+    "line": _line, "area": _area, "bar": _bar, "grouped_bar": _bar, "stacked_bar": _bar,
+    "horizontal_bar": _bar, "pie": _pie, "donut": _donut, "heatmap": _heatmap, "combo": _combo,
+    "kpi": _kpi, "table": _table, "scatter": _scatter,
+}
