@@ -13,7 +13,7 @@ from .check.options import ReportOptions
 from .compile import compile_raw, plan
 from .errors import DataError, ReportError, SpecError
 from .explain import explain_plan
-from .load.load_spec import load_spec_file
+from .load.load_spec import decode_spec, load_spec_text
 from .render.diagnostics import format_diagnostics
 from .render.formats import FORMATS, format_from_path
 from .render.render_data import render
@@ -60,11 +60,16 @@ def _guard(debug: bool, action):
 
 
 def _load(spec: str, sources: dict):
+    """Load a spec, remembering its text so that errors can quote the offending line."""
     path = find_spec(spec)
     label = spec if Path(spec).is_file() else str(path)
-    raw = load_spec_file(path, label)
-    sources[raw.file] = raw.text
-    return raw
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read {label}: {exc.strerror}") from None
+    text = decode_spec(data, label)
+    sources[label] = text
+    return load_spec_text(text, label, path.stem)
 
 
 def _options(now, timezone, range_, from_, to, filters, demo_now, workspace) -> ReportOptions:
@@ -104,6 +109,8 @@ def main():
               help="Where the report runs.")
 def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine):
     """Compile and run SPEC (a YAML file or a built-in report name)."""
+    chosen = fmt or (_format_of(output) if output else "table")
+
     def action(sources):
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
@@ -112,7 +119,6 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         report_plan = plan(raw, ws.catalog, options)
         query = build_sql(report_plan, ws.catalog)
         result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
-        chosen = fmt or (output_format(output) if output else "table")
         if chosen in CHART_FORMATS + ("html",):
             rendered = render_chart(result, chosen, ChartShape.of_report(report_plan.report))
         else:
@@ -120,6 +126,13 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         _emit(rendered, output)
 
     _guard(debug, action)
+
+
+def _format_of(output: Path) -> str:
+    try:
+        return output_format(output)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _emit(rendered, output: Path | None) -> None:

@@ -66,7 +66,10 @@ class PartChecker:
             return self.resolver(scalar, outputs).resolve(node, mode)
         except Problem as problem:
             self.problems.append(problem.diagnostic)
-            return None, None
+        except RecursionError:
+            self.problems.append(Diagnostic("expr-too-deep", "expression nested too deeply (split it up)",
+                                            scalar.span))
+        return None, None
 
     def _check_duplicates(self, outputs):
         seen = set()

@@ -19,7 +19,7 @@ MAX_LENGTH = 20_000
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExprSyntaxError(Exception):
     message: str
     line: int
@@ -145,8 +145,13 @@ def _describe(exc: UnexpectedInput, text: str) -> str:
 
 
 def _check_depth(text: str) -> None:
-    depth = 0
+    """Refuse deep parenthesis nesting early (string literals do not count)."""
+    depth, in_string = 0, False
     for i, ch in enumerate(text):
+        if ch == "'":
+            in_string = not in_string
+        if in_string:
+            continue
         depth += ch == "("
         depth -= ch == ")"
         if depth > MAX_DEPTH:
@@ -164,10 +169,12 @@ def parse_expression(text: str, aliased: bool = False):
         if aliased:
             try:
                 return _ToAst().transform(_parser().parse(text, start="aliased"))
-            except UnexpectedInput:
+            except (UnexpectedInput, RecursionError):
                 pass
         node = _ToAst().transform(_parser().parse(text, start="start"))
     except UnexpectedInput as exc:
         raise ExprSyntaxError(_describe(exc, text), exc.line if exc.line > 0 else 1,
                               exc.column if exc.column > 0 else len(text) + 1) from None
+    except RecursionError:
+        raise ExprSyntaxError("expression nested too deeply (split it up)", 1, 1) from None
     return (node, None) if aliased else node

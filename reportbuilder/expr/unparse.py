@@ -20,7 +20,7 @@ def unparse(node) -> str:
     if isinstance(node, ast.Call):
         return f"{node.name}({', '.join(unparse(a) for a in node.args)})"
     if isinstance(node, ast.Unary):
-        return f"not ({unparse(node.operand)})" if node.op == "not" else f"-({unparse(node.operand)})"
+        return f"(not {unparse(node.operand)})" if node.op == "not" else f"(-{unparse(node.operand)})"
     if isinstance(node, ast.Binary):
         return f"({unparse(node.left)} {node.op} {unparse(node.right)})"
     if isinstance(node, ast.InList):

@@ -5,7 +5,8 @@ its parent in `in_response_to_tweet_id`. Mapping (details in docs/importers.md):
 - messages: one per tweet (id = tweet_id), incoming/contact or outgoing/agent.
 - conversations: one per thread (id = the root tweet: follow the parents up to a tweet
   whose parent is absent); inbox = the brand handle; contact = the thread's customer.
-- tickets: one per thread (same id) so that first-response reports work; it is `closed`
+- tickets: one per thread (same id) so that first-response reports work, created at the
+  customer's first tweet (the request; a brand tweet may open the thread); it is `closed`
   (at its last tweet) when the brand has the last word, else `waiting_on_us`.
 - owners: brand agents identified by a signature at the end of the tweet (`^GA`, `-JK`),
   one team per brand.
@@ -103,6 +104,7 @@ def _threads(con) -> None:
     con.execute("""
         CREATE TABLE thread AS SELECT conversation_id AS id,
             min(sent_at) AS started_at, max(sent_at) AS last_at,
+            coalesce(min(sent_at) FILTER (incoming), min(sent_at)) AS requested_at,
             arg_max(incoming, (sent_at, id)) AS last_incoming,
             arg_min(text, (sent_at, id)) AS subject,
             try_cast(arg_min(author, (sent_at, id)) FILTER (incoming) AS BIGINT) AS contact_id,
@@ -128,9 +130,9 @@ def _queries() -> dict[str, str]:
                        FROM msg WHERE incoming AND try_cast(author AS BIGINT) IS NOT NULL GROUP BY author""",
         "tickets": f"""SELECT id, subject, contact_id, 'support' AS pipeline,
                          CASE WHEN last_incoming THEN 'waiting_on_us' ELSE 'closed' END AS status,
-                         'social' AS channel, '@' || brand AS channel_account, started_at AS created_at,
+                         'social' AS channel, '@' || brand AS channel_account, requested_at AS created_at,
                          first_response_at, {closed} AS closed_at FROM thread""",
-        "ticket_status_changes": f"""SELECT id AS ticket_id, 'new' AS status, started_at AS changed_at FROM thread
+        "ticket_status_changes": f"""SELECT id AS ticket_id, 'new' AS status, requested_at AS changed_at FROM thread
                          UNION ALL SELECT id, 'closed', {closed} FROM thread WHERE NOT last_incoming""",
         "conversations": f"""SELECT t.id, t.id AS ticket_id, t.contact_id, NULL AS owner_id, 'social' AS channel,
                          '@' || t.brand AS inbox, CASE WHEN last_incoming THEN 'open' ELSE 'closed' END AS status,

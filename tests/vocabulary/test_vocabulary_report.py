@@ -586,6 +586,138 @@ filters: ["priority = 'none'"]
 
 
 # ---------------------------------------------------------------------------------------
+# ticket_events (extra): created / first_response / closed / open_now on one time axis
+# ---------------------------------------------------------------------------------------
+
+# created: the 12 tickets, from T1 06-02 09:00 to T5 06-30 11:00.
+# first_response: T1 1800, T2 3600, T3 900, T6 1200, T7 1800 (06-30 08:30, the last),
+#   T8 3600, T9 0, T12 1800: 8 events, 14700 s, mean 1837.5 s; first 06-02 09:30 (T1).
+# closed (status closed): T1 10800 (06-02 12:00, the first), T2 14400, T3 180000,
+#   T8 10800, T11 3600, T12 3600 (06-18 10:00, the last): 6 events, mean 223200 / 6 = 37200.
+# open_now: the tickets not closed, all created before now: T4 T5 T6 T7 T9 T10, dated now.
+case("ticket_events_by_event", """
+source: ticket_events
+dimensions: [event]
+measures:
+  - count() as events
+  - count_distinct(ticket_id) as tickets
+  - avg(seconds) as avg_seconds
+  - min(at) as first_at
+  - max(at) as last_at
+""", ("event",), [
+    {"event": "closed", "events": 6, "tickets": 6, "avg_seconds": 37200,
+     "first_at": "2025-06-02 12:00:00", "last_at": "2025-06-18 10:00:00"},
+    {"event": "created", "events": 12, "tickets": 12, "avg_seconds": None,
+     "first_at": "2025-06-02 09:00:00", "last_at": "2025-06-30 11:00:00"},
+    {"event": "first_response", "events": 8, "tickets": 8, "avg_seconds": 1837.5,
+     "first_at": "2025-06-02 09:30:00", "last_at": "2025-06-30 08:30:00"},
+    {"event": "open_now", "events": 6, "tickets": 6, "avg_seconds": None,
+     "first_at": "2025-06-30 12:00:00", "last_at": "2025-06-30 12:00:00"},
+])
+
+# Today (06-30) by the team of the ticket's owner (Alice, Carol: Tier 1; Bob: Tier 2; Dave:
+# no team; T4, T5: no owner): created T7 (Alice) and T5 (none); first response T7 1800 s =
+# 0.5 h; nothing closed; open now T7, T9 (Tier 1), T6 (Tier 2), T4, T5, T10 (null);
+# overdue first response among them: T4 only (T5 pending, T6 late, T7 on time, T9 T10 none).
+case("ticket_events_team_summary_today", """
+source: ticket_events
+date_range: {preset: today}
+dimensions:
+  - field: ticket.owner.team.name
+    as: team
+measures:
+  - count_if(event = 'created') as created
+  - count_if(event = 'closed') as closed
+  - count_if(event = 'open_now') as open_now
+  - count_if(event = 'open_now' and ticket.first_response_sla_status = 'overdue') as overdue_now
+  - hours(avg_if(seconds, event = 'first_response')) as avg_first_response_hours
+""", ("team",), [
+    {"team": "Tier 1", "created": 1, "closed": 0, "open_now": 2, "overdue_now": 0,
+     "avg_first_response_hours": 0.5},
+    {"team": "Tier 2", "created": 0, "closed": 0, "open_now": 1, "overdue_now": 0,
+     "avg_first_response_hours": None},
+    {"team": None, "created": 1, "closed": 0, "open_now": 3, "overdue_now": 1,
+     "avg_first_response_hours": None},
+])
+
+# A range without now has no open_now rows: [06-01, 06-30) keeps 10 created (not T5, T7),
+# 7 first responses (not T7), the 6 closes.
+case("ticket_events_range_without_now", """
+source: ticket_events
+date_range: {from: 2025-06-01, to: 2025-06-30}
+measures:
+  - count_if(event = 'created') as created
+  - count_if(event = 'first_response') as first_responses
+  - count_if(event = 'closed') as closed
+  - count_if(event = 'open_now') as open_now
+""", (), [
+    {"created": 10, "first_responses": 7, "closed": 6, "open_now": 0},
+])
+
+# ---------------------------------------------------------------------------------------
+# agent_workload (extra) and the utilization measure
+# ---------------------------------------------------------------------------------------
+
+# Closed tickets: T1 Alice 06-02 12:00 600 s, T2 Alice 06-03 14:00 1200, T3 Bob 06-07 10:00
+# 3000, T8 Bob 06-15 12:00 (no handle time), T11 Carol 06-16 10:00 1800, T12 Alice 06-18
+# 10:00 900. Shifts: Alice 06-02 28800 and 06-03 16200, Bob 06-02 28800, Dave 06-25 22:00 ->
+# 06-26 00:30 9000.
+# [06-02, 06-17): Alice T1 + T2 = 1800 over 45000 -> 4 %; T12 (closed 06-18) is outside.
+#   Bob T3 3000 (+ T8 null) over 28800 -> 10.4167 %. Carol T11 1800, no shift -> null.
+#   Dave: no closed ticket, his shift is outside: no row.
+case("agent_workload_utilization", """
+source: agent_workload
+date_range: {from: 2025-06-02, to: 2025-06-17}
+dimensions:
+  - field: owner.name
+    as: owner
+measures:
+  - utilization
+  - sum(handle_seconds) as handle_seconds
+  - sum(shift_seconds) as shift_seconds
+  - count_if(kind = 'ticket') as tickets
+  - count_if(kind = 'shift') as shifts
+""", ("owner",), [
+    {"owner": "Alice Martin", "utilization": 4.0, "handle_seconds": 1800, "shift_seconds": 45000,
+     "tickets": 2, "shifts": 2},
+    {"owner": "Bob Chen", "utilization": 100 * 3000 / 28800, "handle_seconds": 3000,
+     "shift_seconds": 28800, "tickets": 2, "shifts": 1},
+    {"owner": "Carol Diaz", "utilization": None, "handle_seconds": 1800, "shift_seconds": None,
+     "tickets": 1, "shifts": 0},
+])
+
+# [06-18, 06-26): Alice T12 900, no shift -> null. Dave's shift starts 06-25 22:00 and ends
+# after the range: counted whole, 9000 s, nothing handled -> 0 %.
+case("agent_workload_shift_started_in_range", """
+source: agent_workload
+date_range: {from: 2025-06-18, to: 2025-06-26}
+dimensions:
+  - field: owner.name
+    as: owner
+measures:
+  - utilization
+  - sum(handle_seconds) as handle_seconds
+  - sum(shift_seconds) as shift_seconds
+""", ("owner",), [
+    {"owner": "Alice Martin", "utilization": None, "handle_seconds": 900, "shift_seconds": None},
+    {"owner": "Dave Evans", "utilization": 0.0, "handle_seconds": None, "shift_seconds": 9000},
+])
+
+# utilization from owners (owners.agent_workload), all time: Alice 600 + 1200 + 900 = 2700
+# over 45000 -> 6 %; Bob 3000 / 28800; Carol no shift -> null; Dave 0 / 9000 -> 0.
+case("utilization_from_owners", """
+source: owners
+dimensions: [name]
+measures: [utilization]
+""", ("name",), [
+    {"name": "Alice Martin", "utilization": 6.0},
+    {"name": "Bob Chen", "utilization": 100 * 3000 / 28800},
+    {"name": "Carol Diaz", "utilization": None},
+    {"name": "Dave Evans", "utilization": 0.0},
+])
+
+
+# ---------------------------------------------------------------------------------------
 # Running and comparing
 # ---------------------------------------------------------------------------------------
 

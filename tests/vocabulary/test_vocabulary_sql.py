@@ -536,3 +536,84 @@ def test_response_turn_replied_after_now_is_still_replied():
     assert [(r["replied_at"], r["reply_seconds"], r["sla_status"]) for r in rows] == [
         (T("07-01 10:00"), 86400, "late"),
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# ticket_events (extra derived entity: one time axis for created / answered / closed / open)
+# ---------------------------------------------------------------------------------------
+
+def _insert(con, table: str, columns: tuple, rows: list[tuple]):
+    """Rows with an explicit column list (the fixtures above fill fewer columns)."""
+    marks = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def test_ticket_events():
+    con = database()
+    _insert(con, "tickets", ("id", "status", "created_at", "first_response_at", "closed_at"), [
+        (1, "closed", T("06-01 09:00"), T("06-01 09:30"), T("06-01 12:00")),  # three events
+        (2, "waiting_on_us", T("06-10 08:00"), T("06-10 10:00"), None),       # answered, open
+        (3, "new", T("06-30 11:00"), None, None),                             # open, no answer
+        (4, "waiting_on_us", T("06-05 09:00"), T("06-05 09:15"), T("06-06 09:00")),  # reopened:
+        #   its stale closed_at gives no `closed` event (status is not closed); open now
+        (5, "closed", T("06-07 09:00"), None, None),                          # closed, no closed_at
+        (6, "new", T("07-01 09:00"), None, None),                             # created after now:
+        #   its `created` row lies in the future, no `open_now` row
+        (7, "closed", T("06-30 12:00"), T("06-30 12:00"), T("06-30 12:00")),  # all at now, 0 s
+    ])
+    rows = run(con, entity_sql("ticket_events"))
+    assert rows and list(rows[0]) == ["ticket_id", "event", "at", "seconds"]
+    got = sorted((r["ticket_id"], r["event"], r["at"], r["seconds"]) for r in rows)
+    now = T("06-30 12:00")
+    expected = sorted([
+        (1, "created", T("06-01 09:00"), None),
+        (1, "first_response", T("06-01 09:30"), 1800),
+        (1, "closed", T("06-01 12:00"), 10800),
+        (2, "created", T("06-10 08:00"), None),
+        (2, "first_response", T("06-10 10:00"), 7200),
+        (2, "open_now", now, None),
+        (3, "created", T("06-30 11:00"), None),
+        (3, "open_now", now, None),
+        (4, "created", T("06-05 09:00"), None),
+        (4, "first_response", T("06-05 09:15"), 900),
+        (4, "open_now", now, None),
+        (5, "created", T("06-07 09:00"), None),
+        (6, "created", T("07-01 09:00"), None),
+        (7, "created", now, None),
+        (7, "first_response", now, 0),
+        (7, "closed", now, 0),
+    ], key=lambda r: (r[0], r[1], r[2]))
+    assert sorted(got, key=lambda r: (r[0], r[1], r[2])) == expected
+
+
+# ---------------------------------------------------------------------------------------
+# agent_workload (extra derived entity: closed tickets' handle time and shifts on one axis)
+# ---------------------------------------------------------------------------------------
+
+def test_agent_workload():
+    con = database()
+    _insert(con, "tickets", ("id", "status", "owner_id", "created_at", "closed_at", "handle_time_seconds"), [
+        (1, "closed", 10, T("06-01 09:00"), T("06-01 12:00"), 600),
+        (2, "closed", 10, T("06-02 09:00"), T("06-03 09:00"), None),     # no logged time: row, null
+        (3, "waiting_on_us", 10, T("06-02 09:00"), T("06-02 10:00"), 900),  # reopened: no row
+        (4, "closed", None, T("06-04 09:00"), T("06-04 10:00"), 300),    # no owner: row, owner null
+        (5, "closed", 20, T("06-05 09:00"), None, 1200),                 # no closed_at: no row
+        (6, "new", 20, T("06-05 09:00"), None, 100),                     # open: no row
+    ])
+    _insert(con, "shifts", ("id", "owner_id", "started_at", "ended_at"), [
+        (1, 10, T("06-01 08:00"), T("06-01 16:00")),   # 28800
+        (2, 30, T("06-01 22:00"), T("06-02 01:30")),   # overnight: 12600, dated by its start
+        (3, 30, None, T("06-03 12:00")),               # no start: no row
+    ])
+    rows = run(con, entity_sql("agent_workload"))
+    columns = ["kind", "owner_id", "ticket_id", "shift_id", "at", "handle_seconds", "shift_seconds"]
+    assert rows and list(rows[0]) == columns
+    got = sorted((tuple(r[c] for c in columns) for r in rows), key=lambda r: (r[0], r[2] or 0, r[3] or 0))
+    expected = [
+        ("shift", 10, None, 1, T("06-01 08:00"), None, 28800),
+        ("shift", 30, None, 2, T("06-01 22:00"), None, 12600),
+        ("ticket", 10, 1, None, T("06-01 12:00"), 600, None),
+        ("ticket", 10, 2, None, T("06-03 09:00"), None, None),
+        ("ticket", None, 4, None, T("06-04 10:00"), 300, None),
+    ]
+    assert got == expected

@@ -1,0 +1,82 @@
+"""Dashboards: filters translated per report, one self-contained page, drawn in headless Chromium."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportbuilder.cli import main
+from reportbuilder.dashboard import filter_expression
+from reportbuilder.demo.generate_demo import generate_demo
+from reportbuilder.workspace import builtin_names
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    generate_demo(folder, anchor=date(2026, 6, 15))
+    return folder
+
+
+def test_filter_values_are_quoted():
+    assert filter_expression("company", "O'Brien") == "companies.name = 'O''Brien'"
+    assert filter_expression("team", ["A", "B"]) == "teams.name in ('A', 'B')"
+
+
+def _render(demo_dir, dash, out, *extra):
+    result = CliRunner().invoke(main, ["dashboard", str(dash), "-o", str(out), "--data", str(demo_dir),
+                                       "--now", "2026-06-15T12:00:00", *extra])
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8") if out.suffix == ".html" else out.read_bytes()
+
+
+@pytest.mark.parametrize("name", builtin_names("dashboards"))
+def test_builtin_dashboards_render(name, demo_dir, tmp_path):
+    page = _render(demo_dir, name, tmp_path / f"{name}.html")
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+    assert page.count("<svg") >= 1 and "This report failed" not in page
+
+
+def test_filter_that_cannot_apply_is_shown(demo_dir, tmp_path):
+    report = tmp_path / "msgs.yaml"
+    report.write_text("title: Messages\nsource: messages\nmeasures: [count() as n]\n")
+    dash = tmp_path / "d.yaml"
+    dash.write_text(f"title: D\nreports: ['{report}']\nfilters: {{company: \"O'Brien\"}}\n")
+    page = _render(demo_dir, dash, tmp_path / "d.html")
+    assert "filter company does not apply" in page
+
+
+def test_dashboard_png(demo_dir, tmp_path):
+    names = builtin_names("dashboards")
+    if not names:
+        pytest.skip("no built-in dashboards")
+    png = _render(demo_dir, names[0], tmp_path / "d.png")
+    assert png[:4] == b"\x89PNG"
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)")
+def test_dashboard_draws_in_chromium(demo_dir, tmp_path):
+    names = builtin_names("dashboards")
+    if not names:
+        pytest.skip("no built-in dashboards")
+    page = tmp_path / "dash.html"
+    text = _render(demo_dir, names[0], page)
+    cards = text.count('<section class="card"')
+    dom = subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                          page.as_uri()], capture_output=True, text=True, timeout=60).stdout
+    drawn = re.findall(r'<section class="card"[^>]*>.*?</section>', dom, re.S)
+    assert len(drawn) == cards and all("<svg" in card and "<path" in card or "<text" in card for card in drawn)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"{names[0]}.png"
+    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=1400,2400", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=60, check=True)
+    assert shot.stat().st_size > 10_000

@@ -1,0 +1,84 @@
+WITH entity_ticket_status_periods AS (
+  SELECT
+    *,
+    ROW_NUMBER() OVER () AS __row
+  FROM (
+    WITH history AS (
+      SELECT
+        h.ticket_id,
+        h.status,
+        h.changed_at,
+        MAX(h.changed_at) OVER (PARTITION BY h.ticket_id) AS last_changed_at,
+        t.status AS current_status
+      FROM ticket_status_changes AS h
+      LEFT JOIN tickets AS t
+        ON t.id = h.ticket_id
+      WHERE
+        NOT h.ticket_id IS NULL AND NOT h.changed_at IS NULL
+    ), ordered AS (
+      SELECT
+        ticket_id,
+        status,
+        changed_at AS started_at,
+        LEAD(changed_at) OVER (
+          PARTITION BY ticket_id
+          ORDER BY changed_at, CASE WHEN changed_at = last_changed_at AND status = current_status THEN 1 ELSE 0 END, CASE WHEN status = 'new' THEN 0 WHEN status = 'closed' THEN 1 ELSE 2 END, status
+        ) AS next_changed_at
+      FROM history
+    ), periods AS (
+      SELECT
+        ticket_id,
+        status,
+        started_at,
+        COALESCE(next_changed_at, GREATEST(started_at, CAST('2025-06-30 12:00:00' AS TIMESTAMP))) AS ended_at
+      FROM ordered
+      WHERE
+        status IS DISTINCT FROM 'closed'
+    )
+    SELECT
+      ticket_id,
+      status,
+      started_at,
+      ended_at,
+      EPOCH(ended_at) - EPOCH(started_at) AS seconds
+    FROM periods
+  ) AS d
+), agg_ticket_status_periods AS (
+  SELECT
+    ticket_status_periods.status AS d0,
+    ticket__owner__team.name AS d1,
+    COUNT(ticket_status_periods.__row) AS agg_ticket_status_periods_0,
+    SUM(ticket_status_periods.seconds) AS agg_ticket_status_periods_1
+  FROM entity_ticket_status_periods AS ticket_status_periods
+  LEFT JOIN tickets AS ticket
+    ON ticket.id = ticket_status_periods.ticket_id
+  LEFT JOIN owners AS ticket__owner
+    ON ticket__owner.id = ticket.owner_id
+  LEFT JOIN teams AS ticket__owner__team
+    ON ticket__owner__team.id = ticket__owner.team_id
+  GROUP BY
+    ticket_status_periods.status,
+    ticket__owner__team.name
+), report_rows AS (
+  SELECT
+    agg_ticket_status_periods.d0 AS "status",
+    agg_ticket_status_periods.d1 AS "team",
+    agg_ticket_status_periods.agg_ticket_status_periods_0 AS "periods",
+    (
+      CAST(agg_ticket_status_periods.agg_ticket_status_periods_1 AS DOUBLE) / 3600
+    ) AS "hours_in_status"
+  FROM agg_ticket_status_periods
+)
+SELECT
+  "status",
+  "team",
+  "periods",
+  "hours_in_status"
+FROM report_rows
+WHERE
+  "periods" >= 5
+ORDER BY
+  "hours_in_status" DESC,
+  "status" ASC,
+  "team" ASC
+LIMIT 8

@@ -1,0 +1,26 @@
+WITH agg_tickets AS (
+  SELECT
+    owner__team.name AS d0,
+    COUNT(tickets.id) AS agg_tickets_0,
+    AVG(tickets.handle_time_seconds) AS agg_tickets_1
+  FROM tickets AS tickets
+  LEFT JOIN owners AS owner
+    ON owner.id = tickets.owner_id
+  LEFT JOIN teams AS owner__team
+    ON owner__team.id = owner.team_id
+  GROUP BY
+    owner__team.name
+), report_rows AS (
+  SELECT
+    agg_tickets.d0 AS "team",
+    agg_tickets.agg_tickets_0 AS "tickets",
+    agg_tickets.agg_tickets_1 AS "avg_handle"
+  FROM agg_tickets
+)
+SELECT
+  "team",
+  "tickets",
+  "avg_handle"
+FROM report_rows
+ORDER BY
+  "team" ASC

@@ -1,0 +1,490 @@
+"""A reference evaluator in plain Python: the test oracle of the SQL path.
+
+`evaluate(report, tables, catalog)` computes a checked `Report`'s rows straight from the
+contract's semantics (shared/contract/spec-language.md, "Aggregation semantics"), without
+the planner, SQL or DuckDB:
+
+1. joined rows: every source row, extended along each relationship path the report uses
+   (parents before children) with outer-join semantics: a to-one step follows the link
+   column (null or dangling: the node is None), a to-many step gives one joined row per
+   child (no child: one row with the node None), and a node under a None node is None;
+2. the filters (and the date range) keep the joined rows where they are true, with SQL
+   three-valued logic (None = unknown);
+3. the dimensions group the rows (time buckets in the report's zone); without dimensions
+   there is exactly one group, even when no row is left;
+4. each aggregate runs over the distinct rows of its grain node present in the group
+   (told apart by primary key, or by position in a table without one); a missing side
+   (None) is not a row of the entity and is never aggregated;
+5. measures, having, sort (nulls last in both directions; then the dimensions), limit.
+
+Values: ints, floats, str, bool, `datetime` (naive UTC instants), `date`, None. A bucket
+is a `date` for day and coarser, the UTC instant of the local hour start for `hour`, an
+int for the cyclic granularities.
+
+Left out (NotImplementedError): derived fields and entities defined by `sql`, fill_gaps
+and compare.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from reportbuilder.check.literals import parse_interval
+from reportbuilder.check.resolve_expr import SECONDS_BETWEEN
+from reportbuilder.check.resolved import Agg, Const, EntityRef, Field, OutputRef
+from reportbuilder.expr import ast
+from reportbuilder.timeframe.ranges import range_to_utc
+from reportbuilder.timeframe.units import add_months, start_of
+
+_COMPARE = {
+    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+_SECONDS_PER = {"minutes": 60, "hours": 3600, "days": 86400}
+_INTERVAL_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+_INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def evaluate(report, tables: dict[str, list[dict]], catalog) -> list[dict]:
+    """The rows of `report` over `tables` (table name -> rows as dicts), in output order."""
+    if report.compare:
+        raise NotImplementedError("compare is not covered by the reference evaluator")
+    if report.fill_gaps and report.time_dimension is not None and (
+            report.time_dimension.granularity in ("hour_of_day", "day_of_week", "month_of_year")
+            or (report.window is not None and report.window.range.bounded)):
+        raise NotImplementedError("fill_gaps is not covered by the reference evaluator")
+    return _Evaluation(report, tables, catalog).rows()
+
+
+# --- three-valued logic ---------------------------------------------------------------
+def and3(a, b):
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def or3(a, b):
+    if a is True or b is True:
+        return True
+    if a is None or b is None:
+        return None
+    return False
+
+
+def not3(a):
+    return None if a is None else not a
+
+
+def like(text: str, pattern: str, ignore_case: bool = False) -> bool:
+    """SQL LIKE: `%` any run of characters, `_` exactly one, everything else literal."""
+    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.fullmatch(regex, text, flags) is not None
+
+
+# --- time -------------------------------------------------------------------------------
+def to_local(instant: datetime, tz: str) -> datetime:
+    """Naive wall-clock time in `tz` of a naive UTC instant."""
+    return instant.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+
+
+def hour_bucket(instant: datetime, tz: str) -> datetime:
+    """The UTC instant at which the local hour holding `instant` began: the latest instant
+    not after it whose wall time is that hour's HH:00 (so a repeated fall-back hour is two
+    buckets); when a spring-forward gap swallowed HH:00, the instant the gap ended."""
+    local = to_local(instant, tz)
+    wall = local.replace(minute=0, second=0, microsecond=0)
+    zone = ZoneInfo(tz)
+    starts = []
+    for fold in (0, 1):
+        candidate = wall.replace(tzinfo=zone, fold=fold).astimezone(timezone.utc).replace(tzinfo=None)
+        if candidate <= instant and to_local(candidate, tz) == wall:
+            starts.append(candidate)
+    if starts:
+        return max(starts)
+    moment = instant.replace(second=0, microsecond=0)  # zone offsets change on whole minutes
+    while to_local(moment - timedelta(minutes=1), tz) >= wall:
+        moment -= timedelta(minutes=1)
+    return moment
+
+
+def time_bucket(instant, granularity: str, tz: str, week_start: str):
+    if instant is None:
+        return None
+    if granularity == "hour":
+        return hour_bucket(instant, tz)
+    local = to_local(instant, tz)
+    if granularity == "hour_of_day":
+        return local.hour
+    if granularity == "day_of_week":
+        return local.isoweekday()
+    if granularity == "month_of_year":
+        return local.month
+    return start_of(local.date(), granularity, week_start)
+
+
+def add_interval(moment: datetime, text: str, sign: int) -> datetime:
+    for amount, unit in parse_interval(text):
+        if unit in _INTERVAL_MONTHS:
+            if amount != int(amount):
+                raise NotImplementedError("fractional month intervals")
+            day = add_months(moment.date(), sign * int(amount) * _INTERVAL_MONTHS[unit])
+            moment = moment.replace(year=day.year, month=day.month, day=day.day)
+        else:
+            moment += timedelta(seconds=sign * amount * _INTERVAL_SECONDS[unit])
+    return moment
+
+
+# --- aggregates -------------------------------------------------------------------------
+def quantile_cont(values: list, fraction: float):
+    """Linear interpolation between the closest ranks (DuckDB's quantile_cont)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (position - low) * (ordered[high] - ordered[low])
+
+
+def total(values: list):
+    if not values:
+        return None
+    if all(isinstance(v, int) for v in values):
+        return sum(values)
+    return math.fsum(values)
+
+
+def mean(values: list):
+    return None if not values else total(values) / len(values)
+
+
+# --- the evaluation -----------------------------------------------------------------------
+class _Evaluation:
+    def __init__(self, report, tables, catalog):
+        self.report, self.tables, self.catalog = report, tables, catalog
+        self.tz, self.week_start = report.timezone, report.week_start
+
+    # joined rows
+    def rows(self) -> list[dict]:
+        joined = self._joined_rows()
+        kept = [jr for jr in joined if self._passes(jr)]
+        groups = self._groups(kept)
+        out = []
+        for key, members in groups.items():
+            row = {d.name: v for d, v in zip(self.report.dimensions, key)}
+            for m in self.report.measures:
+                row[m.name] = self.eval(m.expr, None, members)
+            out.append(row)
+        out = [row for row in out if all(self.eval(h, None, None, row) is True for h in self.report.having)]
+        out = sort_rows(out, sort_order(self.report))
+        return out if self.report.limit is None else out[: self.report.limit]
+
+    def _used_paths(self) -> list[tuple]:
+        exprs = list(self.report.filters) + [d.expr for d in self.report.dimensions]
+        exprs += [m.expr for m in self.report.measures]
+        if self.report.window is not None:
+            exprs.append(self.report.window.field)
+        paths = {()}
+        for expr in exprs:
+            for node in walk(expr):
+                for path in _paths_of(node):
+                    paths.update(path[:i] for i in range(len(path) + 1))
+        return sorted(paths, key=lambda p: (len(p), p))
+
+    def _entity_rows(self, name: str) -> list[tuple]:
+        """(key, row) of every row of an entity: key = primary key value, else ('row', position)."""
+        entity = self.catalog.entity(name)
+        if entity.table is None:
+            raise NotImplementedError(f"derived entity {name}")
+        rows = self.tables.get(entity.table, [])
+        pk = entity.primary_key
+        return [((row[pk] if pk else ("row", i)), row) for i, row in enumerate(rows)]
+
+    def _joined_rows(self) -> list[dict]:
+        source = self.report.source
+        joined = [{(): item} for item in self._entity_rows(source)]
+        entity_of = {(): source}
+        for path in self._used_paths():
+            if not path:
+                continue
+            parent_entity = self.catalog.entity(entity_of[path[:-1]])
+            rel = parent_entity.relationship(path[-1])
+            entity_of[path] = rel.target
+            targets = self._entity_rows(rel.target)
+            extended = []
+            for jr in joined:
+                parent = jr[path[:-1]]
+                for child in self._step(rel, parent_entity, parent, targets):
+                    extended.append({**jr, path: child})
+            joined = extended
+        return joined
+
+    def _step(self, rel, parent_entity, parent, targets) -> list:
+        if parent is None:
+            return [None]
+        if rel.to_many:
+            key = parent[1][parent_entity.primary_key]
+            children = [t for t in targets if key is not None and t[1][rel.column] == key]
+            return children or [None]
+        link = parent[1][rel.column]
+        target_pk = self.catalog.entity(rel.target).primary_key
+        matches = [t for t in targets if link is not None and t[1][target_pk] == link]
+        return matches or [None]
+
+    # filters and groups
+    def _passes(self, jr) -> bool:
+        for condition in self.report.filters:
+            if self.eval(condition, jr) is not True:
+                return False
+        window = self.report.window
+        if window is None:
+            return True
+        start, end = range_to_utc(window.range, self.tz)
+        value = self.eval(window.field, jr)
+        if value is None:
+            return start is None and end is None
+        return (start is None or value >= start) and (end is None or value < end)
+
+    def _groups(self, kept) -> dict:
+        if not self.report.dimensions:
+            return {(): kept}
+        groups: dict = {}
+        for jr in kept:
+            key = tuple(self._dimension_value(d, jr) for d in self.report.dimensions)
+            groups.setdefault(key, []).append(jr)
+        return groups
+
+    def _dimension_value(self, dim, jr):
+        value = self.eval(dim.expr, jr)
+        if dim.granularity:
+            return time_bucket(value, dim.granularity, self.tz, self.week_start)
+        return value
+
+    # aggregates
+    def aggregate(self, agg: Agg, members: list[dict]):
+        grain_rows = {}
+        for jr in members:
+            node = jr[agg.grain]
+            if node is not None and node[0] not in grain_rows:
+                grain_rows[node[0]] = jr
+        rows = list(grain_rows.values())
+        func, args = agg.func, agg.args
+        if func == "count" and not args:
+            return len(rows)
+        if func in ("count", "count_distinct") and isinstance(args[0], EntityRef):
+            keys = [jr[args[0].path][0] for jr in rows if jr[args[0].path] is not None]
+            return len(set(keys)) if func == "count_distinct" else len(keys)
+        if func == "count_if":
+            return sum(1 for jr in rows if self.eval(args[0], jr) is True)
+        if func in ("sum_if", "avg_if"):
+            values = [self.eval(args[0], jr) for jr in rows if self.eval(args[1], jr) is True]
+            values = [v for v in values if v is not None]
+            return total(values) if func == "sum_if" else mean(values)
+        values = [v for v in (self.eval(args[0], jr) for jr in rows) if v is not None]
+        if func == "count":
+            return len(values)
+        if func == "count_distinct":
+            return len(set(values))
+        if func == "sum":
+            return total(values)
+        if func == "avg":
+            return mean(values)
+        if func == "min":
+            return min(values) if values else None
+        if func == "max":
+            return max(values) if values else None
+        if func == "median":
+            return quantile_cont(values, 0.5)
+        if func == "percentile":
+            return quantile_cont(values, float(args[1].value))
+        raise NotImplementedError(f"aggregate {func}")
+
+    # expressions
+    def eval(self, node, jr, members=None, output=None):
+        """Value of `node` on a joined row `jr`, a group's rows `members` (aggregates) or
+        an output row `output` (having)."""
+        ev = lambda child: self.eval(child, jr, members, output)  # noqa: E731
+        if isinstance(node, Const):
+            return node.value
+        if isinstance(node, Field):
+            if node.column.sql is not None:
+                raise NotImplementedError(f"sql-derived field {node.entity}.{node.column.name}")
+            item = jr[node.path]
+            return None if item is None else item[1][node.column.name]
+        if isinstance(node, OutputRef):
+            return output[node.name]
+        if isinstance(node, Agg):
+            return self.aggregate(node, members)
+        if isinstance(node, ast.Unary):
+            value = ev(node.operand)
+            if node.op == "not":
+                return not3(value)
+            return None if value is None else -value
+        if isinstance(node, ast.Binary):
+            return self._binary(node, ev)
+        if isinstance(node, ast.InList):
+            return self._in_list(node, ev)
+        if isinstance(node, ast.Between):
+            value, low, high = ev(node.operand), ev(node.low), ev(node.high)
+            inside = and3(_compare(">=", value, low), _compare("<=", value, high))
+            return not3(inside) if node.negated else inside
+        if isinstance(node, ast.IsNull):
+            return (ev(node.operand) is not None) if node.negated else (ev(node.operand) is None)
+        if isinstance(node, ast.Case):
+            for condition, value in node.whens:
+                if ev(condition) is True:
+                    return ev(value)
+            return None if node.default is None else ev(node.default)
+        if isinstance(node, ast.Call):
+            return self._call(node, ev)
+        raise NotImplementedError(f"expression node {type(node).__name__}")
+
+    def _binary(self, node, ev):
+        op = node.op
+        if op == "and":
+            return and3(ev(node.left), ev(node.right))
+        if op == "or":
+            return or3(ev(node.left), ev(node.right))
+        left, right = ev(node.left), ev(node.right)
+        if op in _COMPARE:
+            return _compare(op, left, right)
+        if left is None or right is None:
+            return None
+        if op in ("like", "ilike"):
+            return like(left, right, op == "ilike")
+        if isinstance(left, datetime) and isinstance(right, str):
+            return add_interval(left, right, -1 if op == "-" else 1)
+        if isinstance(right, datetime) and isinstance(left, str):
+            return add_interval(right, left, 1)
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        if op == "/":
+            return None if right == 0 else float(left) / right
+        if op == "%":
+            return _modulo(left, right)
+        raise NotImplementedError(f"operator {op}")
+
+    def _in_list(self, node, ev):
+        value = ev(node.operand)
+        items = [ev(i) for i in node.items]
+        if value is None:
+            found = None
+        elif any(i is not None and i == value for i in items):
+            found = True
+        elif any(i is None for i in items):
+            found = None
+        else:
+            found = False
+        return not3(found) if node.negated else found
+
+    def _call(self, node, ev):
+        name = node.name
+        if name == "date_trunc":
+            value = ev(node.args[1])
+            return time_bucket(value, node.args[0].value, self.tz, self.week_start)
+        args = [ev(a) for a in node.args]
+        if name == "coalesce":
+            return next((a for a in args if a is not None), None)
+        if name == "if":
+            return args[1] if args[0] is True else args[2]
+        if name == "concat":
+            return "".join(str(a) for a in args if a is not None)
+        if name in ("greatest", "least"):
+            present = [a for a in args if a is not None]
+            return (max if name == "greatest" else min)(present) if present else None
+        if name == "nullif":
+            return None if args[0] is not None and args[0] == args[1] else args[0]
+        if any(a is None for a in args):
+            return None
+        if name == SECONDS_BETWEEN:
+            return (_as_instant(args[0]) - _as_instant(args[1])).total_seconds()
+        if name in _SECONDS_PER:
+            return float(args[0]) / _SECONDS_PER[name]
+        simple = {"lower": str.lower, "upper": str.upper, "length": len, "abs": abs,
+                  "floor": math.floor, "ceil": math.ceil}
+        if name in simple:
+            return simple[name](args[0])
+        if name in ("date", "hour", "day_of_week", "month", "year"):
+            local = to_local(_as_instant(args[0]), self.tz) if isinstance(args[0], datetime) else args[0]
+            if name == "date":
+                return local.date() if isinstance(local, datetime) else local
+            return {"hour": lambda t: t.hour, "day_of_week": lambda t: t.isoweekday(),
+                    "month": lambda t: t.month, "year": lambda t: t.year}[name](local)
+        raise NotImplementedError(f"function {name}")
+
+
+def _as_instant(value):
+    if isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
+
+
+def _compare(op, left, right):
+    if left is None or right is None:
+        return None
+    return _COMPARE[op](left, right)
+
+
+def _modulo(left, right):
+    """SQL %: the sign of the dividend; None (not an error) for a zero divisor."""
+    if right == 0:
+        return None
+    if isinstance(left, int) and isinstance(right, int):
+        rest = abs(left) % abs(right)
+        return rest if left >= 0 else -rest
+    return math.fmod(left, right)
+
+
+# --- walking resolved expressions ----------------------------------------------------------
+def walk(node):
+    yield node
+    kids = node.args if isinstance(node, Agg) else ast.children(node)
+    for child in kids:
+        yield from walk(child)
+
+
+def _paths_of(node):
+    if isinstance(node, (Field, EntityRef)):
+        yield node.path
+    if isinstance(node, Agg):
+        yield node.grain
+
+
+# --- ordering ------------------------------------------------------------------------------
+def sort_order(report) -> list[tuple[str, bool]]:
+    """The spec's sort, then the dimensions not in it, ascending."""
+    order = list(report.sort)
+    named = {name for name, _ in order}
+    order += [(d.name, False) for d in report.dimensions if d.name not in named]
+    return order
+
+
+def compare_values(a, b, descending: bool) -> int:
+    """ORDER BY of one column, nulls last in both directions (docs/spec-language.md)."""
+    if a is None or b is None:
+        return (a is None) - (b is None)
+    if a == b:
+        return 0
+    result = -1 if a < b else 1
+    return -result if descending else result
+
+
+def sort_rows(rows: list[dict], order: list[tuple[str, bool]]) -> list[dict]:
+    def cmp(x, y):
+        for name, descending in order:
+            c = compare_values(x[name], y[name], descending)
+            if c:
+                return c
+        return 0
+
+    return sorted(rows, key=functools.cmp_to_key(cmp))
