@@ -1,0 +1,99 @@
+"""Data loading: every file kind of the contract, both timestamp spellings, read-only."""
+import hashlib
+import json
+
+import duckdb
+import pytest
+
+from .fixture_data import invoke, run_report, write_tables
+
+SPEC = """
+source: tickets
+dimensions: [priority]
+measures:
+  - count() as tickets
+  - min(created_at) as first
+  - sum(handle_time_seconds) as handle
+"""
+# Both ISO spellings and an explicit offset: 09:15 UTC, 10:00 UTC, 08:00+02:00 = 06:00 UTC.
+TICKETS = [
+    {"id": 1, "priority": "high", "created_at": "2025-03-04 09:15:00", "handle_time_seconds": 60},
+    {"id": 2, "priority": "high", "created_at": "2025-03-04T10:00:00Z", "handle_time_seconds": 30},
+    {"id": 3, "priority": "galactic", "created_at": "2025-03-04T08:00:00+02:00"},
+]
+EXPECTED = [
+    {"priority": "galactic", "tickets": 1, "first": "2025-03-04T06:00:00+00:00", "handle": None},
+    {"priority": "high", "tickets": 2, "first": "2025-03-04T09:15:00+00:00", "handle": 90},
+]
+
+
+@pytest.fixture
+def csv_dir(tmp_path):
+    return write_tables(tmp_path / "csv", tickets=TICKETS)
+
+
+def _convert(csv_dir, target, fmt):
+    target.mkdir()
+    con = duckdb.connect()
+    src = con.sql(f"SELECT * FROM read_csv('{csv_dir}/tickets.csv', all_varchar=true)")
+    if fmt == "parquet":
+        src.write_parquet(str(target / "tickets.parquet"))
+    else:
+        rows = [dict(zip(src.columns, r)) for r in src.fetchall()]
+        if fmt == "json":
+            (target / "tickets.json").write_text(json.dumps(rows))
+        else:
+            (target / "tickets.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return target
+
+
+def test_csv_with_both_timestamp_spellings_and_unknown_enum_values(csv_dir):
+    assert run_report(SPEC, csv_dir) == EXPECTED
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "json", "jsonl"])
+def test_parquet_and_json_files(csv_dir, tmp_path, fmt):
+    assert run_report(SPEC, _convert(csv_dir, tmp_path / fmt, fmt)) == EXPECTED
+
+
+def test_duckdb_database_file(csv_dir, tmp_path):
+    db = tmp_path / "helpdesk.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(f"CREATE TABLE tickets AS SELECT * FROM read_csv('{csv_dir}/tickets.csv', all_varchar=true)")
+    con.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    assert run_report(SPEC, db) == EXPECTED
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_data_files_are_never_modified(csv_dir):
+    before = {p.name: p.read_bytes() for p in csv_dir.iterdir()}
+    run_report(SPEC, csv_dir)
+    assert {p.name: p.read_bytes() for p in csv_dir.iterdir()} == before
+
+
+def test_tables_a_report_does_not_use_need_not_exist(csv_dir):
+    assert not (csv_dir / "owners.csv").exists()
+    assert run_report(SPEC, csv_dir)
+
+
+def test_a_missing_table_is_named(csv_dir):
+    result = invoke("source: tickets\ndimensions: [owner.name]\nmeasures: [count() as n]\n", csv_dir)
+    assert result.exit_code == 1
+    assert "'owners'" in result.stderr
+
+
+def test_a_missing_column_is_named(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "tickets.csv").write_text("id,priority\n1,high\n")
+    result = invoke("source: tickets\nmeasures: [sum(handle_time_seconds) as h]\n", data)
+    assert result.exit_code == 1
+    assert "handle_time_seconds" in result.stderr
+
+
+def test_a_bad_timestamp_is_a_data_error(tmp_path):
+    data = write_tables(tmp_path / "bad", tickets=[{"id": 1, "created_at": "yesterday-ish"}])
+    result = invoke(SPEC, data)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
