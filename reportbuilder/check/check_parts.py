@@ -14,7 +14,7 @@ from . import check_spec as cs
 from .functions import COUNT_LIKE
 from .options import ReportOptions
 from .report import Dimension, Measure, Report, TimeWindow
-from .resolve_expr import HAVING, MEASURE, ROW, Problem, Resolver, Scope, suggest
+from .resolve_expr import HAVING, MEASURE, ROW, SECONDS_BETWEEN, Problem, Resolver, Scope, suggest
 from .resolved import Agg, Field
 
 CHART_TYPES = ("line", "area", "bar", "stacked_bar", "grouped_bar", "horizontal_bar", "pie", "donut",
@@ -80,21 +80,29 @@ class PartChecker:
             seen.add(name)
 
     # -- dimensions ---------------------------------------------------------------
+    def _entry(self, item, expr_key: str, name_key: str, mode: str):
+        """One dimension or measure: (scalar, parsed node, resolved expr, type, name), or None."""
+        scalar, name = item, None
+        if isinstance(item, YMap):
+            scalar, name = item.get(expr_key), item.get(name_key)
+        parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems)
+        if parsed is None:
+            return None
+        node, alias = parsed
+        expr, kind = self._resolve(scalar, node, mode)
+        if expr is None:
+            return None
+        label = name.value if name else (alias or _default_name(scalar.value, node))
+        return scalar, node, expr, kind, label
+
     def dimensions(self) -> list[Dimension]:
         out = []
         for item in _items(self.root.get("dimensions")):
-            scalar, alias, gran = item, None, None
-            if isinstance(item, YMap):
-                scalar, alias, gran = item.get("field"), item.get("as"), item.get("granularity")
-            parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems)
-            if parsed is None:
+            entry = self._entry(item, "field", "as", ROW)
+            if entry is None:
                 continue
-            node, inline_alias = parsed
-            expr, kind = self._resolve(scalar, node, ROW)
-            if expr is None:
-                continue
-            name = alias.value if alias else (inline_alias or _default_name(scalar.value, node))
-            granularity = self._granularity(gran, kind)
+            _, _, expr, kind, name = entry
+            granularity = self._granularity(item.get("granularity") if isinstance(item, YMap) else None, kind)
             if granularity:
                 kind = BUCKET_TYPES.get(granularity, "date")
             out.append(Dimension(name, expr, kind, granularity))
@@ -119,19 +127,11 @@ class PartChecker:
     def measures(self) -> list[Measure]:
         out = []
         for item in _items(self.root.get("measures")):
-            scalar, name = item, None
-            unit = None
-            if isinstance(item, YMap):
-                scalar, name = item.get("expr"), item.get("name")
-                unit = item.get("unit").value if item.get("unit") else None
-            parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems)
-            if parsed is None:
+            entry = self._entry(item, "expr", "name", MEASURE)
+            if entry is None:
                 continue
-            node, alias = parsed
-            expr, kind = self._resolve(scalar, node, MEASURE)
-            if expr is None:
-                continue
-            label = name.value if name else (alias or _default_name(scalar.value, node))
+            scalar, node, expr, kind, label = entry
+            unit = item.get("unit").value if isinstance(item, YMap) and item.get("unit") else None
             if not any(isinstance(n, Agg) for n in _walk(expr)):
                 self.problems.append(Diagnostic("not-aggregate", f"measure '{label}' aggregates nothing: use "
                                                 "count(), sum(x), avg(x), ...", scalar.span))
@@ -294,8 +294,11 @@ def _count_like(expr) -> bool:
 
 
 def _unit_of(expr) -> str | None:
+    """`seconds` for an aggregate of a duration (a seconds field or a timestamp difference)."""
     if isinstance(expr, Agg) and expr.func not in COUNT_LIKE and expr.args:
         arg = expr.args[0]
         if isinstance(arg, Field):
             return arg.column.unit
+        if isinstance(arg, ast.Call) and arg.name == SECONDS_BETWEEN:
+            return "seconds"
     return None
