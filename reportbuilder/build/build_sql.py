@@ -170,8 +170,13 @@ class _Builder:
         prev_rows = self.period("previous_", previous)
         dims = self.report.dimensions
         select = exp.select(*[_col(d.name, "cur") for d in dims], *[_col(m.name, "cur") for m in self.report.measures])
+        partnered = exp.Not(this=exp.Is(this=exp.column("previous_bucket", table="bp"), expression=exp.Null())) \
+            if self.time_index is not None else exp.true()
         for m in self.report.measures:
             now_v, prev_v = _col(m.name, "cur"), _col(m.name, "prev")
+            if m.count_like:  # a group without rows in its partner bucket counted 0 there
+                prev_v = exp.Case(ifs=[exp.If(this=partnered.copy(),
+                                              true=exp.Coalesce(this=prev_v, expressions=[exp.Literal.number(0)]))])
             change = exp.Mul(this=exp.Literal.number(100), expression=safe_divide(
                 exp.paren(exp.Sub(this=now_v.copy(), expression=prev_v.copy())), prev_v.copy()))
             select = select.select(exp.alias_(prev_v, _q(m.name + "_previous")),

@@ -34,6 +34,9 @@ class PartChecker:
         dims = self.dimensions()
         measures = self.measures()
         outputs = tuple((d.name, d.type) for d in dims) + tuple((m.name, m.type) for m in measures)
+        if self.root.get("compare") is not None:
+            for m in measures:
+                outputs += ((m.name + "_previous", m.type), (m.name + "_change_pct", "number"))
         self._check_duplicates(outputs)
         text = lambda key, default="": self.root.get(key).value if self.root.get(key) else default  # noqa: E731
         limit = self.root.get("limit")

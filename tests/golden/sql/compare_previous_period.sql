@@ -98,10 +98,10 @@ WITH agg_tickets AS (
     cur."week",
     cur."tickets",
     cur."avg_handle",
-    prev."tickets" AS "tickets_previous",
+    CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END AS "tickets_previous",
     100 * CAST((
-      cur."tickets" - prev."tickets"
-    ) AS DOUBLE) / NULLIF(prev."tickets", 0) AS "tickets_change_pct",
+      cur."tickets" - CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END
+    ) AS DOUBLE) / NULLIF(CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END, 0) AS "tickets_change_pct",
     prev."avg_handle" AS "avg_handle_previous",
     100 * CAST((
       cur."avg_handle" - prev."avg_handle"
