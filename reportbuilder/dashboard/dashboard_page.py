@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import altair as alt
 
 from reportbuilder.dashboard.run_dashboard import DashboardRun, PanelRun
-from reportbuilder.render.chart_output import PAGE_STYLE, png_of, svg_of
+from reportbuilder.render.chart_output import PAGE_STYLE, data_table, png_of, svg_of
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import choose_chart
 from reportbuilder.render.chart_vega import altair_chart, configure
@@ -27,6 +27,9 @@ _DASH_STYLE = """
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(620px, 1fr)); gap: 1.25rem; }
 .card h2 { font-size: 1.05rem; font-weight: 600; margin: 0 0 .5rem; }
 .panel-range { color: #656d76; font-size: .8rem; margin: 0 0 .5rem; }
+.card .chart { overflow-x: auto; }
+.card table { font-size: .78rem; margin-top: .5rem; }
+.card th, .card td { padding: .25rem .5rem; }
 .note { color: #9a6700; background: #fff8c5; border: 1px solid #d4a72c66; border-radius: 6px;
         font-size: .82rem; padding: .35rem .6rem; margin: .5rem 0 0; }
 .error { color: #cf222e; background: #ffebe9; border: 1px solid #ff818266; border-radius: 6px;
@@ -74,12 +77,14 @@ def _card(panel: PanelRun, palette: Palette) -> str:
     if panel.error is not None:
         body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
         return f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{body}</section>\n'
-    chart = configure(_panel_chart(panel, palette)).to_dict(validate=True)
-    svg = svg_of(chart)
+    if choose_chart(panel.result, panel.shape).type == "table":
+        drawing = data_table(panel.result)  # text reads better as HTML than as a drawn table
+    else:
+        drawing = svg_of(configure(_panel_chart(panel, palette)).to_dict(validate=True))
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
     return (f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{rng}'
-            f'<div class="chart">{svg}</div>\n{notes}</section>\n')
+            f'<div class="chart">{drawing}</div>\n{notes}</section>\n')
 
 
 def _meta(run: DashboardRun) -> str:

@@ -9,7 +9,7 @@ that fails is kept as a panel with its error, so one bad report does not blank a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, time, timedelta, timezone as dt_timezone
 from pathlib import Path
 from typing import Callable
 
@@ -118,8 +118,19 @@ def _range_text(report) -> str:
     window = report.window
     if window is None:
         return "all time"
-    rng = window.range
-    start, end = getattr(rng, "start", None), getattr(rng, "end", None)
     label = window.preset.replace("_", " ") if window.preset else ""
-    span = f"{start} – {end}" if start is not None or end is not None else ""
+    span = _span_text(window.range.start, window.range.end)
     return f"{label} ({span})" if label and span else (label or span or "all time")
+
+
+def _span_text(start, end) -> str:
+    """Whole local days as an inclusive date span ('2026-10-24 – 2026-11-22'), else minutes."""
+    if start is None and end is None:
+        return ""
+    days = all(v is None or v.time() == time() for v in (start, end))
+    if days:
+        first = start.date().isoformat() if start else "…"
+        last = (end - timedelta(days=1)).date().isoformat() if end else "…"
+        return first if first == last else f"{first} – {last}"
+    shown = [v.isoformat(sep=" ", timespec="minutes") if v else "…" for v in (start, end)]
+    return f"{shown[0]} – {shown[1]} (end excluded)"

@@ -141,9 +141,9 @@ def _series(result, spec, data, palette, width, height, mark):
     chart = _base(records, width, height)
     many = len(data.records) > 60
     if mark == "area":
-        chart = chart.mark_area(opacity=0.85, line=True, interpolate="monotone")
+        chart = chart.mark_area(opacity=0.85, line=True, interpolate="linear")
     else:
-        chart = chart.mark_line(point=not many, strokeWidth=2, interpolate="monotone")
+        chart = chart.mark_line(point=not many, strokeWidth=2, interpolate="linear")
     if "color" not in enc:
         chart = chart.mark_area(opacity=0.85, line=True, color=mark_color) if mark == "area" else \
             chart.mark_line(point=alt.OverlayMarkDef(color=mark_color) if not many else False,
