@@ -15,10 +15,8 @@ from .errors import DataError, ReportError, SpecError
 from .explain import explain_plan
 from .load.load_spec import decode_spec, load_spec_text
 from .render.diagnostics import format_diagnostics
-from .render.formats import FORMATS, format_from_path
+from .render.formats import CHART_FORMATS, FORMATS, format_from_path
 from .render.render_data import render
-from .render.chart_output import CHART_FORMATS, output_format, render_chart
-from .render.chart_spec import ChartShape
 from .run.execute import run_query
 from .workspace import builtin_names, builtin_path, find_spec, open_workspace, resolve_data, resolve_now
 
@@ -120,6 +118,9 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         query = build_sql(report_plan, ws.catalog)
         result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
         if chosen in CHART_FORMATS + ("html",):
+            from .render.chart_output import render_chart  # altair is slow to import: only for charts
+            from .render.chart_spec import ChartShape
+
             rendered = render_chart(result, chosen, ChartShape.of_report(report_plan.report))
         else:
             rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
@@ -130,7 +131,7 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
 
 def _format_of(output: Path) -> str:
     try:
-        return output_format(output)
+        return format_from_path(output)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlglot import exp
 
 from ..catalog.model import Catalog, Entity
-from ..check.resolved import Field
+from ..check.resolved import EntityRef, Field
+from ..expr import ast
 from ..plan.query_plan import QueryPlan
 from .literals import sql_literal
 
@@ -27,12 +28,25 @@ def with_now(select: exp.Expression, now_utc: datetime) -> exp.Expression:
     return select.copy().transform(swap)
 
 
+def keyed_nodes(plan: QueryPlan) -> set[tuple]:
+    """Nodes whose row key the SQL uses: grains of distinct steps, grains below the source,
+    and nodes counted as rows (`count(tickets)`). A plain `count()` of the source is COUNT(*)."""
+    keyed = set()
+    for step in plan.steps:
+        if step.distinct or step.grain:
+            keyed.add(step.grain)
+        for _, agg in step.aggregates:
+            keyed.update(n.path for a in agg.args for n in ast.walk(a) if isinstance(n, EntityRef))
+    return keyed
+
+
 class JoinSql:
     """Spells the nodes of one plan's join tree in SQL."""
 
     def __init__(self, plan: QueryPlan, catalog: Catalog):
         self.plan, self.catalog = plan, catalog
         self.root_alias = plan.report.source
+        self.keyed = {plan.node(p).entity for p in keyed_nodes(plan)}
 
     def alias(self, path: tuple) -> str:
         if not path:
@@ -40,11 +54,16 @@ class JoinSql:
         name = "__".join(path)
         return name + "_" if name == self.root_alias else name
 
+    def _numbered(self, entity: Entity) -> bool:
+        """Rows of a keyless entity get a position number only where some node needs their key
+        (numbering materialises the rows and keeps filters from being pushed into them)."""
+        return entity.primary_key is None and entity.name in self.keyed
+
     def source_name(self, entity: Entity) -> str:
-        """The relation holding an entity's rows: its table, or a CTE for derived/keyless ones."""
+        """The relation holding an entity's rows: its table, or a CTE for derived/numbered ones."""
         if entity.sql is not None:
             return f"entity_{entity.name}"
-        if entity.primary_key is None:
+        if self._numbered(entity):
             return f"rows_{entity.name}"
         return entity.table
 
@@ -60,7 +79,7 @@ class JoinSql:
                 inner = with_now(entity.sql, now).subquery("d") if entity.sql is not None else \
                     exp.to_table(entity.table)
                 select = exp.select(exp.Star())
-                if entity.primary_key is None:
+                if self._numbered(entity):
                     select = select.select(exp.alias_(exp.Window(this=exp.RowNumber()), ROW_ID))
                 ctes.append((name, select.from_(inner)))
             for field in node.lookups:

@@ -43,6 +43,13 @@ def aggregate_call(agg: Agg, inputs: list[exp.Expression]) -> exp.Expression:
     return _PLAIN[func](this=inputs[0])
 
 
+def _direct_call(step: AggregateStep, agg: Agg, compiler: ExprCompiler) -> exp.Expression:
+    """An aggregate over joined rows that are exactly the grain's rows (no repetition)."""
+    if agg.func == "count" and not agg.args and not step.grain:
+        return exp.Count(this=exp.Star())  # every joined row is one source row
+    return aggregate_call(agg, [compiler.compile(x) for x in aggregate_inputs(agg)])
+
+
 def dimension_name(i: int) -> str:
     return f"d{i}"
 
@@ -51,8 +58,7 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
                 where: exp.Expression | None) -> exp.Select:
     named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
     if not step.distinct:
-        outputs = [exp.alias_(aggregate_call(agg, [compiler.compile(x) for x in aggregate_inputs(agg)]), slot)
-                   for slot, agg in step.aggregates]
+        outputs = [exp.alias_(_direct_call(step, agg, compiler), slot) for slot, agg in step.aggregates]
         select = joins.from_nodes(exp.select(*named_dims, *outputs), step.nodes)
         if where is not None:
             select = select.where(where.copy())

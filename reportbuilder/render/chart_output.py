@@ -22,7 +22,6 @@ from reportbuilder.render.chart_vega import vegalite
 from reportbuilder.render.values import NUMERIC_TYPES, display_value
 from reportbuilder.run.result import Result
 
-CHART_FORMATS = ("png", "svg")
 PNG_SCALE = 2
 
 
@@ -89,15 +88,3 @@ def data_table(result: Result) -> str:
     caption = f"{count:,} row{'' if count == 1 else 's'}"
     return (f"<table>\n<caption>{caption}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n"
             f"{''.join(body)}</tbody>\n</table>\n")
-
-
-def output_format(path) -> str:
-    """The format an output file's extension names: `.png`/`.svg` charts, else the data formats'."""
-    from pathlib import PurePath
-
-    from reportbuilder.render.formats import format_from_path
-
-    suffix = PurePath(path).suffix.lower()
-    if suffix in (".png", ".svg"):
-        return suffix[1:]
-    return format_from_path(path)

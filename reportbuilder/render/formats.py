@@ -5,6 +5,7 @@ from os import PathLike
 from pathlib import PurePath
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "md", "html")
+CHART_FORMATS = ("png", "svg")  # drawn by render.chart_output; html there is the chart page
 
 _BY_EXTENSION = {
     ".csv": "csv",
@@ -15,6 +16,8 @@ _BY_EXTENSION = {
     ".md": "md",
     ".html": "html",
     ".txt": "table",
+    ".png": "png",
+    ".svg": "svg",
 }
 
 

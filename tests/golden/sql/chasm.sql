@@ -1,7 +1,7 @@
 WITH agg_companies AS (
   SELECT
     companies.industry AS d0,
-    COUNT(companies.id) AS agg_companies_0,
+    COUNT(*) AS agg_companies_0,
     SUM(companies.employees) AS agg_companies_1
   FROM companies AS companies
   GROUP BY

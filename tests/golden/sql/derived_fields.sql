@@ -56,7 +56,7 @@ WITH field_tickets_agent_reply_count AS (
       THEN 'overdue'
       ELSE 'pending'
     END AS d0,
-    COUNT(tickets.id) AS agg_tickets_0,
+    COUNT(*) AS agg_tickets_0,
     AVG((
       EPOCH(tickets.first_response_at) - EPOCH(tickets.created_at)
     )) AS agg_tickets_1,

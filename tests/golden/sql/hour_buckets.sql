@@ -2,7 +2,7 @@ WITH agg_messages AS (
   SELECT
     DATE_TRUNC('HOUR', messages.sent_at) AS d0,
     messages.direction AS d1,
-    COUNT(messages.id) AS agg_messages_0
+    COUNT(*) AS agg_messages_0
   FROM messages AS messages
   WHERE
     messages.sent_at >= CAST('2025-03-03 00:00:00' AS TIMESTAMP)

@@ -43,7 +43,7 @@ WITH field_tickets_agent_reply_count AS (
 ), agg_tickets AS (
   SELECT
     tickets.priority AS d0,
-    COUNT(tickets.id) AS agg_tickets_0,
+    COUNT(*) AS agg_tickets_0,
     COUNT(
       CASE
         WHEN CASE

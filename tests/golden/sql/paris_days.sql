@@ -1,7 +1,7 @@
 WITH agg_tickets AS (
   SELECT
     CAST(tickets.created_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Paris' AS DATE) AS d0,
-    COUNT(tickets.id) AS agg_tickets_0,
+    COUNT(*) AS agg_tickets_0,
     AVG(tickets.handle_time_seconds) AS agg_tickets_1
   FROM tickets AS tickets
   WHERE

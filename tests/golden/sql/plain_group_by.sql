@@ -2,7 +2,7 @@ WITH agg_tickets AS (
   SELECT
     tickets.status AS d0,
     tickets.priority AS d1,
-    COUNT(tickets.id) AS agg_tickets_0,
+    COUNT(*) AS agg_tickets_0,
     SUM(tickets.handle_time_seconds) AS agg_tickets_1
   FROM tickets AS tickets
   GROUP BY

@@ -1,7 +1,6 @@
 WITH entity_ticket_status_periods AS (
   SELECT
-    *,
-    ROW_NUMBER() OVER () AS __row
+    *
   FROM (
     WITH history AS (
       SELECT
@@ -47,7 +46,7 @@ WITH entity_ticket_status_periods AS (
   SELECT
     ticket_status_periods.status AS d0,
     ticket__owner__team.name AS d1,
-    COUNT(ticket_status_periods.__row) AS agg_ticket_status_periods_0,
+    COUNT(*) AS agg_ticket_status_periods_0,
     SUM(ticket_status_periods.seconds) AS agg_ticket_status_periods_1
   FROM entity_ticket_status_periods AS ticket_status_periods
   LEFT JOIN tickets AS ticket

@@ -1,0 +1,50 @@
+"""The benchmark code runs on tiny data and rb's answers equal the hand-written ones (no timing)."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import generate_scale  # noqa: E402
+import run_benchmarks  # noqa: E402
+from handwritten import HANDWRITTEN  # noqa: E402
+from reportbuilder.catalog.load_catalog import load_catalog  # noqa: E402
+from reportbuilder.demo.schema import TABLES  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory):
+    out = tmp_path_factory.mktemp("scale")
+    rows = generate_scale.generate(2000, out, threads=2, quiet=True)
+    assert set(rows) == set(TABLES)
+    assert rows["tickets"] == 2000 and rows["messages"] > 4 * 2000
+    return out
+
+
+def test_generator_types_match_contract(tiny_data):
+    import duckdb
+    con = duckdb.connect()
+    for table, columns in TABLES.items():
+        got = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{tiny_data / (table + '.parquet')}')").fetchall()
+        assert [(r[0], r[1]) for r in got] == [(c, t) for c, t in columns], table
+
+
+def test_every_report_matches_handwritten(tiny_data):
+    catalog = load_catalog()
+    cases = run_benchmarks.build_cases(datetime.fromisoformat(run_benchmarks.DEFAULT_NOW), catalog)
+    assert len(cases) == len(HANDWRITTEN) + 1 >= 12
+    problems = run_benchmarks.run_cases(cases, tiny_data, catalog, repeat=1)
+    assert problems == []
+    assert all(case.rows > 0 for case in cases)
+
+
+def test_same_rows_detects_differences():
+    assert run_benchmarks.same_rows([(1, 2.0)], [(1, 2.0 + 1e-12)]) is None
+    assert run_benchmarks.same_rows([(1, 2.0)], [(1, 2.1)]) is not None
+    assert run_benchmarks.same_rows([(1,), (2,)], [(2,), (1,)]) is None
+    assert run_benchmarks.same_rows([(1,)], []) is not None
