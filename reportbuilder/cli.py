@@ -13,7 +13,7 @@ from .check.options import ReportOptions
 from .compile import compile_raw, plan
 from .errors import DataError, ReportError, SpecError
 from .explain import explain_plan
-from .load.load_spec import decode_spec, load_spec_text
+from .load.load_spec import decode_spec, load_spec_text, read_limited
 from .render.diagnostics import format_diagnostics
 from .render.formats import CHART_FORMATS, FORMATS, format_from_path
 from .render.render_data import render
@@ -62,7 +62,7 @@ def _load(spec: str, sources: dict):
     path = find_spec(spec)
     label = spec if Path(spec).is_file() else str(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         raise DataError(f"cannot read {label}: {exc.strerror}") from None
     text = decode_spec(data, label)

@@ -130,6 +130,11 @@ class _Builder:
     def _bucket_list(self, local_range) -> list:
         granularity = self.report.dimensions[self.time_index].granularity
         rng = localize(local_range, self.report.timezone) if local_range else LocalRange(None, None)
+        if rng.bounded:
+            per_day = 24 if granularity == "hour" else 1
+            if (rng.end - rng.start).days * per_day > MAX_BUCKETS * (1 if granularity in ("hour", "day") else 7):
+                raise BuildError(f"the date range is too long to fill {granularity} buckets (more than "
+                                 f"{MAX_BUCKETS:,}); use a coarser granularity or a shorter range")
         values = bucket_values(granularity, rng, self.report.timezone, self.report.week_start)
         if len(values) > MAX_BUCKETS:
             raise BuildError(f"the date range has {len(values):,} {granularity} buckets; the limit is "

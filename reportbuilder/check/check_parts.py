@@ -29,6 +29,7 @@ class PartChecker:
         self.raw, self.root, self.catalog = raw, raw.root, catalog
         self.source, self.tz, self.now, self.options = source, tz, now, options
         self.problems = problems
+        self.entry_spans: list = []  # (output name, span of its entry), to place duplicate names
 
     def build(self, stem: str) -> Report:
         dims = self.dimensions()
@@ -75,11 +76,16 @@ class PartChecker:
         return None, None
 
     def _check_duplicates(self, outputs):
+        spans = {}
+        for name, span in self.entry_spans:
+            spans.setdefault(name, []).append(span)
         seen = set()
         for name, _ in outputs:
             if name in seen:
+                later = spans.get(name, [])
+                span = later[1] if len(later) > 1 else Span(self.raw.file, 1, 1)
                 self.problems.append(Diagnostic("duplicate-column", f"two output columns are named '{name}'; "
-                                                "give one another name with `as`", Span(self.raw.file, 1, 1)))
+                                                "give one another name with `as`", span))
             seen.add(name)
 
     # -- dimensions ---------------------------------------------------------------
@@ -96,6 +102,7 @@ class PartChecker:
         if expr is None:
             return None
         label = name.value if name else (alias or _default_name(scalar.value, node))
+        self.entry_spans.append((label, item.span))
         return scalar, node, expr, kind, label
 
     def dimensions(self) -> list[Dimension]:
@@ -214,6 +221,7 @@ class PartChecker:
         span = preset_node.span if preset_node and not opts.preset else Span("--range", 1, 1)
         try:
             if opts.start or opts.end:
+                span = Span("--from" if opts.start else "--to", 1, 1)
                 rng, preset = explicit_range(opts.start, opts.end), None
             elif preset is not None:
                 if node and (node.get("from") or node.get("to")) and not opts.preset:
@@ -224,7 +232,7 @@ class PartChecker:
             else:
                 span = (node.get("from") or node.get("to") or node).span
                 rng = explicit_range(_value(node.get("from")), _value(node.get("to")))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             self.problems.append(Diagnostic("bad-date-range", str(exc), span))
             return None
         return None if field is None else TimeWindow(field, rng, preset)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
 
@@ -160,6 +160,25 @@ def _check_depth(text: str) -> None:
                                   i - text.rfind("\n", 0, i))
 
 
+def _tree_depth(node) -> int:
+    """Depth of the AST, computed without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.children(current))
+    return deepest
+
+
+def _build(text: str, start: str):
+    try:
+        return _ToAst().transform(_parser().parse(text, start=start))
+    except (RecursionError, VisitError) as exc:
+        if isinstance(exc, VisitError) and not isinstance(exc.orig_exc, RecursionError):
+            raise
+        raise ExprSyntaxError(f"expression too deep: more than {MAX_DEPTH} nested levels (split it up)", 1, 1) from None
+
+
 def parse_expression(text: str, aliased: bool = False):
     """Parse `text`; with `aliased`, also accept a trailing `as NAME` and return (node, name|None)."""
     if len(text) > MAX_LENGTH:
@@ -168,13 +187,18 @@ def parse_expression(text: str, aliased: bool = False):
     try:
         if aliased:
             try:
-                return _ToAst().transform(_parser().parse(text, start="aliased"))
-            except (UnexpectedInput, RecursionError):
+                node, name = _build(text, "aliased")
+                return _checked_depth(node), name
+            except UnexpectedInput:
                 pass
-        node = _ToAst().transform(_parser().parse(text, start="start"))
+        node = _checked_depth(_build(text, "start"))
     except UnexpectedInput as exc:
         raise ExprSyntaxError(_describe(exc, text), exc.line if exc.line > 0 else 1,
                               exc.column if exc.column > 0 else len(text) + 1) from None
-    except RecursionError:
-        raise ExprSyntaxError("expression nested too deeply (split it up)", 1, 1) from None
     return (node, None) if aliased else node
+
+
+def _checked_depth(node):
+    if _tree_depth(node) > MAX_DEPTH + 1:  # a leaf inside MAX_DEPTH parentheses is fine
+        raise ExprSyntaxError(f"expression too deep: more than {MAX_DEPTH} nested levels (split it up)", 1, 1)
+    return node

@@ -41,8 +41,8 @@ def spec_schema() -> dict:
 def decode_spec(data: bytes, file: str) -> str:
     """Bytes -> text, with a positioned error for oversize or non-UTF-8 input."""
     if len(data) > MAX_SPEC_BYTES:
-        raise SpecError((Diagnostic("spec-too-large", f"the spec is {len(data):,} bytes; the limit is "
-                                    f"{MAX_SPEC_BYTES:,}", Span(file, 1, 1)),))
+        raise SpecError((Diagnostic("spec-too-large", f"the spec is larger than the limit of "
+                                    f"{MAX_SPEC_BYTES:,} bytes", Span(file, 1, 1)),))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,10 +53,16 @@ def decode_spec(data: bytes, file: str) -> str:
                                     Span(file, line, column)),)) from None
 
 
+def read_limited(path: Path) -> bytes:
+    """At most one byte more than a spec may have: enough to tell that it is too large."""
+    with path.open("rb") as handle:
+        return handle.read(MAX_SPEC_BYTES + 1)
+
+
 def load_spec_file(path: Path, file_label: str | None = None) -> RawSpec:
     label = file_label or str(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         raise SpecError((Diagnostic("spec-not-found", f"cannot read spec: {exc.strerror}", Span(label, 1, 1)),))
     return load_spec_text(decode_spec(data, label), label, path.stem)
@@ -108,6 +114,8 @@ def _describe(error) -> str:
     where = error.absolute_path[-1] if error.absolute_path else "spec"
     if error.validator in ("oneOf", "anyOf"):
         return f"'{where}' has the wrong shape"
+    if error.validator == "maxItems":
+        return f"'{where}' has {len(error.instance):,} items; at most {error.validator_value} are allowed"
     if error.validator == "enum":
         return f"'{where}' must be one of {', '.join(map(str, error.validator_value))}"
     if error.validator == "required":

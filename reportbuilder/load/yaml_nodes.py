@@ -12,6 +12,8 @@ import yaml
 from ..errors import Diagnostic, Span
 
 MAX_NODES = 50_000
+MAX_DEPTH = 32  # nesting of mappings and lists
+MAX_TEXT = 2_000_000  # characters of scalar text, aliases expanded
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,16 @@ class _Converter:
     def __init__(self, file: str):
         self.file = file
         self.count = 0
+        self.text = 0
         self.constructor = yaml.SafeLoader("")
 
     def convert(self, node):
         self.count += 1
+        if isinstance(node, yaml.ScalarNode):
+            self.text += len(node.value)
+        if self.text > MAX_TEXT:
+            raise YamlError(Diagnostic("spec-too-large", f"the spec expands to more than {MAX_TEXT:,} "
+                                       "characters of text (an alias bomb?)", _span(self.file, node.start_mark)))
         if self.count > MAX_NODES:
             raise YamlError(Diagnostic("spec-too-large", f"the spec expands to more than {MAX_NODES} "
                                        "YAML nodes (an alias bomb?)", _span(self.file, node.start_mark)))
@@ -101,14 +109,40 @@ class _Converter:
         return YMap(tuple(items), _span(self.file, node.start_mark))
 
 
+def _check_depth(text: str, file: str) -> None:
+    """Refuse deep nesting from the event stream, before the (recursive) composer sees it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(Diagnostic("spec-too-deep", f"the spec nests lists and mappings deeper than "
+                                           f"{MAX_DEPTH} levels", _span(file, event.start_mark)))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _reader_span(exc, file: str, text: str) -> Span:
+    """Position of a reader error (e.g. a NUL byte), which carries an offset but no mark."""
+    offset = getattr(exc, "position", None)
+    if not isinstance(offset, int):
+        return Span(file, 1, 1)
+    before = text[:offset]
+    return Span(file, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
 def parse_yaml(text: str, file: str):
     """Parse one YAML document into positioned nodes (None for an empty document)."""
     try:
+        _check_depth(text, file)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _span(file, mark) if mark else Span(file, 1, 1)
         raise YamlError(Diagnostic("yaml-syntax", f"invalid YAML: {exc.problem or exc}", span)) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlError(Diagnostic("yaml-syntax", f"invalid character in YAML: {exc.reason}",
+                                   _reader_span(exc, file, text))) from None
     except yaml.YAMLError as exc:
         raise YamlError(Diagnostic("yaml-syntax", f"invalid YAML: {exc}", Span(file, 1, 1))) from None
     return None if node is None else _Converter(file).convert(node)

@@ -19,5 +19,12 @@ def format_diagnostic(d: Diagnostic, sources: dict[str, str]) -> str:
     return f"{head}\n  {line}\n  {caret}"
 
 
+MAX_SHOWN = 100
+
+
 def format_diagnostics(diagnostics, sources: dict[str, str]) -> str:
-    return "\n".join(format_diagnostic(d, sources) for d in diagnostics)
+    """Every problem, up to MAX_SHOWN of them (then a count of the rest)."""
+    shown = [format_diagnostic(d, sources) for d in diagnostics[:MAX_SHOWN]]
+    if len(diagnostics) > MAX_SHOWN:
+        shown.append(f"... and {len(diagnostics) - MAX_SHOWN} more problems")
+    return "\n".join(shown)

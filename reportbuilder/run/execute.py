@@ -19,7 +19,9 @@ _MISSING_COLUMN = re.compile(r'(?:does not have a column named|Referenced column
 def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "") -> Result:
     con = open_data(data_path, query.tables, catalog)
     try:
-        cursor = con.execute(query.sql())
+        sql = query.sql()
+        _check_single_select(con, sql)
+        cursor = con.execute(sql)
         rows = cursor.fetchall()
     except duckdb.Error as exc:
         raise DataError(_explain(exc, query)) from None
@@ -27,6 +29,13 @@ def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: st
         con.close()
     columns = tuple(ResultColumn(c.name, c.type) for c in query.columns)
     return Result(columns, tuple(tuple(_plain(v) for v in row) for row in rows), timezone, title)
+
+
+def _check_single_select(con, sql: str) -> None:
+    """Defence in depth: the engine only ever runs one SELECT (specs cannot write SQL at all)."""
+    statements = con.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        raise DataError("refusing to run anything but a single SELECT statement")
 
 
 def _plain(value):
