@@ -13,6 +13,7 @@ from ..check.join_paths import entity_at, is_functional, relationships_of
 from ..check.report import Report
 from ..check.resolved import Agg, EntityRef, Field
 from ..expr import ast
+from ..expr.unparse import unparse
 from .query_plan import AggregateStep, JoinNode, QueryPlan, Slot
 
 
@@ -38,13 +39,18 @@ def plan_report(report: Report, catalog: Catalog) -> QueryPlan:
 
 
 def _aggregates(report: Report) -> list[Agg]:
-    """Every distinct aggregate of the measures, in order of appearance."""
-    found = []
+    """Every distinct aggregate of the measures, in order of appearance (positions ignored)."""
+    found, seen = [], set()
     for m in report.measures:
         for node in _walk(m.expr):
-            if isinstance(node, Agg) and node not in found:
+            if isinstance(node, Agg) and _identity(node) not in seen:
+                seen.add(_identity(node))
                 found.append(node)
     return found
+
+
+def _identity(agg: Agg) -> tuple:
+    return agg.grain, unparse(agg)
 
 
 def _steps(report, catalog, aggregates, row_nodes):
@@ -104,7 +110,7 @@ def _slotted(expr, slots):
     """Replace each aggregate of a measure expression by its slot."""
     if isinstance(expr, Agg):
         for agg, slot in slots:
-            if agg == expr:
+            if _identity(agg) == _identity(expr):
                 return replace(slot, pos=expr.pos)
         raise KeyError(expr)
     return ast.map_children(expr, lambda child: _slotted(child, slots))
