@@ -103,9 +103,12 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(FORMATS + CHART_FORMATS),
               help="Output format (default: from -o, else table); png/svg: the chart, html: chart page with the table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-@click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True,
-              help="Where the report runs.")
-def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine):
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Where the report runs (spark: pyspark and Java needed, see docs/spark.md).")
+@click.option("--spark-master", metavar="URL", help="Spark master for --engine spark (default: workspace "
+              "spark_master, else local[*]).")
+def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine,
+        spark_master):
     """Compile and run SPEC (a YAML file or a built-in report name)."""
     chosen = fmt or (_format_of(output) if output else "table")
 
@@ -116,7 +119,13 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         options = _options(now, timezone, range_, from_, to, filters, demo_now, ws)
         report_plan = plan(raw, ws.catalog, options)
         query = build_sql(report_plan, ws.catalog)
-        result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
+        if engine == "spark":
+            from .run.spark_engine import resolve_master, run_query_spark
+
+            result = run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
+                                     report_plan.report.title, resolve_master(spark_master, ws.settings))
+        else:
+            result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape

@@ -23,7 +23,7 @@ from ..check.report import Report
 from ..plan.query_plan import QueryPlan
 from ..timeframe.buckets import CYCLIC, align_buckets, bucket_values, previous_range
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
-from .compile_expr import ExprCompiler, safe_divide
+from .compile_expr import ExprCompiler, operand, safe_divide
 from .join_sql import JoinSql
 from .literals import sql_literal
 from .step_sql import dimension_name, step_select
@@ -49,7 +49,9 @@ class BuiltQuery:
     columns: tuple[OutputColumn, ...]
 
     def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
-        return self.select.sql(dialect=dialect, pretty=pretty)
+        from .dialects import to_dialect  # the last step: engine-specific forms (imports BuildError)
+
+        return to_dialect(self.select, dialect, pretty)
 
 
 def _q(name: str) -> exp.Identifier:
@@ -81,7 +83,7 @@ class _Builder:
         conditions = [self.compiler.compile(f) for f in self.report.filters]
         if self.report.window is not None and local_range is not None:
             start, end = range_to_utc(local_range, self.report.timezone)
-            field = self.compiler.compile(self.report.window.field)
+            field = operand(self.compiler.compile(self.report.window.field))
             if start is not None:
                 conditions.append(exp.GTE(this=field.copy(), expression=sql_literal(start)))
             if end is not None:

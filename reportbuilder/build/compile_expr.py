@@ -18,7 +18,7 @@ from .literals import sql_literal
 from .time_sql import bucket, local_date_trunc, local_time
 
 _COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
-_ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "%": exp.Mod}
+_ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
 _SECONDS_PER = {"minutes": 60, "hours": 3600, "days": 86400}
 _SIMPLE = {"lower": exp.Lower, "upper": exp.Upper, "length": exp.Length, "abs": exp.Abs,
            "floor": exp.Floor, "ceil": exp.Ceil}
@@ -26,7 +26,8 @@ _SIMPLE = {"lower": exp.Lower, "upper": exp.Upper, "length": exp.Length, "abs": 
 
 def safe_divide(left: exp.Expression, right: exp.Expression) -> exp.Expression:
     """left / right as a float, null where right is 0 (never an error or infinity)."""
-    return exp.Div(this=exp.cast(left, "DOUBLE"), expression=exp.Nullif(this=right, expression=exp.Literal.number(0)))
+    return exp.paren(exp.Div(this=exp.cast(left, "DOUBLE"),
+                             expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), copy=False)
 
 
 @dataclass
@@ -52,20 +53,22 @@ class ExprCompiler:
         if isinstance(node, ast.Call):
             return self._call(node)
         if isinstance(node, ast.Unary):
-            inner = self.compile(node.operand)
-            return exp.Not(this=inner) if node.op == "not" else exp.Neg(this=exp.paren(inner, copy=False))
+            inner = operand(self.compile(node.operand))
+            return exp.Not(this=inner) if node.op == "not" else exp.Neg(this=inner)
         if isinstance(node, ast.Binary):
             return self._binary(node)
         if isinstance(node, ast.InList):
-            test = exp.In(this=self.compile(node.operand), expressions=[self.compile(i) for i in node.items])
-            return exp.Not(this=test) if node.negated else test
+            test = exp.In(this=operand(self.compile(node.operand), "predicate"),
+                          expressions=[self.compile(i) for i in node.items])
+            return exp.Not(this=exp.paren(test, copy=False)) if node.negated else test
         if isinstance(node, ast.Between):
-            test = exp.Between(this=self.compile(node.operand), low=self.compile(node.low),
-                               high=self.compile(node.high))
-            return exp.Not(this=test) if node.negated else test
+            test = exp.Between(this=operand(self.compile(node.operand), "predicate"),
+                               low=operand(self.compile(node.low), "predicate"),
+                               high=operand(self.compile(node.high), "predicate"))
+            return exp.Not(this=exp.paren(test, copy=False)) if node.negated else test
         if isinstance(node, ast.IsNull):
-            test = exp.Is(this=self.compile(node.operand), expression=exp.Null())
-            return exp.Not(this=test) if node.negated else test
+            test = exp.Is(this=operand(self.compile(node.operand), "predicate"), expression=exp.Null())
+            return exp.Not(this=exp.paren(test, copy=False)) if node.negated else test
         if isinstance(node, ast.Case):
             ifs = [exp.If(this=self.compile(c), true=self.compile(v)) for c, v in node.whens]
             default = self.compile(node.default) if node.default is not None else None
@@ -75,11 +78,13 @@ class ExprCompiler:
         raise TypeError(node)
 
     def _binary(self, node) -> exp.Expression:
-        left, right = self.compile(node.left), self.compile(node.right)
+        context = node.op if node.op in ("and", "or") else (
+            "predicate" if node.op in _COMPARE or node.op in ("like", "ilike") else "arithmetic")
+        left, right = operand(self.compile(node.left), context), operand(self.compile(node.right), context)
         if node.op == "and":
-            return exp.And(this=_p(left), expression=_p(right))
+            return exp.And(this=left, expression=right)
         if node.op == "or":
-            return exp.paren(exp.Or(this=_p(left), expression=_p(right)), copy=False)
+            return exp.Or(this=left, expression=right)
         if node.op == "like":
             return exp.Like(this=left, expression=right)
         if node.op == "ilike":
@@ -87,8 +92,10 @@ class ExprCompiler:
         if node.op in _COMPARE:
             return _COMPARE[node.op](this=left, expression=right)
         if node.op == "/":
-            return exp.paren(safe_divide(_p(left), _p(right)), copy=False)
-        return exp.paren(_ARITH[node.op](this=_p(left), expression=_p(right)), copy=False)
+            return safe_divide(left, right)
+        if node.op == "%":
+            return exp.Mod(this=left, expression=exp.Nullif(this=right, expression=exp.Literal.number(0)))
+        return _ARITH[node.op](this=left, expression=right)
 
     def _call(self, node) -> exp.Expression:
         name = node.name
@@ -136,6 +143,21 @@ class ExprCompiler:
         return exp.cast(compiled, "TIMESTAMP") if isinstance(node, Const) else compiled
 
 
-def _p(e: exp.Expression) -> exp.Expression:
-    """Parenthesise compound operands so the printed SQL keeps the tree's precedence."""
-    return exp.paren(e, copy=False) if isinstance(e, (exp.Or, exp.Not)) else e
+_ATOMS = (exp.Column, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Func, exp.Cast, exp.Interval)
+_PREDICATES = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.Is, exp.In,
+               exp.Between, exp.Like, exp.ILike, exp.Not)
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
+
+
+def operand(e: exp.Expression, context: str = "unary") -> exp.Expression:
+    """`e` as an operand in `context` (and, or, predicate, arithmetic, unary), parenthesised
+    unless it binds tighter: sqlglot prints trees without adding parentheses, so `not (a and b)`
+    or `(a = b) = true` would otherwise print with another meaning."""
+    if isinstance(e, _ATOMS):
+        return e
+    tighter = {
+        "and": _PREDICATES + _ARITHMETIC + (exp.And,),
+        "or": _PREDICATES + _ARITHMETIC + (exp.And, exp.Or),
+        "predicate": _ARITHMETIC,
+    }.get(context, ())
+    return e if isinstance(e, tighter) else exp.paren(e, copy=False)

@@ -43,11 +43,20 @@ def aggregate_call(agg: Agg, inputs: list[exp.Expression]) -> exp.Expression:
     return _PLAIN[func](this=inputs[0])
 
 
-def _direct_call(step: AggregateStep, agg: Agg, compiler: ExprCompiler) -> exp.Expression:
+def _direct_call(step: AggregateStep, agg: Agg, compiler: ExprCompiler, key) -> exp.Expression:
     """An aggregate over joined rows that are exactly the grain's rows (no repetition)."""
     if agg.func == "count" and not agg.args and not step.grain:
         return exp.Count(this=exp.Star())  # every joined row is one source row
-    return aggregate_call(agg, [compiler.compile(x) for x in aggregate_inputs(agg)])
+    return aggregate_call(agg, [_on_grain_rows(step, compiler.compile(x), key) for x in aggregate_inputs(agg)])
+
+
+def _on_grain_rows(step: AggregateStep, value: exp.Expression, key) -> exp.Expression:
+    """The value only where a row of the grain exists: the null side of an outer join is no row
+    (`count_if(owner.name is null)` must not count tickets without an owner)."""
+    if not step.grain or (isinstance(value, exp.Column) and value.table == key.table):
+        return value  # a column of the grain itself is already null on the null side
+    present = exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null()))
+    return exp.Case(ifs=[exp.If(this=present, true=value)])
 
 
 def dimension_name(i: int) -> str:
@@ -57,8 +66,9 @@ def dimension_name(i: int) -> str:
 def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
                 where: exp.Expression | None) -> exp.Select:
     named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
+    key = joins.key(step.grain) if step.grain else None
     if not step.distinct:
-        outputs = [exp.alias_(_direct_call(step, agg, compiler), slot) for slot, agg in step.aggregates]
+        outputs = [exp.alias_(_direct_call(step, agg, compiler, key), slot) for slot, agg in step.aggregates]
         select = joins.from_nodes(exp.select(*named_dims, *outputs), step.nodes)
         if where is not None:
             select = select.where(where.copy())
@@ -71,7 +81,7 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
         for j, x in enumerate(aggregate_inputs(agg)):
             name = f"{slot}_in{j}"
             reduce = exp.LogicalOr if agg.func in ("sum_if", "avg_if") and j == 1 else exp.Max
-            inner_cols.append(exp.alias_(reduce(this=compiler.compile(x)), name))
+            inner_cols.append(exp.alias_(reduce(this=_on_grain_rows(step, compiler.compile(x), key)), name))
             refs.append(exp.column(name))
         outputs.append(exp.alias_(aggregate_call(agg, refs), slot))
     inner = joins.from_nodes(exp.select(*inner_cols), step.nodes)

@@ -13,6 +13,7 @@ DATE_UNITS = ("day", "week", "month", "quarter", "year")
 
 def local_time(ts: exp.Expression, tz: str) -> exp.Expression:
     """The naive wall-clock time in `tz` of a naive UTC timestamp."""
+    ts = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) else exp.paren(ts, copy=False)
     if tz == "UTC":
         return ts
     as_utc = exp.AtTimeZone(this=ts, zone=exp.Literal.string("UTC"))
@@ -41,8 +42,9 @@ def hour_start(ts: exp.Expression, tz: str) -> exp.Expression:
     if tz == "UTC":
         return exp.TimestampTrunc(this=ts, unit=exp.Literal.string("HOUR"))
     local = local_time(ts, tz)
-    into_hour = exp.Sub(this=local, expression=exp.TimestampTrunc(this=local, unit=exp.Literal.string("HOUR")))
-    return exp.Sub(this=ts, expression=exp.paren(into_hour, copy=False))
+    into_hour = exp.Sub(this=local, expression=exp.TimestampTrunc(this=local.copy(), unit=exp.Literal.string("HOUR")))
+    start = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) else exp.paren(ts, copy=False)
+    return exp.Sub(this=start, expression=exp.paren(into_hour, copy=False))
 
 
 def bucket(ts: exp.Expression, granularity: str, tz: str, week_start: str) -> exp.Expression:

@@ -99,13 +99,17 @@ WITH agg_tickets AS (
     cur."tickets",
     cur."avg_handle",
     CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END AS "tickets_previous",
-    100 * CAST((
-      cur."tickets" - CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END
-    ) AS DOUBLE) / NULLIF(CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END, 0) AS "tickets_change_pct",
+    100 * (
+      CAST((
+        cur."tickets" - CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END
+      ) AS DOUBLE) / NULLIF(CASE WHEN NOT bp.previous_bucket IS NULL THEN COALESCE(prev."tickets", 0) END, 0)
+    ) AS "tickets_change_pct",
     prev."avg_handle" AS "avg_handle_previous",
-    100 * CAST((
-      cur."avg_handle" - prev."avg_handle"
-    ) AS DOUBLE) / NULLIF(prev."avg_handle", 0) AS "avg_handle_change_pct"
+    100 * (
+      CAST((
+        cur."avg_handle" - prev."avg_handle"
+      ) AS DOUBLE) / NULLIF(prev."avg_handle", 0)
+    ) AS "avg_handle_change_pct"
   FROM filled_rows AS cur
   LEFT JOIN bucket_pairs AS bp
     ON cur."week" = bp.bucket

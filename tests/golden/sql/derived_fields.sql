@@ -45,12 +45,14 @@ WITH field_tickets_agent_reply_count AS (
     CASE
       WHEN tickets.first_response_due_at IS NULL
       THEN NULL
-      WHEN (
-        NOT tickets.first_response_at IS NULL
+      WHEN NOT (
+        tickets.first_response_at IS NULL
       )
       AND tickets.first_response_at <= tickets.first_response_due_at
       THEN 'on_time'
-      WHEN NOT tickets.first_response_at IS NULL
+      WHEN NOT (
+        tickets.first_response_at IS NULL
+      )
       THEN 'late'
       WHEN CAST('2025-06-30 12:00:00' AS TIMESTAMP) > tickets.first_response_due_at
       THEN 'overdue'
@@ -81,12 +83,14 @@ WITH field_tickets_agent_reply_count AS (
     CASE
       WHEN tickets.first_response_due_at IS NULL
       THEN NULL
-      WHEN (
-        NOT tickets.first_response_at IS NULL
+      WHEN NOT (
+        tickets.first_response_at IS NULL
       )
       AND tickets.first_response_at <= tickets.first_response_due_at
       THEN 'on_time'
-      WHEN NOT tickets.first_response_at IS NULL
+      WHEN NOT (
+        tickets.first_response_at IS NULL
+      )
       THEN 'late'
       WHEN CAST('2025-06-30 12:00:00' AS TIMESTAMP) > tickets.first_response_due_at
       THEN 'overdue'

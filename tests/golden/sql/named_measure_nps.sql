@@ -68,19 +68,33 @@ WITH field_tickets_agent_reply_count AS (
     tickets.priority AS d0,
     COUNT(
       CASE
-        WHEN feedback_submissions.survey_type = 'nps'
-        AND feedback_submissions.score BETWEEN 9 AND 10
+        WHEN CASE
+          WHEN NOT feedback_submissions.id IS NULL
+          THEN feedback_submissions.survey_type = 'nps'
+          AND feedback_submissions.score BETWEEN 9 AND 10
+        END
         THEN 1
       END
     ) AS agg_feedback_submissions_0,
     COUNT(
       CASE
-        WHEN feedback_submissions.survey_type = 'nps'
-        AND feedback_submissions.score BETWEEN 0 AND 6
+        WHEN CASE
+          WHEN NOT feedback_submissions.id IS NULL
+          THEN feedback_submissions.survey_type = 'nps'
+          AND feedback_submissions.score BETWEEN 0 AND 6
+        END
         THEN 1
       END
     ) AS agg_feedback_submissions_1,
-    COUNT(CASE WHEN feedback_submissions.survey_type = 'nps' THEN 1 END) AS agg_feedback_submissions_2
+    COUNT(
+      CASE
+        WHEN CASE
+          WHEN NOT feedback_submissions.id IS NULL
+          THEN feedback_submissions.survey_type = 'nps'
+        END
+        THEN 1
+      END
+    ) AS agg_feedback_submissions_2
   FROM tickets AS tickets
   LEFT JOIN field_tickets_agent_reply_count AS tickets__agent_reply_count
     ON tickets__agent_reply_count.key = tickets.id
