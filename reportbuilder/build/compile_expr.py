@@ -153,7 +153,7 @@ def operand(e: exp.Expression, context: str = "unary") -> exp.Expression:
     """`e` as an operand in `context` (and, or, predicate, arithmetic, unary), parenthesised
     unless it binds tighter: sqlglot prints trees without adding parentheses, so `not (a and b)`
     or `(a = b) = true` would otherwise print with another meaning."""
-    if isinstance(e, _ATOMS):
+    if isinstance(e, _ATOMS) and not isinstance(e, exp.Connector):  # And/Or are Funcs in sqlglot
         return e
     tighter = {
         "and": _PREDICATES + _ARITHMETIC + (exp.And,),

@@ -266,6 +266,8 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _trunc(node, dialect)
     if isinstance(node, exp.Round) and dialect == "spark":
         return _spark_round(node)
+    if isinstance(node, exp.Round) and dialect == "postgres" and node.args.get("decimals") is not None:
+        return exp.Round(this=exp.cast(node.this, "DECIMAL"), decimals=node.args["decimals"])  # no ROUND(float8, n)
     if isinstance(node, exp.Concat) and dialect in ("spark", "trino", "bigquery", "snowflake") \
             and not node.args.get("_nulls_as_empty"):
         return _concat_skipping_nulls(node)

@@ -13,7 +13,7 @@ DATE_UNITS = ("day", "week", "month", "quarter", "year")
 
 def local_time(ts: exp.Expression, tz: str) -> exp.Expression:
     """The naive wall-clock time in `tz` of a naive UTC timestamp."""
-    ts = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) else exp.paren(ts, copy=False)
+    ts = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) and not isinstance(ts, exp.Connector) else exp.paren(ts, copy=False)
     if tz == "UTC":
         return ts
     as_utc = exp.AtTimeZone(this=ts, zone=exp.Literal.string("UTC"))
@@ -43,7 +43,7 @@ def hour_start(ts: exp.Expression, tz: str) -> exp.Expression:
         return exp.TimestampTrunc(this=ts, unit=exp.Literal.string("HOUR"))
     local = local_time(ts, tz)
     into_hour = exp.Sub(this=local, expression=exp.TimestampTrunc(this=local.copy(), unit=exp.Literal.string("HOUR")))
-    start = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) else exp.paren(ts, copy=False)
+    start = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) and not isinstance(ts, exp.Connector) else exp.paren(ts, copy=False)
     return exp.Sub(this=start, expression=exp.paren(into_hour, copy=False))
 
 

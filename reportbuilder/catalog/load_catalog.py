@@ -18,7 +18,7 @@ import yaml
 from .model import Catalog, Column, Entity, NamedMeasure, Relationship
 
 SHIPPED = ("helpdesk.yaml", "vocabulary.yaml")
-WORKSPACE_KEYS = ("data", "timezone", "week_start", "now", "entities", "derived_fields",
+WORKSPACE_KEYS = ("data", "timezone", "week_start", "now", "spark_master", "entities", "derived_fields",
                   "derived_entities", "measures")
 
 

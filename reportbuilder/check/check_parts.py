@@ -62,7 +62,7 @@ class PartChecker:
 
     # -- helpers ------------------------------------------------------------------
     def resolver(self, scalar: YScalar, outputs=()) -> Resolver:
-        return Resolver(Scope(self.catalog, self.source, self.tz, self.now, cs.expression_locator(scalar),
+        return Resolver(Scope(self.catalog, self.source, self.tz, self.now, cs.expression_locator(scalar, self.raw.text),
                               outputs))
 
     def _resolve(self, scalar: YScalar, node, mode, outputs=()):
@@ -94,7 +94,7 @@ class PartChecker:
         scalar, name = item, None
         if isinstance(item, YMap):
             scalar, name = item.get(expr_key), item.get(name_key)
-        parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems)
+        parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems, source=self.raw.text)
         if parsed is None:
             return None
         node, alias = parsed
@@ -156,7 +156,7 @@ class PartChecker:
         conditions = list(self._conditions(self.root.get("filters"), ROW))
         for i, text in enumerate(self.options.filters):
             scalar = YScalar(text, Span("--filter", 1, 1))
-            node = cs.parse_scalar(scalar, aliased=False, problems=self.problems)
+            node = cs.parse_scalar(scalar, aliased=False, problems=self.problems, source=self.raw.text)
             if node is not None:
                 expr, _ = self._resolve(scalar, node, ROW)
                 conditions.append(expr)
@@ -180,7 +180,7 @@ class PartChecker:
             for part in parts[1:]:
                 combined = ast.Binary(op, combined, part, part.pos if hasattr(part, "pos") else (1, 1))
             return combined
-        node = cs.parse_scalar(item, aliased=False, problems=self.problems)
+        node = cs.parse_scalar(item, aliased=False, problems=self.problems, source=self.raw.text)
         if node is None:
             return None
         expr, kind = self._resolve(item, node, mode, outputs)
@@ -246,7 +246,7 @@ class PartChecker:
                                                 "set date_range.field", span))
                 return None
             field_node = YScalar(entity.time_field, node.span if node else Span("--range", 1, 1))
-        parsed = cs.parse_scalar(field_node, aliased=False, problems=self.problems)
+        parsed = cs.parse_scalar(field_node, aliased=False, problems=self.problems, source=self.raw.text)
         if parsed is None:
             return None
         expr, kind = self._resolve(field_node, parsed, ROW)

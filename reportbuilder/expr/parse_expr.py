@@ -137,7 +137,7 @@ class _ToAst(Transformer):
 
 
 def _describe(exc: UnexpectedInput, text: str) -> str:
-    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+    if _at_end(exc):
         return "unexpected end of expression"
     if isinstance(exc, UnexpectedCharacters):
         return f"unexpected character {text[exc.pos_in_stream]!r}"
@@ -176,7 +176,7 @@ def _build(text: str, start: str):
     except (RecursionError, VisitError) as exc:
         if isinstance(exc, VisitError) and not isinstance(exc.orig_exc, RecursionError):
             raise
-        raise ExprSyntaxError(f"expression too deep: more than {MAX_DEPTH} nested levels (split it up)", 1, 1) from None
+        raise ExprSyntaxError(f"expression too deep: nested deeper than {MAX_DEPTH} levels (split it up)", 1, 1) from None
 
 
 def parse_expression(text: str, aliased: bool = False):
@@ -189,16 +189,38 @@ def parse_expression(text: str, aliased: bool = False):
             try:
                 node, name = _build(text, "aliased")
                 return _checked_depth(node), name
-            except UnexpectedInput:
-                pass
+            except UnexpectedInput as with_alias:
+                try:
+                    node = _checked_depth(_build(text, "start"))
+                except UnexpectedInput as without:
+                    # report the attempt that read further: the author's intent
+                    further = max((with_alias, without), key=lambda e: (_at_end(e), _position(e)))
+                    raise _syntax_error(further, text) from None
+                return node, None
         node = _checked_depth(_build(text, "start"))
     except UnexpectedInput as exc:
-        raise ExprSyntaxError(_describe(exc, text), exc.line if exc.line > 0 else 1,
-                              exc.column if exc.column > 0 else len(text) + 1) from None
+        raise _syntax_error(exc, text) from None
     return (node, None) if aliased else node
+
+
+def _at_end(exc: UnexpectedInput) -> bool:
+    return isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END")
+
+
+def _syntax_error(exc: UnexpectedInput, text: str) -> ExprSyntaxError:
+    """A positioned error; one at the end of the text points just past its last character."""
+    if _at_end(exc):
+        line = text.count("\n") + 1
+        return ExprSyntaxError(_describe(exc, text), line, len(text) - (text.rfind("\n") + 1) + 1)
+    return ExprSyntaxError(_describe(exc, text), exc.line if exc.line > 0 else 1,
+                           exc.column if exc.column > 0 else len(text) + 1)
+
+
+def _position(exc: UnexpectedInput) -> tuple[int, int]:
+    return (exc.line, exc.column) if exc.line > 0 else (10**9, 10**9)
 
 
 def _checked_depth(node):
     if _tree_depth(node) > MAX_DEPTH + 1:  # a leaf inside MAX_DEPTH parentheses is fine
-        raise ExprSyntaxError(f"expression too deep: more than {MAX_DEPTH} nested levels (split it up)", 1, 1)
+        raise ExprSyntaxError(f"expression too deep: nested deeper than {MAX_DEPTH} levels (split it up)", 1, 1)
     return node

@@ -21,6 +21,8 @@ class YScalar:
     value: object  # str | int | float | bool | None | date | datetime
     span: Span
     quoted: bool = False  # quoted scalars start one column after the quote
+    start: int = 0  # character offsets of the scalar's source text in the file
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class _Converter:
             raise YamlError(Diagnostic("yaml-syntax", f"invalid value: {exc}", span)) from None
         if not isinstance(value, (str, int, float, bool, type(None))) and not hasattr(value, "isoformat"):
             raise YamlError(Diagnostic("yaml-syntax", f"unsupported YAML value {node.tag}", span))
-        return YScalar(value, span, quoted=node.style in ("'", '"'))
+        return YScalar(value, span, node.style in ("'", '"'), node.start_mark.index, node.end_mark.index)
 
     def _mapping(self, node) -> YMap:
         items, seen = [], set()

@@ -242,7 +242,6 @@ def test_filter_inside_an_any_group(catalog):
 
 # YAML un-escapes `''` in single-quoted scalars, so every escaped quote before the bad token
 # shifts the column left by one: the locator assumes the expression text is the file text.
-@pytest.mark.xfail(strict=True, reason="escaped quotes in a quoted YAML scalar shift the column")
 def test_single_quoted_scalar_with_escaped_quotes(catalog):
     text = filter_spec("'priority = ''high'' and bogus = 1'")
     one_problem(text, catalog, "unknown-field", "bogus")
@@ -250,7 +249,6 @@ def test_single_quoted_scalar_with_escaped_quotes(catalog):
 
 # A multi-line scalar is folded (plain, `>`) or starts on the line after its indicator (`|`);
 # the locator maps expression line N to the scalar's line + N - 1 and ignores the indent.
-@pytest.mark.xfail(strict=True, reason="multi-line YAML scalars are located as if on one line")
 @pytest.mark.parametrize("style", ["plain", "folded", "literal"])
 def test_multi_line_scalar(catalog, style):
     body = {

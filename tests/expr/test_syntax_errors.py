@@ -84,7 +84,6 @@ def test_end_of_expression_line_is_the_last_line():
 
 # "unexpected end of expression" points at the start of the last token (lark's $END borrows
 # that token's position), not at the end of the text where the expression stops.
-@pytest.mark.xfail(strict=True, reason="EOF errors point at the start of the last token, not the end of input")
 @pytest.mark.parametrize("text, line, column", [
     ("(a", 1, 3),
     ("((a)", 1, 5),
@@ -101,7 +100,6 @@ def test_end_of_expression_points_past_the_text(text, line, column):
 
 # Keywords are not reserved: where lark's contextual lexer expects no keyword it lexes one as a
 # NAME, so `a and or b` blames `b`, and `x = end` or `not or` parse with a field named after a keyword.
-@pytest.mark.xfail(strict=True, reason="keywords are lexed as names where no keyword is expected")
 @pytest.mark.parametrize("text, fragment, line, column", [
     ("a and or b", "unexpected 'or'", 1, 7),
     ("x = end", "unexpected 'end'", 1, 5),
@@ -125,13 +123,11 @@ def test_aliased_errors_without_alias_are_reported():
 
 # With aliased=True, a failure of the `EXPR as NAME` parse is thrown away and the error of the
 # plain parse is reported instead: it blames the (legal) `as`, not the real problem after it.
-@pytest.mark.xfail(strict=True, reason="aliased parse reports the plain parse's error at the `as`")
 def test_aliased_error_after_the_alias():
     error = syntax_error("a as b as c", aliased=True)
     assert (error.line, error.column) == (1, 8)
 
 
-@pytest.mark.xfail(strict=True, reason="aliased parse reports the plain parse's error at the `as`")
 def test_aliased_missing_name():
     error = syntax_error("count() as", aliased=True)
     assert "end of expression" in error.message
@@ -168,7 +164,6 @@ def test_too_deep_multi_line():
 
 # Nesting without parentheses (`not not ...`, `- - ...`) is not counted by the depth check;
 # the recursive lark Transformer then overflows the Python stack.
-@pytest.mark.xfail(strict=True, reason="deep nesting without parentheses raises RecursionError")
 @pytest.mark.parametrize("text", ["not " * 1000 + "a", "-" * 3000 + "x"],
                          ids=["not-chain", "minus-chain"])
 def test_too_deep_without_parentheses(text):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from reportbuilder.check.literals import parse_interval

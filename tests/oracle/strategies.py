@@ -41,20 +41,15 @@ from reportbuilder.run.execute import run_query
 
 # Engine bugs the generated specs step around until they are fixed (each is pinned by an
 # xfail(strict=True) case in test_reference_known_cases.py; drop the entry with the fix):
-# - "modulo_by_zero": `a % b` fails the whole query when b is 0; specs use a % nullif(b, 0).
-# - "null_side_rows": an aggregate also sees the missing side of an outer join as one row
-#   of its grain (count_if(owner.name is null) counts tickets without owner, sum(coalesce(
-#   owner.x, 0)) is 0, not null); specs keep null-sensitive forms (is [not] null,
-#   coalesce) out of aggregates over a path.
-# - "boolean_precedence": an `and` or a comparison under `not`, `is [not] null` or another
-#   comparison is printed without parentheses: `not (a and b)` runs as (not a) and b,
-#   `(a and b) is null` as a and (b is null), `(a = b) = true` is a DuckDB parse error. A
+# - "boolean_precedence": an `and` under `not`, `is [not] null` or a comparison is printed
+#   without parentheses: `not (a and b)` runs as (not a) and b, `(a and b) is null` as
+#   a and (b is null), `(a and b) = true` is a DuckDB parse error (chained comparison). A
 #   derived field such as is_agent_reply (`direction = 'outgoing' and sender_type =
-#   'agent'`) or is_closed gets there unseen. Specs negate no conjunction and use derived
-#   boolean fields only bare or in coalesce().
+#   'agent'`) gets there unseen. Specs negate no conjunction and use derived boolean
+#   fields only bare or in coalesce().
 # - "half_hour_dst": hour buckets in a zone whose clocks move by 30 minutes are not the
 #   start of the local hour; specs leave out Australia/Lord_Howe (and data its changes).
-KNOWN_ENGINE_BUGS = frozenset({"modulo_by_zero", "null_side_rows", "boolean_precedence", "half_hour_dst"})
+KNOWN_ENGINE_BUGS = frozenset({"half_hour_dst"})
 
 NOW = datetime(2025, 11, 2, 9, 0)  # New York fell back three hours ago; presets reach the anchors
 DANGLING = 99
@@ -298,7 +293,7 @@ def value_hints(data: dict[str, list[dict]]) -> dict:
 
 
 @st.composite
-def predicates(draw, path: tuple, entity: str, in_aggregate: bool = False, hints=None) -> str:
+def predicates(draw, path: tuple, entity: str, hints=None) -> str:
     """One condition on a field of the node `path` (entity `entity`).
 
     `hints` (from `value_hints`) lists the values present in the data, so that literals
@@ -342,21 +337,19 @@ def predicates(draw, path: tuple, entity: str, in_aggregate: bool = False, hints
         forms = [f, f"coalesce({f}, false)"]
         if not (catalog().entity(entity).column(name).derived and "boolean_precedence" in KNOWN_ENGINE_BUGS):
             forms += [f"not {f}", f"{f} = true", f"{f} is null", f"{f} is not null"]
-    if in_aggregate and path and "null_side_rows" in KNOWN_ENGINE_BUGS:
-        forms = [c for c in forms if " is null" not in c and " is not null" not in c and "coalesce(" not in c]
     return draw(st.sampled_from(forms))
 
 
 @st.composite
-def conditions(draw, path: tuple, entity: str, depth: int = 1, in_aggregate: bool = False, hints=None) -> str:
+def conditions(draw, path: tuple, entity: str, depth: int = 1, hints=None) -> str:
     """A predicate, or two combined with and/or, or a negation (all on one node)."""
-    first = draw(predicates(path, entity, in_aggregate, hints))
+    first = draw(predicates(path, entity, hints))
     shape = draw(st.sampled_from(["one", "one", "and", "or", "not"])) if depth else "one"
     if shape == "one":
         return first
     if shape == "not":
         return f"not ({first})"
-    second = draw(conditions(path, entity, depth - 1, in_aggregate, hints))
+    second = draw(conditions(path, entity, depth - 1, hints))
     both = f"({first}) {shape} ({second})"
     negate = shape == "or" or "boolean_precedence" not in KNOWN_ENGINE_BUGS
     return f"not ({both})" if negate and draw(st.integers(0, 3)) == 0 else both
@@ -375,7 +368,8 @@ def filter_items(draw, source: str, hints=None):
         items.append(draw(predicates(path, entity, hints=hints)))
     if shape == "all" and draw(st.booleans()):
         path, entity = draw(node_paths(source))
-        items.append({"any": [draw(predicates(path, entity, hints=hints)), draw(predicates(path, entity, hints=hints))]})
+        pair = [draw(predicates(path, entity, hints=hints)) for _ in range(2)]
+        items.append({"any": pair})
     return {shape: items}
 
 
@@ -413,19 +407,16 @@ def aggregates(draw, source: str, numeric_only: bool = False, hints=None) -> tup
         return f"{draw(st.sampled_from(['min', 'max']))}({f})", False
     if kind == "count_if":
         path, entity = draw(node_paths(source))
-        return f"count_if({draw(conditions(path, entity, in_aggregate=True, hints=hints))})", True
+        return f"count_if({draw(conditions(path, entity, hints=hints))})", True
     if kind == "sum_if":
         path, entity = draw(node_paths(source, "numeric"))
         f = _dotted(path, draw(st.sampled_from(fields_of(entity, "numeric"))))
         func = draw(st.sampled_from(["sum_if", "avg_if"]))
-        return f"{func}({f}, {draw(conditions(path, entity, in_aggregate=True, hints=hints))})", True
+        return f"{func}({f}, {draw(conditions(path, entity, hints=hints))})", True
     if kind == "expr_arg":
         path, entity = draw(node_paths(source, "numeric"))
         f = _dotted(path, draw(st.sampled_from(fields_of(entity, "numeric"))))
-        bodies = [f"{f} * 2", f"{f} - 1", f"abs({f})"]
-        if not (path and "null_side_rows" in KNOWN_ENGINE_BUGS):
-            bodies.append(f"coalesce({f}, 0)")
-        body = draw(st.sampled_from(bodies))
+        body = draw(st.sampled_from([f"{f} * 2", f"{f} - 1", f"abs({f})", f"coalesce({f}, 0)"]))
         return f"{draw(st.sampled_from(['sum', 'avg', 'max']))}({body})", True
     path, entity = draw(node_paths(source, "timestamp"))
     a, b = (_dotted(path, draw(st.sampled_from(fields_of(entity, "timestamp")))) for _ in range(2))
@@ -442,8 +433,6 @@ def measures(draw, source: str, hints=None) -> tuple[str, bool]:
     if shape == "percent":
         return f"100.0 * {left} / {right}", True
     op = draw(st.sampled_from(["+", "-", "*", "/", "%"]))
-    if op == "%" and "modulo_by_zero" in KNOWN_ENGINE_BUGS:
-        return f"{left} % nullif({right}, 0)", True
     return f"{left} {op} {right}", True
 
 

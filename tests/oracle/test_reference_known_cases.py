@@ -234,7 +234,8 @@ source: tickets
 measures: [count_if(channel = 'email') as n]
 """, tables(tickets=[{"id": 1, "channel": None}]), [{"n": 0}])
 
-# `%` by zero is null like `/` by zero (1 ticket, 0 conversations: 1 % 0), not a failure.
+# `%` by zero is null like `/` by zero (1 ticket, 0 conversations: 1 % 0), not a failure
+# (fixed: the engine divides by NULLIF(b, 0)).
 MODULO_BY_ZERO = ("""
 source: tickets
 measures: [count() % count(conversations) as m]
@@ -242,7 +243,8 @@ measures: [count() % count(conversations) as m]
 
 # The missing side of an outer join is not a row of its entity: a ticket without owner
 # gives no owner row, so count_if(owner.name is null) is 0 and sum(coalesce(owner.id, 0))
-# sums nothing (null). The engine aggregates the null side as one row: 1 and 0.
+# sums nothing (null). The engine aggregated the null side as one row: 1 and 0 (fixed:
+# aggregate inputs are CASE WHEN grain key IS NOT NULL).
 NULL_SIDE_ROWS = ("""
 source: tickets
 measures:
@@ -252,20 +254,22 @@ measures:
     [{"nameless_owners": 0, "owner_ids": None}])
 
 # A comparison whose operand is a comparison: is_closed is `status = 'closed'`, so
-# `is_closed = true` reads (status = 'closed') = true. SQL prints `status = 'closed' = TRUE`.
+# `is_closed = true` reads (status = 'closed') = true. SQL printed `status = 'closed' = TRUE`,
+# a DuckDB parse error (fixed: compound operands are parenthesised).
 COMPARISON_PRECEDENCE = ("""
 source: tickets
 filters: [is_closed = true]
 measures: [count() as n]
 """, tables(tickets=[{"id": 1, "status": "closed"}, {"id": 2, "status": "new"}]), [{"n": 1}])
 
-# not (a and b): SQL prints `NOT a AND b`, i.e. (not a) and b.
+# not (a and b): SQL prints `NOT (a) AND (b)`, i.e. (not a) and b.
 #   T1 closed/email: excluded; T2 closed/chat, T3 new/email, T4 new/chat: kept -> 3 (SQL: 1)
 NOT_AND = ("""
 source: tickets
 filters: ["not (status = 'closed' and channel = 'email')"]
 measures: [count() as n]
-""", tables(tickets=[{"id": 1, "status": "closed", "channel": "email"}, {"id": 2, "status": "closed", "channel": "chat"},
+""", tables(tickets=[{"id": 1, "status": "closed", "channel": "email"},
+                     {"id": 2, "status": "closed", "channel": "chat"},
                      {"id": 3, "status": "new", "channel": "email"}, {"id": 4, "status": "new", "channel": "chat"}]),
     [{"n": 3}])
 
@@ -291,6 +295,25 @@ measures: [count() as n]
                       {"id": 2, "direction": None, "sender_type": "agent"},
                       {"id": 3, "direction": None, "sender_type": "bot"}]), [{"n": 1}])
 
+# A derived conjunction compared with true: (direction = 'outgoing' and sender_type =
+# 'agent') = true holds for M1 only. SQL prints `(a) AND (b) = TRUE`: a chained comparison,
+# a DuckDB parse error.
+COMPARED_DERIVED = ("""
+source: messages
+filters: [is_agent_reply = true]
+measures: [count() as n]
+""", tables(messages=[{"id": 1, "direction": "outgoing", "sender_type": "agent"},
+                      {"id": 2, "direction": "incoming", "sender_type": "agent"}]), [{"n": 1}])
+
+# An `any:` group inside `all:`: a and (b or c). SQL must not print `a AND b OR c`.
+#   T1 'Acme' id 1: a false -> out (with `a AND b OR c`: c true -> in); T2 'Bob' id 2: in.
+AND_OF_OR = ("""
+source: tickets
+filters:
+  - all: ["subject != 'Acme'", {any: ["subject != 'Acme'", "id <= 1"]}]
+measures: [count() as n]
+""", tables(tickets=[{"id": 1, "subject": "Acme"}, {"id": 2, "subject": "Bob"}]), [{"n": 1}])
+
 # Australia/Lord_Howe moves clocks by 30 minutes. 2025-10-05 02:00 -> 02:30 (UTC 10-04
 # 15:30): 02:45 LHDT (15:45 UTC) is in local hour 02, which began at 02:30 = 15:30 UTC.
 # 2025-04-06 02:00 -> 01:30 (UTC 04-05 15:00): 01:45 LHDT (14:45 UTC) and 01:45 LHST
@@ -313,19 +336,13 @@ REGRESSIONS = {
     "null_side_rows": NULL_SIDE_ROWS,
     "comparison_precedence": COMPARISON_PRECEDENCE,
     "not_and_precedence": NOT_AND,
+    "and_of_or": AND_OF_OR,
     "not_derived_conjunction": NOT_DERIVED,
     "is_null_derived_conjunction": IS_NULL_DERIVED,
+    "compared_derived_conjunction": COMPARED_DERIVED,
     "lord_howe_hours": LORD_HOWE_HOURS,
 }
 ENGINE_BUGS = {
-    "modulo_by_zero": "engine bug: `a % 0` fails the query (DuckDB division by zero) instead of giving null",
-    "null_side_rows": "engine bug: the null side of an outer join is aggregated as a row of the grain",
-    "comparison_precedence": "engine bug: a comparison of a comparison is printed without parentheses "
-                             "(`a = 'x' = TRUE`, a DuckDB parse error)",
-    "not_and_precedence": "engine bug: `not (a and b)` is printed `NOT a AND b`",
-    "not_derived_conjunction": "engine bug: `not` of a derived field defined by `and` is printed `NOT a AND b`",
-    "is_null_derived_conjunction": "engine bug: `is null` of a derived field defined by `and` is printed "
-                                   "`a AND b IS NULL`",
     "lord_howe_hours": "engine bug: hour buckets in a zone with 30-minute DST shifts are not the local hour's start",
 }
 
