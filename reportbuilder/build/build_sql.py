@@ -21,7 +21,7 @@ from sqlglot import exp
 from ..catalog.model import Catalog
 from ..check.report import Report
 from ..plan.query_plan import QueryPlan
-from ..timeframe.buckets import CYCLIC, align_buckets, bucket_values, previous_range
+from ..timeframe.buckets import CYCLIC, MAX_BUCKETS, align_buckets, bucket_values, previous_range
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
 from .compile_expr import ExprCompiler, operand, safe_divide
 from .join_sql import JoinSql
@@ -29,7 +29,6 @@ from .literals import sql_literal
 from .step_sql import dimension_name, step_select
 from .time_sql import bucket
 
-MAX_BUCKETS = 200_000
 
 
 class BuildError(ValueError):

@@ -8,7 +8,7 @@ from ..errors import Diagnostic, Span
 from ..expr import ast
 from ..load.load_spec import RawSpec
 from ..load.yaml_nodes import YList, YMap, YScalar
-from ..timeframe.buckets import GRANULARITIES
+from ..timeframe.buckets import GRANULARITIES, MAX_BUCKETS
 from ..timeframe.ranges import LocalRange, explicit_range, is_preset, preset_range
 from . import check_spec as cs
 from .functions import COUNT_LIKE
@@ -30,6 +30,7 @@ class PartChecker:
         self.source, self.tz, self.now, self.options = source, tz, now, options
         self.problems = problems
         self.entry_spans: list = []  # (output name, span of its entry), to place duplicate names
+        self.granularity_spans: dict = {}  # dimension name -> span of its granularity
 
     def build(self, stem: str) -> Report:
         dims = self.dimensions()
@@ -44,6 +45,7 @@ class PartChecker:
         fill = self.root.get("fill_gaps")
         compare = self.root.get("compare")
         window = self.window()
+        self._check_bucket_count(dims, window, fill)
         if compare is not None and (window is None or not window.range.bounded):
             self.problems.append(Diagnostic("compare-needs-range", "compare needs a bounded date range "
                                             "(date_range: with preset or from/to)", compare.span))
@@ -112,11 +114,30 @@ class PartChecker:
             if entry is None:
                 continue
             _, _, expr, kind, name = entry
-            granularity = self._granularity(item.get("granularity") if isinstance(item, YMap) else None, kind)
+            gran_node = item.get("granularity") if isinstance(item, YMap) else None
+            granularity = self._granularity(gran_node, kind)
+            if gran_node is not None:
+                self.granularity_spans[name] = gran_node.span
             if granularity:
                 kind = BUCKET_TYPES.get(granularity, "date")
             out.append(Dimension(name, expr, kind, granularity))
         return out
+
+    def _check_bucket_count(self, dims, window, fill) -> None:
+        """Refuse, at the granularity, a gap-filled range with more buckets than the limit."""
+        if window is None or not window.range.bounded or (fill is not None and not fill.value):
+            return
+        for dim in dims:
+            per_day = {"hour": 24, "day": 1}.get(dim.granularity)
+            if per_day is None:
+                continue
+            start, end = window.range.start, window.range.end
+            count = int((end - start).total_seconds() // 86400 + 1) * per_day
+            if count > MAX_BUCKETS:
+                self.problems.append(Diagnostic(
+                    "too-many-buckets", f"the date range has about {count:,} {dim.granularity} buckets to fill; "
+                    f"the limit is {MAX_BUCKETS:,} (use a coarser granularity, a shorter range or fill_gaps: false)",
+                    self.granularity_spans.get(dim.name, Span(self.raw.file, 1, 1))))
 
     def _granularity(self, node, kind):
         if node is None:

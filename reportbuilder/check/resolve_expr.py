@@ -195,6 +195,9 @@ class Resolver:
         raise AssertionError("unreachable")
 
     def _unknown(self, seg, ent, first, last, pos, segments):
+        if first and last and self.catalog.measure(seg):
+            self.fail("aggregate-not-allowed", f"'{seg}' is a measure (an aggregate): use it under measures, "
+                      "and filter on it with having", pos)
         names = [r.name for r in ent.relationships]
         if last:
             names += [c.name for c in ent.columns]

@@ -26,6 +26,7 @@ from .zones import local_instants, local_to_utc, utc_to_local
 GRANULARITIES = ("hour", "day", "week", "month", "quarter", "year",
                  "hour_of_day", "day_of_week", "month_of_year")
 CYCLIC = ("hour_of_day", "day_of_week", "month_of_year")
+MAX_BUCKETS = 200_000  # gap filling lists at most this many buckets
 COMPARE_MODES = ("previous_period", "previous_year")
 
 _CYCLES = {"hour_of_day": range(24), "day_of_week": range(1, 8), "month_of_year": range(1, 13)}
