@@ -1,6 +1,7 @@
 """The `rb` command. Thin: parse options, call the library, print."""
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
@@ -12,11 +13,12 @@ from .build.build_sql import BuildError, build_sql
 from .check.options import ReportOptions
 from .compile import compile_raw, plan
 from .errors import DataError, ReportError, SpecError
-from .explain import explain_plan
+from .explain import explain_coverage, explain_plan
 from .load.load_spec import decode_spec, load_spec_text, read_limited
 from .render.diagnostics import format_diagnostics
 from .render.formats import CHART_FORMATS, FORMATS, format_from_path
 from .render.render_data import render
+from .run.coverage import join_coverage
 from .run.execute import run_query
 from .workspace import builtin_names, builtin_path, find_spec, open_workspace, resolve_data, resolve_now
 
@@ -203,12 +205,18 @@ def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
 @click.argument("spec")
 @report_options
 def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, debug):
-    """Show the join tree, the grain of every aggregate and where each filter applies."""
+    """Show the join tree, the grain of every aggregate and where each filter applies;
+    with --data (or RB_DATA), also the join coverage found on the data."""
     def action(sources):
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         options = _options(now, timezone, range_, from_, to, filters, None, ws)
-        click.echo(explain_plan(plan(raw, ws.catalog, options)))
+        report_plan = plan(raw, ws.catalog, options)
+        text = explain_plan(report_plan)
+        if data or os.environ.get("RB_DATA") or ws.settings.get("data"):
+            data_path, _ = resolve_data(data, ws)
+            text += "\n" + explain_coverage(report_plan, join_coverage(report_plan, ws.catalog, data_path))
+        click.echo(text)
 
     _guard(debug, action)
 

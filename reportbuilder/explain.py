@@ -6,6 +6,20 @@ from .expr.unparse import unparse
 from .plan.query_plan import QueryPlan
 
 
+def explain_coverage(plan: QueryPlan, coverage) -> str:
+    """The join coverage lines (see run.coverage) in plain words."""
+    lines = ["", "join coverage on the data:"]
+    for c in coverage:
+        node = plan.node(c.path)
+        parent = plan.node(c.path[:-1]).entity
+        what = f"no {node.path[-1]} row" if node.relationship.to_many else f"no {node.path[-1]}"
+        lines.append(f"  {'.'.join(c.path)}: {c.without_related:,} of {c.parent_rows:,} {parent} rows have {what}; "
+                     f"{c.orphan_links:,} orphan link(s); {c.duplicate_keys:,} duplicated {node.entity} key(s)")
+    if not coverage:
+        lines.append("  (no joins between data tables)")
+    return "\n".join(lines)
+
+
 def explain_plan(plan: QueryPlan) -> str:
     report = plan.report
     lines = [f"report {report.name}: source {report.source}, time zone {report.timezone}", "", "join tree:"]

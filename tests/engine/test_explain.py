@@ -1,0 +1,52 @@
+"""`rb explain`: the plan in plain words, and join coverage counted on the data."""
+from click.testing import CliRunner
+
+from reportbuilder.cli import main
+
+from .fixture_data import write_tables
+
+SPEC = """
+source: tickets
+dimensions: [owner.name]
+measures:
+  - count() as tickets
+  - count(conversations) as conversations
+filters:
+  - priority != 'low'
+having:
+  - tickets > 0
+"""
+
+
+def _explain(tmp_path, *args):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC)
+    result = CliRunner().invoke(main, ["explain", str(spec), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_plan_in_plain_words(tmp_path):
+    text = _explain(tmp_path)
+    assert "owner -> owners [many-to-one, outer join]" in text
+    assert "conversations -> conversations [one-to-many, outer join]" in text
+    assert "agg_tickets: grain tickets" in text
+    assert "agg_conversations: grain conversations" in text
+    assert "(priority != 'low')" in text
+    assert "(tickets > 0)" in text
+    assert "join coverage" not in text  # only with data
+
+
+def test_join_coverage_on_the_data(tmp_path):
+    # tickets: 1 -> owner 1, 2 -> owner 99 (orphan), 3 -> no owner; owners: id 1 twice (duplicate key)
+    # conversations: ticket 1 has two, ticket 2 none, ticket 3 none; conversation 12 -> ticket 42 (orphan)
+    data = write_tables(
+        tmp_path / "data",
+        tickets=[{"id": 1, "owner_id": 1}, {"id": 2, "owner_id": 99}, {"id": 3}],
+        owners=[{"id": 1, "name": "Ann"}, {"id": 1, "name": "Ann again"}],
+        conversations=[{"id": 10, "ticket_id": 1}, {"id": 11, "ticket_id": 1}, {"id": 12, "ticket_id": 42}],
+    )
+    text = _explain(tmp_path, "--data", str(data))
+    assert "owner: 2 of 3 tickets rows have no owner; 1 orphan link(s); 1 duplicated owners key(s)" in text
+    assert ("conversations: 2 of 3 tickets rows have no conversations row; 1 orphan link(s); "
+            "0 duplicated conversations key(s)") in text
