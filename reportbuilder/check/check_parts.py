@@ -7,7 +7,7 @@ from ..catalog.model import Catalog
 from ..errors import Diagnostic, Span
 from ..expr import ast
 from ..load.load_spec import RawSpec
-from ..load.yaml_nodes import YList, YMap, YScalar
+from ..load.yaml_nodes import YList, YMap, YScalar, to_plain
 from ..timeframe.buckets import GRANULARITIES, MAX_BUCKETS
 from ..timeframe.ranges import LocalRange, explicit_range, is_preset, preset_range
 from . import check_spec as cs
@@ -77,6 +77,12 @@ class PartChecker:
                                             scalar.span))
         return None, None
 
+    def _not_among(self, code: str, message: str, name: str, choices, label: str, span) -> None:
+        """A name that is not one of `choices`: the problem, with a did-you-mean or the list."""
+        close = suggest(name, choices)
+        hint = f"did you mean '{close[0]}'?" if close else f"{label}: " + ", ".join(choices)
+        self.problems.append(Diagnostic(code, f"{message}; {hint}", span, hint, close))
+
     def _check_duplicates(self, outputs):
         spans = {}
         for name, span in self.entry_spans:
@@ -143,10 +149,8 @@ class PartChecker:
         if node is None:
             return None
         if node.value not in GRANULARITIES:
-            close = suggest(str(node.value), GRANULARITIES)
-            hint = f"did you mean '{close[0]}'?" if close else "granularities: " + ", ".join(GRANULARITIES)
-            self.problems.append(Diagnostic("unknown-granularity", f"unknown granularity '{node.value}'; {hint}",
-                                            node.span, hint, close))
+            self._not_among("unknown-granularity", f"unknown granularity '{node.value}'", str(node.value),
+                            GRANULARITIES, "granularities", node.span)
             return None
         if kind not in ("timestamp", "date"):
             self.problems.append(Diagnostic("type-mismatch", f"granularity needs a timestamp field, not {kind}",
@@ -222,10 +226,8 @@ class PartChecker:
             desc = text.startswith("-")
             name = text.lstrip("-+").strip()
             if name not in names:
-                close = suggest(name, names)
-                hint = f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(names)
-                self.problems.append(Diagnostic("unknown-column", f"cannot sort by '{name}': not a column of the "
-                                                f"report; {hint}", item.span, hint, close))
+                self._not_among("unknown-column", f"cannot sort by '{name}': not a column of the report", name,
+                                names, "columns", item.span)
                 continue
             out.append((name, desc))
         return tuple(out)
@@ -286,18 +288,12 @@ class PartChecker:
             value = node.get(key)
             for item in ([value] if isinstance(value, YScalar) else _items(value)):
                 if item.value not in names:
-                    close = suggest(str(item.value), names)
-                    hint = f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(names)
-                    self.problems.append(Diagnostic("chart-unknown-column", f"chart {key}: '{item.value}' is not a "
-                                                    f"column of the report; {hint}", item.span, hint, close))
+                    self._not_among("chart-unknown-column", f"chart {key}: '{item.value}' is not a column of "
+                                    "the report", str(item.value), names, "columns", item.span)
         kind = node.get("type")
         if kind is not None and kind.value not in CHART_TYPES:
-            close = suggest(str(kind.value), CHART_TYPES)
-            hint = f"did you mean '{close[0]}'?" if close else "types: " + ", ".join(CHART_TYPES)
-            self.problems.append(Diagnostic("unknown-chart-type", f"unknown chart type '{kind.value}'; {hint}",
-                                            kind.span, hint, close))
-        from ..load.yaml_nodes import to_plain
-
+            self._not_among("unknown-chart-type", f"unknown chart type '{kind.value}'", str(kind.value),
+                            CHART_TYPES, "types", kind.span)
         return to_plain(node)
 
 
