@@ -13,19 +13,38 @@ from ..catalog.model import Catalog, Entity
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
 from ..plan.query_plan import QueryPlan
+from ..timeframe.ranges import range_to_utc
 from .literals import sql_literal
 
 ROW_ID = "__row"  # position-based row identity of an entity without primary key
 
 
-def with_now(select: exp.Expression, now_utc: datetime) -> exp.Expression:
-    """A catalog query with NOW()/CURRENT_TIMESTAMP replaced by the report's now."""
+def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | None = None) -> exp.Expression:
+    """A catalog query with NOW()/CURRENT_TIMESTAMP replaced by the report's now, and
+    RANGE_START() by the start of its date range where the engine may push it down (else null)."""
     def swap(node):
         is_now = isinstance(node, exp.CurrentTimestamp) or (
             isinstance(node, exp.Anonymous) and str(node.this).lower() == "now")
-        return sql_literal(now_utc) if is_now else node
+        if is_now:
+            return sql_literal(now_utc)
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() == "range_start":
+            return exp.cast(exp.Null(), "TIMESTAMP") if range_start is None else sql_literal(range_start)
+        return node
 
     return select.copy().transform(swap)
+
+
+def pushed_range_start(plan: QueryPlan, catalog: Catalog) -> datetime | None:
+    """The date range's start, when the range is on the time field of a derived source entity
+    (whose SQL may then skip earlier rows); None with a comparison, which reads two ranges."""
+    report = plan.report
+    entity = catalog.entity(report.source)
+    field = report.window.field if report.window else None
+    if entity.sql is None or report.compare or not isinstance(field, Field) or field.path:
+        return None
+    if field.column.name != entity.time_field:
+        return None
+    return range_to_utc(report.window.range, report.timezone)[0]
 
 
 def keyed_nodes(plan: QueryPlan) -> set[tuple]:
@@ -47,6 +66,7 @@ class JoinSql:
         self.plan, self.catalog = plan, catalog
         self.root_alias = plan.report.source
         self.keyed = {plan.node(p).entity for p in keyed_nodes(plan)}
+        self.range_start = pushed_range_start(plan, catalog)
 
     def alias(self, path: tuple) -> str:
         if not path:
@@ -76,7 +96,8 @@ class JoinSql:
             name = self.source_name(entity)
             if name not in seen and name != entity.table:
                 seen.add(name)
-                inner = with_now(entity.sql, now).subquery("d") if entity.sql is not None else \
+                start = self.range_start if node.path == () else None
+                inner = with_now(entity.sql, now, start).subquery("d") if entity.sql is not None else \
                     exp.to_table(entity.table)
                 select = exp.select(exp.Star())
                 if self._numbered(entity):

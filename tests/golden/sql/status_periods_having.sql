@@ -13,7 +13,11 @@ WITH entity_ticket_status_periods AS (
       LEFT JOIN tickets AS t
         ON t.id = h.ticket_id
       WHERE
-        NOT h.ticket_id IS NULL AND NOT h.changed_at IS NULL
+        NOT h.ticket_id IS NULL
+        AND NOT h.changed_at IS NULL
+        AND (
+          CAST(NULL AS TIMESTAMP) IS NULL OR h.changed_at >= CAST(NULL AS TIMESTAMP)
+        )
     ), ordered AS (
       SELECT
         ticket_id,
