@@ -6,6 +6,9 @@ of a fall-back day stay apart), an integer for the cyclic granularities.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from sqlglot import exp
 
 DATE_UNITS = ("day", "week", "month", "quarter", "year")
@@ -13,7 +16,7 @@ DATE_UNITS = ("day", "week", "month", "quarter", "year")
 
 def local_time(ts: exp.Expression, tz: str) -> exp.Expression:
     """The naive wall-clock time in `tz` of a naive UTC timestamp."""
-    ts = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) and not isinstance(ts, exp.Connector) else exp.paren(ts, copy=False)
+    ts = _atomic(ts)
     if tz == "UTC":
         return ts
     as_utc = exp.AtTimeZone(this=ts, zone=exp.Literal.string("UTC"))
@@ -37,14 +40,40 @@ def local_date_trunc(ts: exp.Expression, unit: str, tz: str, week_start: str) ->
     return exp.cast(exp.TimestampTrunc(this=local, unit=exp.Literal.string(unit.upper())), "DATE")
 
 
+def _atomic(e: exp.Expression) -> exp.Expression:
+    keep = isinstance(e, (exp.Column, exp.Func, exp.Paren)) and not isinstance(e, exp.Connector)
+    return e if keep else exp.paren(e, copy=False)
+
+
+def _hour_trunc(e: exp.Expression) -> exp.Expression:
+    return exp.TimestampTrunc(this=e, unit=exp.Literal.string("HOUR"))
+
+
+def _half_hour_dst(tz: str) -> bool:
+    """True for zones whose daylight-saving shift is not a whole hour (Australia/Lord_Howe)."""
+    zone = ZoneInfo(tz)
+    year = datetime.now(timezone.utc).year
+    offsets = {zone.utcoffset(datetime(year, month, 1)) for month in (1, 7)}
+    return len(offsets) == 2 and abs((max(offsets) - min(offsets)).total_seconds()) % 3600 != 0
+
+
 def hour_start(ts: exp.Expression, tz: str) -> exp.Expression:
-    """The UTC instant at which the local hour holding `ts` began."""
+    """The UTC instant at which the local hour holding `ts` began.
+
+    `ts - (local - hour(local))` keeps the two 01:00 hours of a fall-back day apart. Where
+    clocks move by half an hour, that instant can show another wall hour; it is then moved
+    by the difference, to the end of a spring-forward gap or to the hour's first start.
+    """
     if tz == "UTC":
-        return exp.TimestampTrunc(this=ts, unit=exp.Literal.string("HOUR"))
+        return _hour_trunc(ts)
     local = local_time(ts, tz)
-    into_hour = exp.Sub(this=local, expression=exp.TimestampTrunc(this=local.copy(), unit=exp.Literal.string("HOUR")))
-    start = ts if isinstance(ts, (exp.Column, exp.Func, exp.Paren)) and not isinstance(ts, exp.Connector) else exp.paren(ts, copy=False)
-    return exp.Sub(this=start, expression=exp.paren(into_hour, copy=False))
+    into_hour = exp.Sub(this=local, expression=_hour_trunc(local.copy()))
+    start = exp.Sub(this=_atomic(ts), expression=exp.paren(into_hour, copy=False))
+    if not _half_hour_dst(tz):
+        return start
+    shown = local_time(exp.paren(start.copy(), copy=False), tz)
+    drift = exp.Sub(this=_hour_trunc(local_time(ts.copy(), tz)), expression=shown)
+    return exp.Add(this=exp.paren(start, copy=False), expression=exp.paren(drift, copy=False))
 
 
 def bucket(ts: exp.Expression, granularity: str, tz: str, week_start: str) -> exp.Expression:

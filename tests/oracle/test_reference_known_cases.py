@@ -342,9 +342,7 @@ REGRESSIONS = {
     "compared_derived_conjunction": COMPARED_DERIVED,
     "lord_howe_hours": LORD_HOWE_HOURS,
 }
-ENGINE_BUGS = {
-    "lord_howe_hours": "engine bug: hour buckets in a zone with 30-minute DST shifts are not the local hour's start",
-}
+ENGINE_BUGS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", list(REGRESSIONS))
