@@ -20,6 +20,8 @@ from sqlglot import exp
 
 from ..catalog.model import Catalog
 from ..check.report import Report
+from ..check.resolved import EntityRef, Field
+from ..expr import ast
 from ..plan.query_plan import QueryPlan
 from ..timeframe.buckets import CYCLIC, MAX_BUCKETS, align_buckets, bucket_values, previous_range
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
@@ -67,9 +69,24 @@ class _Builder:
         self.joins = JoinSql(plan, catalog)
         self.compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field,
                                      self.joins.key)
+        self.joins.restrict_lookups(self._source_only_filters())
         self.ctes: list[tuple[str, exp.Expression]] = self.joins.source_ctes()
         self.dims = [self._dimension_sql(d) for d in self.report.dimensions]
         self.time_index = next((i for i, d in enumerate(self.report.dimensions) if d.granularity), None)
+
+    def _source_only_filters(self) -> list[exp.Expression]:
+        """Filters on the source's own stored columns (and the date range, without a comparison):
+        every step applies them, so lookups of the source need no other keys."""
+        conditions = [self.compiler.compile(f) for f in self.report.filters if _on_source_columns(f)]
+        window = self.report.window
+        if window is not None and not self.report.compare and _on_source_columns(window.field):
+            start, end = range_to_utc(window.range, self.report.timezone)
+            field = operand(self.compiler.compile(window.field))
+            if start is not None:
+                conditions.append(exp.GTE(this=field.copy(), expression=sql_literal(start)))
+            if end is not None:
+                conditions.append(exp.LT(this=field.copy(), expression=sql_literal(end)))
+        return conditions
 
     # -- per period -----------------------------------------------------------------
     def _dimension_sql(self, dim) -> exp.Expression:
@@ -221,6 +238,12 @@ class _Builder:
         for name, cte in self.ctes:
             select = select.with_(name, as_=cte)
         return select
+
+
+def _on_source_columns(expr) -> bool:
+    """True when every field of `expr` is a stored column of the source (no path, no lookup)."""
+    fields = [n for n in ast.walk(expr) if isinstance(n, (Field, EntityRef))]
+    return bool(fields) and all(isinstance(f, Field) and not f.path and f.column.sql is None for f in fields)
 
 
 def _ordering(report: Report) -> list[tuple[str, bool]]:

@@ -19,16 +19,27 @@ from .literals import sql_literal
 ROW_ID = "__row"  # position-based row identity of an entity without primary key
 
 
-def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | None = None) -> exp.Expression:
-    """A catalog query with NOW()/CURRENT_TIMESTAMP replaced by the report's now, and
-    RANGE_START() by the start of its date range where the engine may push it down (else null)."""
+REPORT_KEYS = "report_keys"  # CTE: keys of the source rows the report's source-only filters keep
+
+
+def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | None = None,
+             keyed: bool = False) -> exp.Expression:
+    """A catalog query with its placeholders filled in for one report.
+
+    NOW()/CURRENT_TIMESTAMP: the report's now. RANGE_START(): the start of the date range where
+    the engine may push it down, else null. IS_REPORT_KEY(x): whether x is the key of a source
+    row the report can keep (with `keyed`), else true: lookups then skip rows no report row needs.
+    """
     def swap(node):
-        is_now = isinstance(node, exp.CurrentTimestamp) or (
-            isinstance(node, exp.Anonymous) and str(node.this).lower() == "now")
-        if is_now:
+        name = str(node.this).lower() if isinstance(node, exp.Anonymous) else ""
+        if isinstance(node, exp.CurrentTimestamp) or name == "now":
             return sql_literal(now_utc)
-        if isinstance(node, exp.Anonymous) and str(node.this).lower() == "range_start":
+        if name == "range_start":
             return exp.cast(exp.Null(), "TIMESTAMP") if range_start is None else sql_literal(range_start)
+        if name == "is_report_key":
+            if not keyed:
+                return exp.true()
+            return node.expressions[0].copy().isin(query=exp.select("key").from_(REPORT_KEYS))
         return node
 
     return select.copy().transform(swap)
@@ -67,6 +78,16 @@ class JoinSql:
         self.root_alias = plan.report.source
         self.keyed = {plan.node(p).entity for p in keyed_nodes(plan)}
         self.range_start = pushed_range_start(plan, catalog)
+        self.report_keys: exp.Select | None = None  # set by the builder when source-only filters exist
+
+    def restrict_lookups(self, conditions: list[exp.Expression]) -> None:
+        """Lookups of the source compute only the keys of rows these source-only filters keep."""
+        source = self.catalog.entity(self.plan.report.source)
+        if not conditions or source.sql is not None or source.primary_key is None:
+            return
+        self.report_keys = (exp.select(exp.alias_(exp.column(source.primary_key, table=self.root_alias), "key"))
+                            .from_(exp.to_table(source.table).as_(self.root_alias))
+                            .where(exp.and_(*[c.copy() for c in conditions])))
 
     def alias(self, path: tuple) -> str:
         if not path:
@@ -91,6 +112,8 @@ class JoinSql:
         """CTEs for derived entities, keyless tables and sql-derived fields the plan uses."""
         ctes, seen = [], set()
         now = self.plan.report.now_utc
+        if self.report_keys is not None and any(n.lookups for n in self.plan.nodes if n.path == ()):
+            ctes.append((REPORT_KEYS, self.report_keys))
         for node in self.plan.nodes:
             entity = self.catalog.entity(node.entity)
             name = self.source_name(entity)
@@ -107,7 +130,8 @@ class JoinSql:
                 cte = f"field_{entity.name}_{field}"
                 if cte not in seen:
                     seen.add(cte)
-                    ctes.append((cte, with_now(entity.column(field).sql, now)))
+                    keyed = node.path == () and self.report_keys is not None
+                    ctes.append((cte, with_now(entity.column(field).sql, now, keyed=keyed)))
         return ctes
 
     def key(self, path: tuple) -> exp.Expression:

@@ -102,7 +102,8 @@ COLUMNS = {
 
 def run(con, sql: str) -> list[dict]:
     """Run catalog SQL as the engine would: NOW() becomes the report's now literal."""
-    cursor = con.execute(sql.replace("NOW()", NOW).replace("RANGE_START()", "CAST(NULL AS TIMESTAMP)"))
+    cursor = con.execute(sql.replace("NOW()", NOW).replace("RANGE_START()", "CAST(NULL AS TIMESTAMP)")
+                         .replace("IS_REPORT_KEY(c.ticket_id)", "TRUE").replace("IS_REPORT_KEY(h.ticket_id)", "TRUE"))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
@@ -222,7 +223,8 @@ def test_sql_parses_and_reads_only_data_model_tables(where, sql):
 @pytest.mark.parametrize("where,sql", all_sql(), ids=[w for w, _ in all_sql()])
 def test_sql_runs_on_empty_tables_with_the_declared_columns(where, sql):
     doc = vocabulary()
-    cursor = database().execute(sql.replace("NOW()", NOW).replace("RANGE_START()", "CAST(NULL AS TIMESTAMP)"))
+    cursor = database().execute(sql.replace("NOW()", NOW).replace("RANGE_START()", "CAST(NULL AS TIMESTAMP)")
+                         .replace("IS_REPORT_KEY(c.ticket_id)", "TRUE").replace("IS_REPORT_KEY(h.ticket_id)", "TRUE"))
     names = [d[0] for d in cursor.description]
     if "." in where:
         assert names == ["key", "value"], where

@@ -6,7 +6,10 @@ WITH field_tickets_agent_reply_count AS (
   JOIN conversations AS c
     ON c.id = m.conversation_id
   WHERE
-    NOT c.ticket_id IS NULL AND m.direction = 'outgoing' AND m.sender_type = 'agent'
+    NOT c.ticket_id IS NULL
+    AND m.direction = 'outgoing'
+    AND m.sender_type = 'agent'
+    AND TRUE
   GROUP BY
     c.ticket_id
 ), field_tickets_reopen_count AS (
@@ -21,7 +24,7 @@ WITH field_tickets_agent_reply_count AS (
     LEFT JOIN tickets AS t
       ON t.id = h.ticket_id
     WHERE
-      NOT h.ticket_id IS NULL AND NOT h.changed_at IS NULL
+      NOT h.ticket_id IS NULL AND NOT h.changed_at IS NULL AND TRUE
   ), ordered AS (
     SELECT
       ticket_id,
