@@ -21,6 +21,8 @@ first (on a copy), so that the SQL is right for the engine, not just parseable:
                            (Trino and BigQuery would return null)
     ROUND(x, d)            Spark: as DuckDB, round(x * 10^d) / 10^d (ties of the double, not its spelling)
     CONCAT                 a null argument reads as '' as in DuckDB (elsewhere the result is null)
+    MAX / MIN of a boolean Postgres: BOOL_OR / BOOL_AND (it has no MAX(boolean)); the builder
+                           already writes BOOL_OR/BOOL_AND where it knows the input is boolean
     timestamps             the engine's naive type (Spark: TIMESTAMP in a UTC session)
 
 A construct an engine cannot express raises `DialectError` naming it and the engine.
@@ -228,8 +230,25 @@ def _snowflake_interval_product(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
+# -- booleans ------------------------------------------------------------------------------
+def _is_boolean(node: exp.Expression) -> bool:
+    """Whether the expression's value is visibly a boolean (a bare column cannot be told apart)."""
+    node = node.unnest()
+    if isinstance(node, (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.LogicalOr, exp.LogicalAnd)):
+        return True
+    if isinstance(node, exp.Case):
+        branches = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+        return any(b is not None and _is_boolean(b) for b in branches)
+    if isinstance(node, exp.Coalesce):
+        return any(_is_boolean(a) for a in [node.this, *node.expressions])
+    return False
+
+
 # -- the rewrite ---------------------------------------------------------------------------
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+    if isinstance(node, (exp.Max, exp.Min)) and dialect == "postgres" and not node.expressions \
+            and _is_boolean(node.this):  # Postgres has no MAX/MIN(boolean); the builder's are caught here too
+        return (exp.LogicalOr if isinstance(node, exp.Max) else exp.LogicalAnd)(this=node.this)
     if isinstance(node, exp.AtTimeZone):
         pair = _utc_to_local(node)
         if pair is None:

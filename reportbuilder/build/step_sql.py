@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..check.resolved import Agg, EntityRef
+from ..check.resolved import Agg, Const, EntityRef, Field
 from ..plan.query_plan import AggregateStep
 from .compile_expr import ExprCompiler
 from .join_sql import JoinSql
@@ -40,7 +40,17 @@ def aggregate_call(agg: Agg, inputs: list[exp.Expression]) -> exp.Expression:
         return (exp.Sum if func == "sum_if" else exp.Avg)(this=picked)
     if func == "percentile":
         return exp.PercentileCont(this=inputs[0], expression=exp.Literal.number(repr(float(agg.args[1].value))))
+    if func in ("min", "max") and agg.type == "boolean":  # Postgres has no MIN/MAX(boolean); same meaning
+        return (exp.LogicalAnd if func == "min" else exp.LogicalOr)(this=inputs[0])
     return _PLAIN[func](this=inputs[0])
+
+
+def _is_condition(agg: Agg, arg, compiled: exp.Expression) -> bool:
+    """A boolean input, reduced per grain row with BOOL_OR, not MAX: Postgres has no MAX(boolean)
+    (on the grain row's equal copies both give its value)."""
+    return agg.func == "count_if" or (agg.func in ("min", "max") and agg.type == "boolean") \
+        or (isinstance(arg, (Field, Const)) and arg.type == "boolean") \
+        or isinstance(compiled.unnest(), (exp.Predicate, exp.Connector, exp.Not, exp.Boolean))
 
 
 def _direct_call(step: AggregateStep, agg: Agg, compiler: ExprCompiler, key) -> exp.Expression:
@@ -80,8 +90,10 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
         refs = []
         for j, x in enumerate(aggregate_inputs(agg)):
             name = f"{slot}_in{j}"
-            reduce = exp.LogicalOr if agg.func in ("sum_if", "avg_if") and j == 1 else exp.Max
-            inner_cols.append(exp.alias_(reduce(this=_on_grain_rows(step, compiler.compile(x), key)), name))
+            value = compiler.compile(x)
+            reduce = exp.LogicalOr if (agg.func in ("sum_if", "avg_if") and j == 1) or _is_condition(agg, x, value) \
+                else exp.Max
+            inner_cols.append(exp.alias_(reduce(this=_on_grain_rows(step, value, key)), name))
             refs.append(exp.column(name))
         outputs.append(exp.alias_(aggregate_call(agg, refs), slot))
     inner = joins.from_nodes(exp.select(*inner_cols), step.nodes)
