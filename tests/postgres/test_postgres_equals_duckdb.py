@@ -14,7 +14,6 @@ import dataclasses
 import math
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -22,33 +21,13 @@ from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import compile_report, compile_text
 from reportbuilder.run.execute import run_query
+from tests.equal_answer_corpus import ROOT, SPECS, mixed_functions_spec
 
 
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = (ROOT / ".." / "shared" / "acceptance" / "data").resolve()
-SPECS = sorted((ROOT / "specs").glob("*.yaml")) + sorted((ROOT / "tests" / "golden" / "specs").glob("*.yaml"))
 NOW = datetime(2025, 6, 30, 12)
-MIXED = """\
-source: tickets
-dimensions:
-  - field: created_at
-    granularity: week
-    as: week
-  - concat(channel, '/', category) as channel_category
-measures:
-  - count() as n
-  - percentile(handle_time_seconds, 0.25) as p25
-  - median(handle_time_seconds) as med
-  - max(greatest(first_response_at, closed_at)) as latest
-  - min(least(first_response_at, closed_at)) as earliest
-  - count_if(subject ilike '%API%') as api
-  - avg(day_of_week(created_at)) as dow
-  - avg(hour(created_at)) as hod
-  - sum(round(hours(closed_at - created_at), 2)) as close_hours
-  - count_distinct(date_trunc('quarter', created_at)) as quarters
-sort: [week, channel_category]
-"""
+MIXED = mixed_functions_spec()
 FANOUT_IF = """\
 source: tickets
 dimensions: [conversations.channel as conv_channel]

@@ -26,30 +26,9 @@ from reportbuilder.build.build_sql import build_sql
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.run.execute import run_query
 from reportbuilder.run.spark_engine import run_query_spark, spark_available, spark_session
+from tests.equal_answer_corpus import ROOT, SPECS, mixed_functions_spec
 
-ROOT = Path(__file__).resolve().parents[2]
-SPECS = sorted((ROOT / "specs").glob("*.yaml")) + sorted((ROOT / "tests" / "golden" / "specs").glob("*.yaml"))
-MIXED = """\
-source: tickets
-timezone: Asia/Kolkata
-dimensions:
-  - field: created_at
-    granularity: week
-    as: week
-  - concat(channel, '/', category) as channel_category
-measures:
-  - count() as n
-  - percentile(handle_time_seconds, 0.25) as p25
-  - median(handle_time_seconds) as med
-  - max(greatest(first_response_at, closed_at)) as latest
-  - min(least(first_response_at, closed_at)) as earliest
-  - count_if(subject ilike '%API%') as api
-  - avg(day_of_week(created_at)) as dow
-  - avg(hour(created_at)) as hod
-  - sum(round(hours(closed_at - created_at), 2)) as close_hours
-  - count_distinct(date_trunc('quarter', created_at)) as quarters
-sort: [week, channel_category]
-"""
+MIXED = mixed_functions_spec("Asia/Kolkata")
 
 
 @pytest.fixture(scope="module")
