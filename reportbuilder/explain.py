@@ -39,6 +39,13 @@ def explain_plan(plan: QueryPlan) -> str:
         lines.append(f"  {step.name}: grain {grain}, computed {how}")
         for slot, agg in step.aggregates:
             lines.append(f"    {slot} = {unparse(agg)}")
+        for slot, agg in step.partials:
+            lines.append(f"    {slot} = {unparse(agg)}  (grain {'.'.join(agg.grain)}: same joined rows, "
+                         f"per {grain} row, then combined)")
+        for branch in step.branches:
+            child = ".".join(branch.path)
+            lines.append(f"    per {report.source} row, {child} pre-aggregated by its link (one row each):")
+            lines += [f"      {slot} = {unparse(agg)}" for slot, agg in branch.aggregates]
     lines += ["", "filters before aggregation (on joined rows):"]
     lines += [f"  {unparse(f)}" for f in report.filters] or ["  (none)"]
     if report.window is not None:

@@ -22,7 +22,7 @@ from ..catalog.model import Catalog
 from ..check.report import Report
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
-from ..plan.query_plan import QueryPlan
+from ..plan.query_plan import AggregateStep, QueryPlan
 from ..timeframe.buckets import CYCLIC, MAX_BUCKETS, align_buckets, bucket_values, previous_range
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
 from .compile_expr import ExprCompiler, operand, safe_divide
@@ -95,8 +95,12 @@ class _Builder:
             return bucket(value, dim.granularity, self.report.timezone, self.report.week_start)
         return value
 
-    def _where(self, local_range: LocalRange | None) -> exp.Expression | None:
-        conditions = [self.compiler.compile(f) for f in self.report.filters]
+    def _where(self, local_range: LocalRange | None, step: AggregateStep) -> exp.Expression | None:
+        tested = {i for semi in step.semi_joins for i in semi.filters}
+        conditions = [self.compiler.compile(f) for i, f in enumerate(self.report.filters) if i not in tested]
+        for semi in step.semi_joins:
+            conditions.append(self.joins.exists_in(semi, [self.compiler.compile(self.report.filters[i])
+                                                          for i in semi.filters]))
         if self.report.window is not None and local_range is not None:
             start, end = range_to_utc(local_range, self.report.timezone)
             field = operand(self.compiler.compile(self.report.window.field))
@@ -108,11 +112,10 @@ class _Builder:
 
     def period(self, prefix: str, local_range: LocalRange | None) -> str:
         """CTEs computing the report rows over one date range; returns the rows CTE's name."""
-        where = self._where(local_range)
-        steps = list(self.plan.steps)
         names = []
-        for step in steps:
+        for step in self.plan.steps:
             name = prefix + step.name
+            where = self._where(local_range, step)
             self.ctes.append((name, step_select(step, self.joins, self.compiler, self.dims, where)))
             names.append(name)
         rows = prefix + "report_rows"
@@ -129,13 +132,13 @@ class _Builder:
         compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=slot)
         for name, expr in self.plan.measures:
             cols.append(exp.alias_(compiler.compile(expr), _q(name)))
-        select = exp.select(*cols).from_(first)
+        select = exp.select(*cols).from_(exp.to_table(first), copy=False)
         for other in step_names[1:]:
             on = [exp.NullSafeEQ(this=exp.column(dimension_name(i), table=first),
                                  expression=exp.column(dimension_name(i), table=other))
                   for i in range(len(self.dims))]
-            select = select.join(other, on=exp.and_(*on) if on else None,
-                                 join_type="inner" if on else "cross")
+            select = select.join(exp.to_table(other), on=exp.and_(*on) if on else None,
+                                 join_type="inner" if on else "cross", copy=False)
         return select
 
     # -- gap filling ----------------------------------------------------------------
@@ -168,7 +171,7 @@ class _Builder:
         others = [d.name for i, d in enumerate(dims) if i != self.time_index]
         match = [exp.EQ(this=_col(time_name, "r"), expression=exp.column("bucket", table="b"))]
         match += [exp.NullSafeEQ(this=_col(n, "r"), expression=_col(n, "k")) for n in others]
-        missing = exp.Not(this=exp.Exists(this=exp.select("1").from_(exp.to_table(rows).as_("r"))
+        missing = exp.Not(this=exp.Exists(this=exp.select(exp.Literal.number(1)).from_(exp.to_table(rows).as_("r"))
                                           .where(exp.and_(*match))))
         cols = []
         for i, d in enumerate(dims):
@@ -179,10 +182,10 @@ class _Builder:
             cols.append(exp.alias_(empty, _q(m.name)))
         gaps = exp.select(*cols).from_(exp.to_table(buckets).as_("b"))
         if others:
-            keys = exp.select(*[_col(n) for n in others]).distinct().from_(rows)
+            keys = exp.select(*[_col(n) for n in others]).distinct().from_(exp.to_table(rows))
             gaps = gaps.join(keys.subquery("k"), join_type="cross")
         filled = prefix + "filled_rows"
-        self.ctes.append((filled, exp.union(exp.select("*").from_(rows), gaps.where(missing), distinct=False)))
+        self.ctes.append((filled, exp.union(exp.select(exp.Star()).from_(exp.to_table(rows)), gaps.where(missing), distinct=False)))
         return filled
 
     # -- comparison -----------------------------------------------------------------
@@ -228,15 +231,15 @@ class _Builder:
             rows = self.compare(rows)
         output = lambda ref: _col(ref.name)  # noqa: E731
         compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, output=output)
-        select = exp.select(*[_col(c.name) for c in output_columns(self.report)]).from_(rows)
+        select = exp.select(*[_col(c.name) for c in output_columns(self.report)]).from_(exp.to_table(rows))
         for condition in self.report.having:
-            select = select.where(compiler.compile(condition))
+            select = select.where(compiler.compile(condition), copy=False)
         for name, desc in _ordering(self.report):
-            select = select.order_by(exp.Ordered(this=_col(name), desc=desc, nulls_first=False))
+            select = select.order_by(exp.Ordered(this=_col(name), desc=desc, nulls_first=False), copy=False)
         if self.report.limit is not None:
             select = select.limit(self.report.limit)
         for name, cte in self.ctes:
-            select = select.with_(name, as_=cte)
+            select = select.with_(name, as_=cte, copy=False)
         return select
 
 
@@ -268,9 +271,10 @@ def _values_cte(rows: list, *columns: str) -> exp.Select:
     return exp.select(*[exp.column(c) for c in columns]).from_(values)
 
 
-def _sql_type(kind: str) -> str:
-    return {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
-            "timestamp": "TIMESTAMP", "date": "DATE"}.get(kind, "DOUBLE")
+def _sql_type(kind: str) -> exp.DataType.Type:
+    t = exp.DataType.Type
+    return {"integer": t.BIGINT, "number": t.DOUBLE, "text": t.VARCHAR, "boolean": t.BOOLEAN,
+            "timestamp": t.TIMESTAMP, "date": t.DATE}.get(kind, t.DOUBLE)
 
 
 def output_columns(report: Report) -> tuple[OutputColumn, ...]:

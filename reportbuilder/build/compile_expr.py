@@ -26,7 +26,7 @@ _SIMPLE = {"lower": exp.Lower, "upper": exp.Upper, "length": exp.Length, "abs": 
 
 def safe_divide(left: exp.Expression, right: exp.Expression) -> exp.Expression:
     """left / right as a float, null where right is 0 (never an error or infinity)."""
-    return exp.paren(exp.Div(this=exp.cast(left, "DOUBLE"),
+    return exp.paren(exp.Div(this=exp.cast(left, exp.DataType.Type.DOUBLE),
                              expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), copy=False)
 
 
@@ -113,10 +113,10 @@ class ExprCompiler:
         if name in _SIMPLE:
             return _SIMPLE[name](this=args[0])
         if name in _SECONDS_PER:
-            return exp.paren(exp.Div(this=exp.cast(args[0], "DOUBLE"),
+            return exp.paren(exp.Div(this=exp.cast(args[0], exp.DataType.Type.DOUBLE),
                                      expression=exp.Literal.number(_SECONDS_PER[name])), copy=False)
         if name == "date":
-            return exp.cast(local_time(args[0], self.tz), "DATE")
+            return exp.cast(local_time(args[0], self.tz), exp.DataType.Type.DATE)
         if name == "hour":
             return exp.func("hour", local_time(args[0], self.tz))
         if name == "day_of_week":
@@ -140,7 +140,7 @@ class ExprCompiler:
 
     def _as_timestamp(self, node) -> exp.Expression:
         compiled = self.compile(node)
-        return exp.cast(compiled, "TIMESTAMP") if isinstance(node, Const) else compiled
+        return exp.cast(compiled, exp.DataType.Type.TIMESTAMP) if isinstance(node, Const) else compiled
 
 
 _ATOMS = (exp.Column, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Func, exp.Cast, exp.Interval)

@@ -12,7 +12,7 @@ from sqlglot import exp
 from ..catalog.model import Catalog, Entity
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
-from ..plan.query_plan import QueryPlan
+from ..plan.query_plan import QueryPlan, SemiJoin
 from ..timeframe.ranges import range_to_utc
 from .literals import sql_literal
 
@@ -35,14 +35,14 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
         if isinstance(node, exp.CurrentTimestamp) or name == "now":
             return sql_literal(now_utc)
         if name == "range_start":
-            return exp.cast(exp.Null(), "TIMESTAMP") if range_start is None else sql_literal(range_start)
+            return exp.cast(exp.Null(), exp.DataType.Type.TIMESTAMP) if range_start is None else sql_literal(range_start)
         if name == "is_report_key":
             if not keyed:
                 return exp.true()
-            return node.expressions[0].copy().isin(query=exp.select("key").from_(REPORT_KEYS))
+            return node.expressions[0].copy().isin(query=exp.select(exp.column("key")).from_(exp.to_table(REPORT_KEYS)))
         return node
 
-    return select.copy().transform(swap)
+    return select.transform(swap)  # a new tree: the catalog's stays as it is
 
 
 def pushed_range_start(plan: QueryPlan, catalog: Catalog) -> datetime | None:
@@ -65,7 +65,7 @@ def keyed_nodes(plan: QueryPlan) -> set[tuple]:
     for step in plan.steps:
         if step.distinct or step.grain:
             keyed.add(step.grain)
-        for _, agg in step.aggregates:
+        for _, agg in step.aggregates + step.partials:  # branches count their rows with COUNT(*)
             keyed.update(n.path for a in agg.args for n in ast.walk(a) if isinstance(n, EntityRef))
     return keyed
 
@@ -146,17 +146,26 @@ class JoinSql:
             return value
         return exp.Coalesce(this=value, expressions=[sql_literal(field.column.default)])
 
-    def from_nodes(self, select: exp.Select, paths) -> exp.Select:
-        """FROM the root, LEFT JOIN each node (parents first) and the lookups of each node."""
-        root = self.catalog.entity(self.plan.report.source)
-        select = select.from_(exp.to_table(self.source_name(root)).as_(self.root_alias))
+    def from_nodes(self, select: exp.Select, paths, top: tuple = ()) -> exp.Select:
+        """FROM the node `top` (the root by default), LEFT JOIN each node below it (parents first)
+        and the lookups of each node."""
+        entity = self.catalog.entity(self.plan.node(top).entity)
+        select = select.from_(exp.to_table(self.source_name(entity)).as_(self.alias(top)), copy=False)
         for path in sorted(paths, key=lambda p: (len(p), p)):
             node = self.plan.node(path)
-            if path:
-                select = select.join(self._join(path), join_type="left")
+            if path != top:
+                select = select.join(self._join(path), join_type="left", copy=False)
             for field in node.lookups:
-                select = select.join(self._lookup(path, node.entity, field), join_type="left")
+                select = select.join(self._lookup(path, node.entity, field), join_type="left", copy=False)
         return select
+
+    def exists_in(self, semi: SemiJoin, conditions: list[exp.Expression]) -> exp.Expression:
+        """The parent row has a row of the branch `semi.path` on which all `conditions` hold."""
+        rel = self.plan.node(semi.path).relationship
+        parent = self.catalog.entity(rel.source)
+        links = exp.select(exp.column(rel.column, table=self.alias(semi.path)))
+        links = self.from_nodes(links, semi.nodes, top=semi.path).where(exp.and_(*conditions))
+        return exp.column(parent.primary_key, table=self.alias(semi.path[:-1])).isin(query=links)
 
     def _join(self, path: tuple) -> exp.Expression:
         node = self.plan.node(path)

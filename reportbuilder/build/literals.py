@@ -12,9 +12,9 @@ def sql_literal(value, kind: str | None = None) -> exp.Expression:
     if isinstance(value, bool):
         return exp.Boolean(this=value)
     if isinstance(value, datetime):
-        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), "TIMESTAMP")
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP)
     if isinstance(value, date):
-        return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
     if kind == "interval":
         return exp.Interval(this=exp.Literal.string(str(value)))
     if isinstance(value, (int, float)):

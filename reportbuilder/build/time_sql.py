@@ -34,10 +34,10 @@ def local_date_trunc(ts: exp.Expression, unit: str, tz: str, week_start: str) ->
         shifted = exp.Add(this=local, expression=_interval(1, "day"))
         start = exp.Sub(this=exp.TimestampTrunc(this=shifted, unit=exp.Literal.string("WEEK")),
                         expression=_interval(1, "day"))
-        return exp.cast(start, "DATE")
+        return exp.cast(start, exp.DataType.Type.DATE)
     if unit == "day":
-        return exp.cast(local, "DATE")
-    return exp.cast(exp.TimestampTrunc(this=local, unit=exp.Literal.string(unit.upper())), "DATE")
+        return exp.cast(local, exp.DataType.Type.DATE)
+    return exp.cast(exp.TimestampTrunc(this=local, unit=exp.Literal.string(unit.upper())), exp.DataType.Type.DATE)
 
 
 def _atomic(e: exp.Expression) -> exp.Expression:

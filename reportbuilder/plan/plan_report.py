@@ -14,7 +14,9 @@ from ..check.report import Report
 from ..check.resolved import Agg, EntityRef, Field
 from ..expr import ast
 from ..expr.unparse import unparse
+from .merge_steps import merge_steps
 from .query_plan import AggregateStep, JoinNode, QueryPlan, Slot
+from .semi_joins import semi_join_candidates, under
 
 
 def plan_report(report: Report, catalog: Catalog) -> QueryPlan:
@@ -24,11 +26,14 @@ def plan_report(report: Report, catalog: Catalog) -> QueryPlan:
     row_nodes = _closed(p for e in row_exprs for p in _paths(e))
     aggregates = _aggregates(report)
     steps, slots = _steps(report, catalog, aggregates, row_nodes)
+    lookups = _lookups(row_exprs + [a for a, _ in slots])
+    steps, moved = merge_steps(steps, row_nodes, catalog, report.source, set(lookups))
+    slots = [(agg, replace(slot, step=moved.get(slot.step, slot.step))) for agg, slot in slots]
     measures = tuple((m.name, _slotted(m.expr, slots)) for m in report.measures)
     used = set(row_nodes)
     for step in steps:
         used.update(step.nodes)
-    lookups = _lookups(row_exprs + [a for a, _ in slots])
+        used.update(branch.path for branch in step.branches)
     nodes = tuple(
         JoinNode(path, entity_at(catalog, report.source, path),
                  relationships_of(catalog, report.source, path)[-1] if path else None,
@@ -58,6 +63,7 @@ def _steps(report, catalog, aggregates, row_nodes):
     for agg in aggregates:
         by_grain.setdefault(agg.grain, []).append(agg)
     steps, slots = [], []
+    candidates = semi_join_candidates(report, catalog, row_nodes)
     if not by_grain:  # dimensions only: one step listing the groups
         by_grain[()] = []
     for grain in sorted(by_grain, key=lambda p: (len(p), p)):
@@ -69,9 +75,12 @@ def _steps(report, catalog, aggregates, row_nodes):
             members.append((slot, agg))
             slots.append((agg, Slot(name, slot, agg.func in ("count", "count_distinct", "count_if"))))
             nodes |= _closed(p for a in agg.args for p in _paths(a))
+        read = _closed([grain]) | _closed(p for a in by_grain[grain] for x in a.args for p in _paths(x))
+        semis = tuple(s for s in candidates if not any(under(p, s.path) for p in read))
+        nodes = {n for n in nodes if not any(under(n, s.path) for s in semis)}
         distinct = not all(is_functional(catalog, report.source, grain, other) for other in nodes)
         ordered = tuple(sorted(nodes, key=lambda p: (len(p), p)))
-        steps.append(AggregateStep(name, grain, ordered, tuple(members), distinct))
+        steps.append(AggregateStep(name, grain, ordered, tuple(members), distinct, semi_joins=semis))
     return tuple(steps), slots
 
 

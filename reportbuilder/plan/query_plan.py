@@ -37,6 +37,31 @@ class AggregateStep:
     nodes: tuple[NodePath, ...]
     aggregates: tuple[tuple[str, Agg], ...]  # (slot name, aggregate)
     distinct: bool
+    # Aggregates of finer grains over the same joined rows, computed per (group, grain key)
+    # and combined (plan.merge_steps); only on distinct steps.
+    partials: tuple[tuple[str, Agg], ...] = ()
+    branches: tuple[Branch, ...] = ()  # one-to-many children pre-aggregated per source key
+    semi_joins: tuple[SemiJoin, ...] = ()  # to-many filters tested for existence, not joined
+
+
+@dataclass(frozen=True)
+class SemiJoin:
+    """Filters (indices into the report's filters) that only read the one-to-many branch at
+    `path`: a row is kept when its key is the link of some branch row passing them. `nodes`
+    are the branch's nodes they read (`path` first)."""
+
+    path: NodePath
+    filters: tuple[int, ...]
+    nodes: tuple[NodePath, ...]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A one-to-many child of the source (`path`) whose aggregates are computed per link key,
+    then joined to the source rows one row each and combined (plan.merge_steps)."""
+
+    path: NodePath
+    aggregates: tuple[tuple[str, Agg], ...]
 
 
 @dataclass(frozen=True)

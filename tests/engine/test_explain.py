@@ -31,7 +31,8 @@ def test_plan_in_plain_words(tmp_path):
     assert "owner -> owners [many-to-one, outer join]" in text
     assert "conversations -> conversations [one-to-many, outer join]" in text
     assert "agg_tickets: grain tickets" in text
-    assert "agg_conversations: grain conversations" in text
+    assert "per tickets row, conversations pre-aggregated by its link (one row each):" in text
+    assert "agg_conversations_0 = count(conversations)" in text
     assert "(priority != 'low')" in text
     assert "(tickets > 0)" in text
     assert "join coverage" not in text  # only with data

@@ -1,13 +1,12 @@
 WITH agg_tickets AS (
   SELECT
     d0,
-    COUNT(agg_tickets_0_in0) AS agg_tickets_0,
+    COUNT(grain_key) AS agg_tickets_0,
     SUM(agg_tickets_1_in0) AS agg_tickets_1
   FROM (
     SELECT
       conversations.channel AS d0,
       tickets.id AS grain_key,
-      MAX(tickets.id) AS agg_tickets_0_in0,
       MAX(tickets.handle_time_seconds) AS agg_tickets_1_in0
     FROM tickets AS tickets
     LEFT JOIN conversations AS conversations

@@ -1,27 +1,21 @@
 WITH agg_tickets AS (
   SELECT
-    d0,
-    MEDIAN(agg_tickets_0_in0) AS agg_tickets_0,
-    QUANTILE_CONT(agg_tickets_1_in0, 0.9) AS agg_tickets_1
-  FROM (
-    SELECT
-      tickets.channel AS d0,
-      tickets.id AS grain_key,
-      MAX(tickets.handle_time_seconds) AS agg_tickets_0_in0,
-      MAX(tickets.handle_time_seconds) AS agg_tickets_1_in0
-    FROM tickets AS tickets
-    LEFT JOIN conversations AS conversations
-      ON conversations.ticket_id = tickets.id
-    LEFT JOIN messages AS conversations__messages
-      ON conversations__messages.conversation_id = conversations.id
-    WHERE
-      conversations__messages.direction = 'incoming'
-    GROUP BY
-      tickets.channel,
-      tickets.id
-  ) AS grain_rows
+    tickets.channel AS d0,
+    MEDIAN(tickets.handle_time_seconds) AS agg_tickets_0,
+    QUANTILE_CONT(tickets.handle_time_seconds, 0.9) AS agg_tickets_1
+  FROM tickets AS tickets
+  WHERE
+    tickets.id IN (
+      SELECT
+        conversations.ticket_id
+      FROM conversations AS conversations
+      LEFT JOIN messages AS conversations__messages
+        ON conversations__messages.conversation_id = conversations.id
+      WHERE
+        conversations__messages.direction = 'incoming'
+    )
   GROUP BY
-    d0
+    tickets.channel
 ), agg_conversations__messages AS (
   SELECT
     tickets.channel AS d0,

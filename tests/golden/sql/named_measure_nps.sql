@@ -58,53 +58,40 @@ WITH field_tickets_agent_reply_count AS (
         THEN 1
       END
     ) AS agg_tickets_1,
-    COUNT(CASE WHEN tickets.status = 'closed' THEN 1 END) AS agg_tickets_2
+    COUNT(CASE WHEN tickets.status = 'closed' THEN 1 END) AS agg_tickets_2,
+    CAST(COALESCE(SUM(per_feedback_submissions.agg_feedback_submissions_0_p0), 0) AS BIGINT) AS agg_feedback_submissions_0,
+    CAST(COALESCE(SUM(per_feedback_submissions.agg_feedback_submissions_1_p0), 0) AS BIGINT) AS agg_feedback_submissions_1,
+    CAST(COALESCE(SUM(per_feedback_submissions.agg_feedback_submissions_2_p0), 0) AS BIGINT) AS agg_feedback_submissions_2
   FROM tickets AS tickets
   LEFT JOIN field_tickets_agent_reply_count AS tickets__agent_reply_count
     ON tickets__agent_reply_count.key = tickets.id
   LEFT JOIN field_tickets_reopen_count AS tickets__reopen_count
     ON tickets__reopen_count.key = tickets.id
-  GROUP BY
-    tickets.priority
-), agg_feedback_submissions AS (
-  SELECT
-    tickets.priority AS d0,
-    COUNT(
-      CASE
-        WHEN CASE
-          WHEN NOT feedback_submissions.id IS NULL
-          THEN feedback_submissions.survey_type = 'nps'
+  LEFT JOIN (
+    SELECT
+      feedback_submissions.ticket_id AS link_key,
+      COUNT(
+        CASE
+          WHEN feedback_submissions.survey_type = 'nps'
           AND feedback_submissions.score BETWEEN 9 AND 10
+          THEN 1
         END
-        THEN 1
-      END
-    ) AS agg_feedback_submissions_0,
-    COUNT(
-      CASE
-        WHEN CASE
-          WHEN NOT feedback_submissions.id IS NULL
-          THEN feedback_submissions.survey_type = 'nps'
+      ) AS agg_feedback_submissions_0_p0,
+      COUNT(
+        CASE
+          WHEN feedback_submissions.survey_type = 'nps'
           AND feedback_submissions.score BETWEEN 0 AND 6
+          THEN 1
         END
-        THEN 1
-      END
-    ) AS agg_feedback_submissions_1,
-    COUNT(
-      CASE
-        WHEN CASE
-          WHEN NOT feedback_submissions.id IS NULL
-          THEN feedback_submissions.survey_type = 'nps'
-        END
-        THEN 1
-      END
-    ) AS agg_feedback_submissions_2
-  FROM tickets AS tickets
-  LEFT JOIN field_tickets_agent_reply_count AS tickets__agent_reply_count
-    ON tickets__agent_reply_count.key = tickets.id
-  LEFT JOIN field_tickets_reopen_count AS tickets__reopen_count
-    ON tickets__reopen_count.key = tickets.id
-  LEFT JOIN feedback_submissions AS feedback_submissions
-    ON feedback_submissions.ticket_id = tickets.id
+      ) AS agg_feedback_submissions_1_p0,
+      COUNT(CASE WHEN feedback_submissions.survey_type = 'nps' THEN 1 END) AS agg_feedback_submissions_2_p0
+    FROM feedback_submissions AS feedback_submissions
+    WHERE
+      NOT feedback_submissions.ticket_id IS NULL
+    GROUP BY
+      feedback_submissions.ticket_id
+  ) AS per_feedback_submissions
+    ON per_feedback_submissions.link_key = tickets.id
   GROUP BY
     tickets.priority
 ), report_rows AS (
@@ -114,9 +101,9 @@ WITH field_tickets_agent_reply_count AS (
     (
       CAST((
         100.0 * (
-          agg_feedback_submissions.agg_feedback_submissions_0 - agg_feedback_submissions.agg_feedback_submissions_1
+          agg_tickets.agg_feedback_submissions_0 - agg_tickets.agg_feedback_submissions_1
         )
-      ) AS DOUBLE) / NULLIF(agg_feedback_submissions.agg_feedback_submissions_2, 0)
+      ) AS DOUBLE) / NULLIF(agg_tickets.agg_feedback_submissions_2, 0)
     ) AS "nps",
     (
       CAST((
@@ -124,8 +111,6 @@ WITH field_tickets_agent_reply_count AS (
       ) AS DOUBLE) / NULLIF(agg_tickets.agg_tickets_2, 0)
     ) AS "fcr_rate"
   FROM agg_tickets
-  INNER JOIN agg_feedback_submissions
-    ON agg_tickets.d0 IS NOT DISTINCT FROM agg_feedback_submissions.d0
 )
 SELECT
   "priority",

@@ -1,27 +1,21 @@
 WITH agg_tickets AS (
   SELECT
-    d0,
-    COUNT(agg_tickets_0_in0) AS agg_tickets_0,
-    SUM(agg_tickets_1_in0) AS agg_tickets_1
-  FROM (
-    SELECT
-      tickets.priority AS d0,
-      tickets.id AS grain_key,
-      MAX(tickets.id) AS agg_tickets_0_in0,
-      MAX(tickets.handle_time_seconds) AS agg_tickets_1_in0
-    FROM tickets AS tickets
-    LEFT JOIN conversations AS conversations
-      ON conversations.ticket_id = tickets.id
-    LEFT JOIN messages AS conversations__messages
-      ON conversations__messages.conversation_id = conversations.id
-    WHERE
-      conversations__messages.sender_type = 'agent'
-    GROUP BY
-      tickets.priority,
-      tickets.id
-  ) AS grain_rows
+    tickets.priority AS d0,
+    COUNT(*) AS agg_tickets_0,
+    SUM(tickets.handle_time_seconds) AS agg_tickets_1
+  FROM tickets AS tickets
+  WHERE
+    tickets.id IN (
+      SELECT
+        conversations.ticket_id
+      FROM conversations AS conversations
+      LEFT JOIN messages AS conversations__messages
+        ON conversations__messages.conversation_id = conversations.id
+      WHERE
+        conversations__messages.sender_type = 'agent'
+    )
   GROUP BY
-    d0
+    tickets.priority
 ), report_rows AS (
   SELECT
     agg_tickets.d0 AS "priority",

@@ -1,0 +1,91 @@
+"""Steps that share one pass over the data instead of each re-joining the same rows.
+
+Two shapes are merged, both only for aggregates that combine from per-part values
+(count, count_if, sum, sum_if, avg, avg_if, min, max):
+
+- A *fan-out* merge: a step that reduces its joined rows per (group, grain key) can also
+  compute the aggregates of another step over exactly the same joined rows; that step's
+  rows are partitioned by the grain key, so it aggregates per part and combines.
+  (`count(), count(conversations)` by `conversations.channel`: one join, not two.)
+- *Branches*: a step over a one-to-many child of the source that no dimension or filter
+  touches is the child's rows grouped by their link to the source. It becomes a per-key
+  pre-aggregate joined once to the source rows of the source's step, so several children
+  (the chasm trap: conversations, calls, feedback of the same tickets) cost one pass over the
+  source and one grouped pass over each child.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..catalog.model import Catalog
+from ..check.join_paths import relationships_of
+from ..check.resolved import Agg, EntityRef, Field
+from ..expr import ast
+from .query_plan import AggregateStep, Branch
+from .semi_joins import under
+
+COMBINABLE = frozenset({"count", "count_if", "sum", "sum_if", "avg", "avg_if", "min", "max"})
+
+
+def merge_steps(steps: tuple[AggregateStep, ...], row_nodes: set, catalog: Catalog, source: str,
+                lookup_nodes: set) -> tuple[tuple[AggregateStep, ...], dict[str, str]]:
+    """The steps after merging, and the new step of each merged-away step's name."""
+    steps, moved = _branch_children(list(steps), set(row_nodes), catalog, source, lookup_nodes)
+    steps, more = _merge_fan_out(steps)
+    moved.update(more)
+    return tuple(steps), moved
+
+
+def _combinable(step: AggregateStep) -> bool:
+    return bool(step.aggregates) and all(agg.func in COMBINABLE for _, agg in step.aggregates)
+
+
+def _branch_children(steps, row_nodes, catalog, source, lookup_nodes):
+    root = next((s for s in steps if s.grain == ()), None)
+    if (root is not None and root.distinct) or catalog.entity(source).primary_key is None:
+        return steps, {}
+    branches = [s for s in steps if _is_branch(s, row_nodes, catalog, source, lookup_nodes)]
+    if root is None and branches:
+        nodes = {n for n in row_nodes if not any(under(n, s.path) for s in branches[0].semi_joins)}
+        root = AggregateStep("agg_" + source, (), tuple(sorted(nodes, key=lambda p: (len(p), p))), (), False,
+                             semi_joins=branches[0].semi_joins)
+        steps.insert(0, root)
+    branches = [s for s in branches if s.semi_joins == root.semi_joins]
+    if not branches:
+        return steps, {}
+    merged = replace(root, branches=tuple(Branch(s.grain, s.aggregates) for s in branches))
+    kept = [merged if s is root else s for s in steps if s not in branches]
+    return kept, {s.name: root.name for s in branches}
+
+
+def _is_branch(step: AggregateStep, row_nodes, catalog, source, lookup_nodes) -> bool:
+    """A one-to-many child of the source, aggregated over its own stored columns only, that no
+    dimension, filter or date range touches (so its rows per source row are all its rows)."""
+    if len(step.grain) != 1 or step.distinct or step.grain in row_nodes or step.grain in lookup_nodes:
+        return False
+    if not relationships_of(catalog, source, step.grain)[0].to_many or not _combinable(step):
+        return False
+    if any(node not in row_nodes for node in step.nodes if node != step.grain):
+        return False
+    for _, agg in step.aggregates:
+        for arg in agg.args:
+            for node in ast.walk(arg):
+                if isinstance(node, (Field, EntityRef)) and node.path != step.grain:
+                    return False
+    return True
+
+
+def _merge_fan_out(steps):
+    moved, kept = {}, list(steps)
+    for host in [s for s in steps if s.distinct]:
+        guests = [s for s in kept if not s.distinct and not s.branches and s.grain != host.grain
+                  and set(s.nodes) == set(host.nodes) and s.semi_joins == host.semi_joins and _combinable(s)]
+        if not guests:
+            continue
+        current = next(s for s in kept if s.name == host.name)
+        merged = replace(current, partials=current.partials + tuple(
+            (slot, agg) for g in guests for slot, agg in g.aggregates))
+        kept = [merged if s is current else s for s in kept if s not in guests]
+        moved.update({g.name: host.name for g in guests})
+    return kept, moved
+
