@@ -100,16 +100,24 @@ COLUMNS = {
 }
 
 
-def run(con, sql: str) -> list[dict]:
-    """Run catalog SQL as the engine would: NOW() becomes the report's now literal."""
-    cursor = con.execute(sql.replace("NOW()", NOW).replace("RANGE_START()", "CAST(NULL AS TIMESTAMP)")
-                         .replace("IS_REPORT_KEY(c.ticket_id)", "TRUE").replace("IS_REPORT_KEY(h.ticket_id)", "TRUE"))
+def fill(sql: str, range_start: datetime | None = None, keys: tuple[int, ...] | None = None) -> str:
+    """Catalog SQL with its placeholders filled as the engine does: NOW() the report's now,
+    RANGE_START() the pushed-down range start (else null), IS_REPORT_KEY(x) x IN keys (else true)."""
+    start = "CAST(NULL AS TIMESTAMP)" if range_start is None else f"TIMESTAMP '{range_start}'"
+    sql = sql.replace("NOW()", NOW).replace("RANGE_START()", start)
+    in_keys = "TRUE" if keys is None else rf"\1 IN ({', '.join(map(str, keys))})"
+    return re.sub(r"IS_REPORT_KEY\(([\w.]+)\)", in_keys, sql)
+
+
+def run(con, sql: str, range_start: datetime | None = None, keys: tuple[int, ...] | None = None) -> list[dict]:
+    """Run catalog SQL as the engine would (see `fill`)."""
+    cursor = con.execute(fill(sql, range_start, keys))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def key_values(con, sql: str) -> dict:
-    rows = run(con, sql)
+def key_values(con, sql: str, keys: tuple[int, ...] | None = None) -> dict:
+    rows = run(con, sql, keys=keys)
     keys = [r["key"] for r in rows]
     assert len(keys) == len(set(keys)), "at most one row per key"
     return {r["key"]: r["value"] for r in rows}
@@ -223,8 +231,7 @@ def test_sql_parses_and_reads_only_data_model_tables(where, sql):
 @pytest.mark.parametrize("where,sql", all_sql(), ids=[w for w, _ in all_sql()])
 def test_sql_runs_on_empty_tables_with_the_declared_columns(where, sql):
     doc = vocabulary()
-    cursor = database().execute(sql.replace("NOW()", NOW).replace("RANGE_START()", "CAST(NULL AS TIMESTAMP)")
-                         .replace("IS_REPORT_KEY(c.ticket_id)", "TRUE").replace("IS_REPORT_KEY(h.ticket_id)", "TRUE"))
+    cursor = database().execute(fill(sql))
     names = [d[0] for d in cursor.description]
     if "." in where:
         assert names == ["key", "value"], where
@@ -320,14 +327,17 @@ def test_reopen_count():
             # 10: unknown values are statuses like any other; a null changed_at is ignored
             (10, "new", T("06-01 09:00")), (10, "closed", T("06-01 10:00")),
             (10, "on_hold", T("06-01 11:00")), (10, "new", None),
-            # 99: history of a ticket missing from tickets still counts
+            # 99: history of a ticket missing from tickets: no key (no ticket row reads it)
             (99, "closed", T("06-01 09:00")), (99, "new", T("06-01 10:00")),
         ],
     )
     # No row (-> default 0): 1 (no history), 2, 6, 8.
-    assert key_values(con, field_sql("tickets", "reopen_count")) == {
-        3: 2, 4: 1, 5: 1, 7: 1, 9: 1, 10: 1, 99: 1,
-    }
+    expected = {3: 2, 4: 1, 5: 1, 7: 1, 9: 1, 10: 1}
+    assert key_values(con, field_sql("tickets", "reopen_count")) == expected
+    # IS_REPORT_KEY() only skips the other tickets: the kept keys get the same values.
+    kept = (2, 3, 5, 99)
+    assert key_values(con, field_sql("tickets", "reopen_count"), keys=kept) == {
+        k: v for k, v in expected.items() if k in kept}
 
 
 # ---------------------------------------------------------------------------------------
@@ -396,8 +406,8 @@ def test_reply_time():
 # ticket_status_periods
 # ---------------------------------------------------------------------------------------
 
-def test_ticket_status_periods():
-    con = database(
+def _status_history() -> duckdb.DuckDBPyConnection:
+    return database(
         tickets=[
             (1, "closed", T("06-01 09:00"), None),
             (2, "waiting_on_us", T("06-10 08:00"), None),
@@ -435,7 +445,10 @@ def test_ticket_status_periods():
             (9, "on_hold", T("06-30 10:00")),
         ],
     )
-    rows = run(con, entity_sql("ticket_status_periods"))
+
+
+def test_ticket_status_periods():
+    rows = run(_status_history(), entity_sql("ticket_status_periods"))
     got = sorted((r["ticket_id"], r["started_at"], r["status"], r["ended_at"], r["seconds"]) for r in rows)
     expected = sorted([
         (1, T("06-01 09:00"), "new", T("06-01 10:00"), 3600),
@@ -461,8 +474,8 @@ def test_ticket_status_periods():
 # response_turns
 # ---------------------------------------------------------------------------------------
 
-def test_response_turns():
-    con = database(
+def _conversations() -> duckdb.DuckDBPyConnection:
+    return database(
         tickets=[
             (1, "waiting_on_us", T("06-01 09:00"), 60),
             (2, "waiting_on_us", T("06-01 09:00"), None),   # no next-response SLA: no turns
@@ -508,7 +521,10 @@ def test_response_turns():
             (27, 7, "incoming", "contact", T("06-30 11:40")),  # turn 27 (due 11:55) replied in 0 s
         ],
     )
-    rows = run(con, entity_sql("response_turns"))
+
+
+def test_response_turns():
+    rows = run(_conversations(), entity_sql("response_turns"))
     columns = ["ticket_id", "conversation_id", "message_id", "started_at", "due_at", "replied_at",
                "reply_seconds", "sla_status"]
     assert rows and list(rows[0]) == columns
@@ -593,7 +609,7 @@ def test_ticket_events():
 # agent_workload (extra derived entity: closed tickets' handle time and shifts on one axis)
 # ---------------------------------------------------------------------------------------
 
-def test_agent_workload():
+def _workload() -> duckdb.DuckDBPyConnection:
     con = database()
     _insert(con, "tickets", ("id", "status", "owner_id", "created_at", "closed_at", "handle_time_seconds"), [
         (1, "closed", 10, T("06-01 09:00"), T("06-01 12:00"), 600),
@@ -608,7 +624,11 @@ def test_agent_workload():
         (2, 30, T("06-01 22:00"), T("06-02 01:30")),   # overnight: 12600, dated by its start
         (3, 30, None, T("06-03 12:00")),               # no start: no row
     ])
-    rows = run(con, entity_sql("agent_workload"))
+    return con
+
+
+def test_agent_workload():
+    rows = run(_workload(), entity_sql("agent_workload"))
     columns = ["kind", "owner_id", "ticket_id", "shift_id", "at", "handle_seconds", "shift_seconds"]
     assert rows and list(rows[0]) == columns
     got = sorted((tuple(r[c] for c in columns) for r in rows), key=lambda r: (r[0], r[2] or 0, r[3] or 0))
@@ -620,3 +640,23 @@ def test_agent_workload():
         ("ticket", None, 4, None, T("06-04 10:00"), 300, None),
     ]
     assert got == expected
+
+
+# ---------------------------------------------------------------------------------------
+# RANGE_START(): skips only rows that cannot fall in a range starting there
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("entity,data", [
+    ("ticket_status_periods", _status_history), ("response_turns", _conversations),
+    ("agent_workload", _workload)])
+def test_range_start_keeps_every_row_at_or_after_it(entity, data):
+    con = data()
+    time_field = vocabulary()["derived_entities"][entity]["time_field"]
+    every = run(con, entity_sql(entity))
+    times = sorted({r[time_field] for r in every if r[time_field] is not None})
+    assert len(times) > 2
+    for start in times + [times[0].replace(hour=0, minute=0), times[-1].replace(minute=59)]:
+        def later(rows):
+            return sorted((tuple(map(repr, r.values())) for r in rows
+                           if r[time_field] is not None and r[time_field] >= start))
+        assert later(run(con, entity_sql(entity), range_start=start)) == later(every), (entity, start)

@@ -21,10 +21,10 @@ WITH field_tickets_agent_reply_count AS (
       MAX(h.changed_at) OVER (PARTITION BY h.ticket_id) AS last_changed_at,
       t.status AS current_status
     FROM ticket_status_changes AS h
-    LEFT JOIN tickets AS t
+    JOIN tickets AS t
       ON t.id = h.ticket_id
     WHERE
-      NOT h.ticket_id IS NULL AND NOT h.changed_at IS NULL AND TRUE
+      NOT h.changed_at IS NULL AND TRUE
   ), ordered AS (
     SELECT
       ticket_id,

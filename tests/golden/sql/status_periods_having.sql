@@ -14,9 +14,11 @@ WITH entity_ticket_status_periods AS (
         ON t.id = h.ticket_id
       WHERE
         NOT h.ticket_id IS NULL
-        AND NOT h.changed_at IS NULL
         AND (
-          CAST(NULL AS TIMESTAMP) IS NULL OR h.changed_at >= CAST(NULL AS TIMESTAMP)
+          h.changed_at >= CAST(NULL AS TIMESTAMP)
+          OR (
+            CAST(NULL AS TIMESTAMP) IS NULL AND NOT h.changed_at IS NULL
+          )
         )
     ), ordered AS (
       SELECT
