@@ -7,7 +7,9 @@ For each report of benchmarks/reports/ (and a dashboard: several of them under o
 `last_30_days` range, timed as the sum of its queries) the two queries run alternately on
 one connection over the same views (`open_data`), `--repeat` times; the answers must be
 identical (rows compared as sorted multisets, floats within 1e-9 relative). Also measured:
-warm compile time per spec, and the start-up of `rb run` on the demo data (--cli).
+warm compile time per spec, the start-up of `rb run` on the demo data (--cli), and the
+peak resident memory of `rb run` and of the hand-written query, one process each (--memory,
+see peak_memory.py).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -30,6 +33,7 @@ sys.path.insert(0, str(HERE))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+import peak_memory  # noqa: E402
 from handwritten import HANDWRITTEN, preset_range  # noqa: E402
 from reportbuilder.catalog.load_catalog import load_catalog  # noqa: E402
 from reportbuilder.check.options import ReportOptions  # noqa: E402
@@ -178,6 +182,17 @@ def cli_startup(repeat: int = 5) -> dict[str, float]:
     return {"rb_run_demo_ms": statistics.median(times) * 1000, "rb_version_ms": statistics.median(vt) * 1000}
 
 
+def _memory(args, console: Console, out: dict) -> list[str]:
+    """Peak RSS per report into out["memory"]; the reports whose two row counts differ."""
+    rb_command = shlex.split(args.rb_command) if args.rb_command else None
+    rows = peak_memory.measure_reports(args.data, args.now, tuple(args.only) if args.only else None,
+                                       rb_command, console)
+    console.print(peak_memory.memory_table(rows, f"peak RSS, one process per run ({args.data})"))
+    out["memory"] = peak_memory.as_json(rows)
+    return [f"{r.report}: {r.rb_rows} rows from rb run vs {r.hand_rows} hand-written (--memory)"
+            for r in rows if r.rb_rows != r.hand_rows]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="folder written by generate_scale.py")
@@ -186,14 +201,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", help="report name (repeatable); 'dashboard' for the dashboard")
     ap.add_argument("--compile", action="store_true", help="also time compilation")
     ap.add_argument("--cli", action="store_true", help="also time `rb run` start-up on the demo data")
+    ap.add_argument("--memory", action="store_true", help="also measure peak RSS of `rb run` and the "
+                                                          "hand-written query per report (peak_memory.py)")
+    ap.add_argument("--rb-command", help="how --memory starts rb (default: the rb beside this Python, "
+                                         "else 'python -m reportbuilder')")
     ap.add_argument("--json", type=Path, help="write the numbers here")
     args = ap.parse_args(argv)
     console = Console(width=130)
     now = datetime.fromisoformat(args.now)
     catalog = load_catalog()
     cases = build_cases(now, catalog, tuple(args.only) if args.only else None)
+    machine = peak_memory.machine_info()
     console.print(f"[bold]{len(cases)} cases on {args.data}, repeat {args.repeat}, "
-                  f"{os.cpu_count()} CPUs[/bold]")
+                  f"{machine['cpus']} CPUs, {machine['ram_gib']} GiB RAM[/bold]")
     problems = run_cases(cases, args.data, catalog, args.repeat, console)
 
     table = Table(title=f"rb vs hand-written SQL ({args.data})")
@@ -213,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(table)
     console.print(f"median ratio {statistics.median(ratios):.2f}, max {max(ratios):.2f}")
     out = {"data": str(args.data), "repeat": args.repeat, "now": args.now, "cpus": os.cpu_count(),
+           "machine": machine,
            "reports": results, "median_ratio": statistics.median(ratios), "max_ratio": max(ratios),
            "mismatches": problems}
     if args.compile:
@@ -223,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         out["cli"] = cli_startup()
         console.print(f"rb run on demo data: {out['cli']['rb_run_demo_ms']:.0f} ms "
                       f"(rb --version {out['cli']['rb_version_ms']:.0f} ms)")
+    if args.memory:
+        problems += _memory(args, console, out)
     for p in problems:
         console.print(f"[red]MISMATCH[/red] {p}")
     if args.json:

@@ -5,23 +5,27 @@ entity shorthand (`owners.name`) has one shortest join path from the report's
 source. When the path is missing or ambiguous, the report runs without that filter
 and its panel says so; likewise for a date range a report cannot take. A report
 that fails is kept as a panel with its error, so one bad report does not blank a page.
+
+The data is opened once for the whole dashboard (one connection, one view per table) and
+every report's query runs on it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone as dt_timezone
 from pathlib import Path
 from typing import Callable
 
-from reportbuilder.build.build_sql import BuildError, build_sql
+from reportbuilder.build.build_sql import BuildError, BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
 from reportbuilder.dashboard.dashboard_filters import filter_expression
 from reportbuilder.dashboard.load_dashboard import Dashboard
-from reportbuilder.errors import ReportError, SpecError
+from reportbuilder.errors import DataError, ReportError, SpecError
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.render.chart_spec import ChartShape
-from reportbuilder.run.execute import run_query
+from reportbuilder.run.execute import run_on, run_query
+from reportbuilder.run.load_data import open_data
 from reportbuilder.run.result import Result
 from reportbuilder.workspace import Workspace, find_spec
 
@@ -55,17 +59,55 @@ def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, n
     """Run each report; `progress(label)` is called after each one."""
     now = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
     zone = timezone or dashboard.timezone
-    panels = []
-    for ref in dashboard.reports:
-        panels.append(_run_panel(ref, dashboard, workspace, data_path, now, zone))
-        if progress:
-            progress(ref)
+    prepared = [_prepare_panel(ref, dashboard, workspace, now, zone) for ref in dashboard.reports]
+    panels = _run_panels(prepared, workspace, data_path, progress)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     filters = tuple((k, filter_expression(k, v)) for k, v in dashboard.filters)
     return DashboardRun(dashboard, tuple(panels), now, shown_zone, filters)
 
 
-def _run_panel(ref, dashboard, workspace, data_path, now, zone) -> PanelRun:
+@dataclass(frozen=True)
+class _Prepared:
+    """A panel whose query is built, waiting to run."""
+
+    panel: PanelRun  # without result yet
+    query: BuiltQuery
+    timezone: str
+
+
+def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None) -> list[PanelRun]:
+    tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
+    try:
+        con = open_data(data_path, tables, workspace.catalog) if tables else None
+    except DataError:  # some table missing: each panel opens what it needs and reports its own error
+        con = None
+    panels = []
+    try:
+        for item in prepared:
+            panels.append(_run_prepared(item, con, data_path, workspace))
+            if progress:
+                progress(panels[-1].ref)
+    finally:
+        if con is not None:
+            con.close()
+    return panels
+
+
+def _run_prepared(item, con, data_path: Path, workspace: Workspace) -> PanelRun:
+    if isinstance(item, PanelRun):  # failed while preparing
+        return item
+    try:
+        if con is None:
+            result = run_query(item.query, data_path, workspace.catalog, item.timezone, item.panel.title)
+        else:
+            result = run_on(con, item.query, item.timezone, item.panel.title)
+    except ReportError as exc:
+        return PanelRun(item.panel.ref, item.panel.ref, error=_message(exc))
+    return replace(item.panel, result=result)
+
+
+def _prepare_panel(ref, dashboard, workspace, now, zone):
+    """The panel's built query (a `_Prepared`), or a `PanelRun` with its error."""
     try:
         raw = load_spec_file(find_spec(ref), ref)
         base = ReportOptions(now_utc=now, timezone=zone)
@@ -92,9 +134,9 @@ def _run_panel(ref, dashboard, workspace, data_path, now, zone) -> PanelRun:
         report_plan = plan(raw, workspace.catalog, options)
         report = report_plan.report
         query = build_sql(report_plan, workspace.catalog)
-        result = run_query(query, data_path, workspace.catalog, report.timezone, report.title)
-        return PanelRun(ref, report.title or report.name, result, ChartShape.of_report(report), tuple(notes),
-                        date_range=_range_text(report))
+        panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), tuple(notes),
+                         date_range=_range_text(report))
+        return _Prepared(panel, query, report.timezone)
     except (ReportError, BuildError) as exc:
         return PanelRun(ref, ref, error=_message(exc))
 

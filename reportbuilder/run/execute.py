@@ -19,14 +19,19 @@ _MISSING_COLUMN = re.compile(r'(?:does not have a column named|Referenced column
 def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "") -> Result:
     con = open_data(data_path, query.tables, catalog)
     try:
-        sql = query.sql()
-        _check_single_select(con, sql)
-        cursor = con.execute(sql)
-        rows = cursor.fetchall()
-    except duckdb.Error as exc:
-        raise DataError(_explain(exc, query)) from None
+        return run_on(con, query, timezone, title)
     finally:
         con.close()
+
+
+def run_on(con: duckdb.DuckDBPyConnection, query: BuiltQuery, timezone: str, title: str = "") -> Result:
+    """Run `query` on a connection `open_data` made with (at least) the tables it reads."""
+    try:
+        sql = query.sql()
+        _check_single_select(con, sql)
+        rows = con.execute(sql).fetchall()
+    except duckdb.Error as exc:
+        raise DataError(_explain(exc, query)) from None
     columns = tuple(ResultColumn(c.name, c.type) for c in query.columns)
     return Result(columns, tuple(tuple(_plain(v) for v in row) for row in rows), timezone, title)
 

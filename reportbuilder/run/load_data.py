@@ -36,20 +36,26 @@ def _reader(path: Path) -> exp.Expression:
     return exp.Anonymous(this=_READERS[ext], expressions=args)
 
 
-def _typed(column: str, kind: str) -> exp.Expression:
+def _typed(column: str, kind: str, stored: str) -> exp.Expression:
+    """The column as the catalog's type; `stored` is the type the file gives it (no work when equal)."""
     col = exp.column(column, quoted=True)
     if kind == "timestamp":
+        if stored == "TIMESTAMP":  # naive instants are UTC already
+            return col
+        if stored.startswith("TIMESTAMP_"):  # other precisions (_S, _MS, _NS)
+            return exp.cast(col, "TIMESTAMP")
         return exp.AtTimeZone(this=exp.cast(col, "TIMESTAMPTZ"), zone=exp.Literal.string("UTC"))
     sql_type = {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
                 "date": "DATE"}[kind]
-    return exp.cast(col, sql_type)
+    return col if stored == sql_type else exp.cast(col, sql_type)
 
 
 def _view(con, name: str, relation: exp.Expression, columns: dict[str, str]) -> None:
     """CREATE VIEW name AS SELECT <catalog columns cast>, <other columns as they are> FROM relation."""
-    present = [row[0] for row in con.execute(exp.select("*").from_(relation).limit(0).sql("duckdb")).description]
-    select = [exp.alias_(_typed(c, columns[c]), c, quoted=True) if c in columns else exp.column(c, quoted=True)
-              for c in present]
+    present = [(row[0], str(row[1]))
+               for row in con.execute(exp.select("*").from_(relation).limit(0).sql("duckdb")).description]
+    select = [exp.alias_(_typed(c, columns[c], stored), c, quoted=True) if c in columns else exp.column(c, quoted=True)
+              for c, stored in present]
     view = exp.Create(this=exp.to_table(name), kind="VIEW",
                       expression=exp.select(*select).from_(relation))
     con.execute(view.sql("duckdb"))

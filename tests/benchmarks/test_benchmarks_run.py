@@ -11,6 +11,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
 import generate_scale  # noqa: E402
+import peak_memory  # noqa: E402
 import run_benchmarks  # noqa: E402
 from handwritten import HANDWRITTEN  # noqa: E402
 from reportbuilder.catalog.load_catalog import load_catalog  # noqa: E402
@@ -48,3 +49,25 @@ def test_same_rows_detects_differences():
     assert run_benchmarks.same_rows([(1, 2.0)], [(1, 2.1)]) is not None
     assert run_benchmarks.same_rows([(1,), (2,)], [(2,), (1,)]) is None
     assert run_benchmarks.same_rows([(1,)], []) is not None
+
+
+def test_peak_memory_of_one_report(tiny_data):
+    rows = peak_memory.measure_reports(tiny_data, names=("tickets_by_team",),
+                                       rb_command=[sys.executable, "-m", "reportbuilder"])
+    assert [r.report for r in rows] == ["tickets_by_team"]
+    row = rows[0]
+    assert row.rb_rows == row.hand_rows > 0
+    assert row.rb_peak_mib > 10 and row.hand_peak_mib > 10  # an interpreter with duckdb loaded
+    assert row.rb_wall_s > 0 and row.hand_wall_s > 0
+    assert set(peak_memory.as_json(rows)[0]) == {"report", "rb_peak_mib", "rb_wall_s", "rb_rows",
+                                                 "hand_peak_mib", "hand_wall_s", "hand_rows", "ratio"}
+    info = peak_memory.machine_info()
+    assert info["ram_gib"] > 0 and info["cpus"] >= 1
+
+
+def test_child_peak_excludes_the_parents_memory():
+    # Linux carries a forking parent's RSS high-water mark into the child; the launcher must not.
+    ballast = b"\x01" * (300 * peak_memory.MIB)
+    run = peak_memory.run_child([sys.executable, "-c", "print('a'); print('b')"])
+    assert run.rows == 1 and 0 < run.peak_mib < 150
+    del ballast

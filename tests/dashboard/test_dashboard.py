@@ -1,6 +1,7 @@
 """Dashboards: filters translated per report, one self-contained page, drawn in headless Chromium."""
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import subprocess
@@ -86,3 +87,31 @@ def test_dashboard_draws_in_chromium(demo_dir, tmp_path, name):
                     "--window-size=1400,2400", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=60, check=True)
     assert shot.stat().st_size > 10_000
+
+
+def test_the_data_is_opened_once_per_dashboard(demo_dir, tmp_path, monkeypatch):
+    from reportbuilder.dashboard.load_dashboard import load_dashboard
+    from reportbuilder.workspace import open_workspace
+
+    module = importlib.import_module("reportbuilder.dashboard.run_dashboard")
+    opened = []
+    real = module.open_data
+    monkeypatch.setattr(module, "open_data", lambda *a: opened.append(a[1]) or real(*a))
+    dash = load_dashboard("helpdesk_summary")
+    run = module.run_dashboard(dash, open_workspace(), demo_dir, None)
+    assert len(run.panels) > 2 and all(p.result is not None for p in run.panels)
+    assert len(opened) == 1 and "tickets" in opened[0]
+
+
+def test_a_missing_table_fails_only_the_panels_that_read_it(demo_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    for path in data.glob("calls.*"):
+        path.unlink()
+    tickets, calls = tmp_path / "t.yaml", tmp_path / "c.yaml"
+    tickets.write_text("title: Tickets\nsource: tickets\nmeasures: [count() as n]\n")
+    calls.write_text("title: Calls\nsource: calls\nmeasures: [count() as n]\n")
+    dash = tmp_path / "d.yaml"
+    dash.write_text(f"title: D\nreports: ['{tickets}', '{calls}']\n")
+    page = _render(data, dash, tmp_path / "d.html")
+    assert "table &#x27;calls&#x27; is needed by the report" in page and page.count("This report failed") == 1

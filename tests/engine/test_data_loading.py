@@ -97,3 +97,18 @@ def test_a_bad_timestamp_is_a_data_error(tmp_path):
     result = invoke(SPEC, data)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("stored", ["TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMPTZ"])
+def test_typed_parquet_timestamps_are_utc_instants(csv_dir, tmp_path, stored):
+    # files that store real timestamps (any precision, naive or with zone) read as the same UTC
+    # instants; naive ones are used as they are, without a per-row conversion
+    target = tmp_path / stored
+    target.mkdir()
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.sql(f"""
+        SELECT * REPLACE (CAST(CAST(created_at AS TIMESTAMPTZ) AS {stored}) AS created_at,
+                          CAST(id AS INTEGER) AS id, CAST(handle_time_seconds AS DOUBLE) AS handle_time_seconds)
+        FROM read_csv('{csv_dir}/tickets.csv', all_varchar=true)""").write_parquet(str(target / "tickets.parquet"))
+    assert run_report(SPEC, target) == EXPECTED
