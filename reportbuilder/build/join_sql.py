@@ -29,6 +29,9 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
     NOW()/CURRENT_TIMESTAMP: the report's now. RANGE_START(): the start of the date range where
     the engine may push it down, else null. IS_REPORT_KEY(x): whether x is the key of a source
     row the report can keep (with `keyed`), else true: lookups then skip rows no report row needs.
+    IF_REPORT_KEYS(condition): the condition (its IS_REPORT_KEY filled in) with `keyed`, else true,
+    for a restriction that costs a pass of its own (a lookup over whole conversations restricted
+    to those with a report key: nothing to pay when there are no keys).
     """
     def swap(node):
         name = str(node.this).lower() if isinstance(node, exp.Anonymous) else ""
@@ -40,6 +43,8 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
             if not keyed:
                 return exp.true()
             return node.expressions[0].copy().isin(query=exp.select(exp.column("key")).from_(exp.to_table(REPORT_KEYS)))
+        if name == "if_report_keys":
+            return node.expressions[0].transform(swap) if keyed else exp.true()
         return node
 
     return select.transform(swap)  # a new tree: the catalog's stays as it is

@@ -10,6 +10,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
+import builtin_dashboard  # noqa: E402
 import generate_scale  # noqa: E402
 import peak_memory  # noqa: E402
 import run_benchmarks  # noqa: E402
@@ -42,6 +43,12 @@ def test_every_report_matches_handwritten(tiny_data):
     problems = run_benchmarks.run_cases(cases, tiny_data, catalog, repeat=1)
     assert problems == []
     assert all(case.rows > 0 for case in cases)
+
+
+def test_dashboard_of_every_builtin_matches_separate_runs(tiny_data):
+    out = builtin_dashboard.measure(tiny_data, datetime.fromisoformat(builtin_dashboard.DEFAULT_NOW), repeat=1)
+    assert out["reports"] >= 29 and out["differ"] == []
+    assert out["shared_ms"] > 0 and out["separate_ms"] > 0
 
 
 def test_same_rows_detects_differences():

@@ -102,11 +102,24 @@ COLUMNS = {
 
 def fill(sql: str, range_start: datetime | None = None, keys: tuple[int, ...] | None = None) -> str:
     """Catalog SQL with its placeholders filled as the engine does: NOW() the report's now,
-    RANGE_START() the pushed-down range start (else null), IS_REPORT_KEY(x) x IN keys (else true)."""
+    RANGE_START() the pushed-down range start (else null), IS_REPORT_KEY(x) x IN keys (else true),
+    IF_REPORT_KEYS(condition) the condition with keys (else true)."""
     start = "CAST(NULL AS TIMESTAMP)" if range_start is None else f"TIMESTAMP '{range_start}'"
-    sql = sql.replace("NOW()", NOW).replace("RANGE_START()", start)
+    sql = _if_report_keys(sql.replace("NOW()", NOW).replace("RANGE_START()", start), keys is not None)
     in_keys = "TRUE" if keys is None else rf"\1 IN ({', '.join(map(str, keys))})"
     return re.sub(r"IS_REPORT_KEY\(([\w.]+)\)", in_keys, sql)
+
+
+def _if_report_keys(sql: str, keyed: bool) -> str:
+    """Each IF_REPORT_KEYS(...) as its parenthesised condition (keyed) or TRUE."""
+    while (start := sql.find("IF_REPORT_KEYS(")) >= 0:
+        depth, end = 0, start + len("IF_REPORT_KEYS")
+        for end in range(end, len(sql)):
+            depth += {"(": 1, ")": -1}.get(sql[end], 0)
+            if depth == 0:
+                break
+        sql = sql[:start] + (sql[start + len("IF_REPORT_KEYS"):end + 1] if keyed else "TRUE") + sql[end + 1:]
+    return sql
 
 
 def run(con, sql: str, range_start: datetime | None = None, keys: tuple[int, ...] | None = None) -> list[dict]:
@@ -397,9 +410,13 @@ def test_reply_time():
         (21, 4, "incoming", "contact", T("06-01 15:00")),
         (22, 4, "incoming", "contact", T("06-01 15:10")),
     ])
-    assert key_values(con, field_sql("messages", "reply_time")) == {
-        3: 1800, 7: 1200, 10: 0, 13: 1800, 15: 0, 18: 1800, 19: 600,
-    }
+    expected = {3: 1800, 7: 1200, 10: 0, 13: 1800, 15: 0, 18: 1800, 19: 600}
+    assert key_values(con, field_sql("messages", "reply_time")) == expected
+    # IS_REPORT_KEY() keeps whole conversations with a kept message (message 10 needs 9 and
+    # the earlier replies of conversation 1): the kept keys get the same values.
+    kept = (10, 13, 21)
+    restricted = key_values(con, field_sql("messages", "reply_time"), keys=kept)
+    assert restricted == {3: 1800, 7: 1200, 10: 0, 13: 1800}  # conversation 3 is skipped
 
 
 # ---------------------------------------------------------------------------------------
