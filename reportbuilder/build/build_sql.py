@@ -95,7 +95,7 @@ class _Builder:
             return bucket(value, dim.granularity, self.report.timezone, self.report.week_start)
         return value
 
-    def _where(self, local_range: LocalRange | None, step: AggregateStep) -> exp.Expression | None:
+    def _where(self, local_range: LocalRange | None, step: AggregateStep) -> list[exp.Expression]:
         tested = {i for semi in step.semi_joins for i in semi.filters}
         conditions = [self.compiler.compile(f) for i, f in enumerate(self.report.filters) if i not in tested]
         for semi in step.semi_joins:
@@ -108,7 +108,7 @@ class _Builder:
                 conditions.append(exp.GTE(this=field.copy(), expression=sql_literal(start)))
             if end is not None:
                 conditions.append(exp.LT(this=field.copy(), expression=sql_literal(end)))
-        return exp.and_(*conditions) if conditions else None
+        return conditions
 
     def period(self, prefix: str, local_range: LocalRange | None) -> str:
         """CTEs computing the report rows over one date range; returns the rows CTE's name."""

@@ -47,7 +47,36 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
             return node.expressions[0].transform(swap) if keyed else exp.true()
         return node
 
-    return select.transform(swap)  # a new tree: the catalog's stays as it is
+    return _folded(select.transform(swap))  # a new tree: the catalog's stays as it is
+
+
+def _folded(tree: exp.Expression) -> exp.Expression:
+    """`tree` with the conditions the filled placeholders decide folded away (`CAST(NULL AS
+    TIMESTAMP) IS NULL OR x` is `TRUE`, `<timestamp> IS NULL OR x` is `x`): DuckDB plans
+    subqueries and pushes filters before it folds constants, so an `IN (SELECT ...)` left under
+    such an OR becomes a mark join over every row instead of a semi-join."""
+    for node in reversed(list(tree.dfs())):  # descendants before their parents
+        new = _fold(node)
+        if new is not node:
+            node.replace(new)
+    return tree
+
+
+def _fold(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
+        value = node.this.this if isinstance(node.this, exp.Cast) else node.this
+        if isinstance(value, (exp.Null, exp.Literal)):
+            return exp.Boolean(this=isinstance(value, exp.Null))
+    if isinstance(node, exp.Paren) and isinstance(node.this, exp.Boolean):
+        return node.this
+    if isinstance(node, exp.Not) and isinstance(node.this, exp.Boolean):
+        return exp.Boolean(this=not node.this.this)
+    if isinstance(node, (exp.And, exp.Or)):
+        absorbing = isinstance(node, exp.Or)  # TRUE decides an OR, FALSE an AND
+        for side, other in ((node.this, node.expression), (node.expression, node.this)):
+            if isinstance(side, exp.Boolean):
+                return side if side.this == absorbing else other
+    return node
 
 
 def pushed_range_start(plan: QueryPlan, catalog: Catalog) -> datetime | None:
@@ -151,11 +180,13 @@ class JoinSql:
             return value
         return exp.Coalesce(this=value, expressions=[sql_literal(field.column.default)])
 
-    def from_nodes(self, select: exp.Select, paths, top: tuple = ()) -> exp.Select:
-        """FROM the node `top` (the root by default), LEFT JOIN each node below it (parents first)
-        and the lookups of each node."""
+    def from_nodes(self, select: exp.Select, paths, top: tuple = (), source: exp.Expression | None = None
+                   ) -> exp.Select:
+        """FROM the node `top` (the root by default; `source` replaces its rows), LEFT JOIN each node
+        below it (parents first) and the lookups of each node."""
         entity = self.catalog.entity(self.plan.node(top).entity)
-        select = select.from_(exp.to_table(self.source_name(entity)).as_(self.alias(top)), copy=False)
+        rows = source if source is not None else exp.to_table(self.source_name(entity)).as_(self.alias(top))
+        select = select.from_(rows, copy=False)
         for path in sorted(paths, key=lambda p: (len(p), p)):
             node = self.plan.node(path)
             if path != top:

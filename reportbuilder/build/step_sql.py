@@ -109,7 +109,10 @@ def _branch_join(branch: Branch, joins: JoinSql, compiler: ExprCompiler) -> exp.
 
 
 def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
-                where: exp.Expression | None) -> exp.Select:
+                conditions: list[exp.Expression]) -> exp.Select:
+    if step.pre_aggregated:
+        return _pre_aggregated_select(step, joins, compiler, dims, conditions)
+    where = exp.and_(*conditions) if conditions else None
     named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
     key = joins.key(step.grain) if step.grain else None
     if not step.distinct:
@@ -147,3 +150,42 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
     dim_cols = [exp.column(dimension_name(i)) for i in range(len(dims))]
     select = exp.select(*dim_cols, *outputs).from_(inner.subquery("grain_rows"))
     return select.group_by(*[c.copy() for c in dim_cols], copy=False) if dims else select
+
+
+def _pre_aggregated_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
+                           conditions: list[exp.Expression]) -> exp.Select:
+    """The source rows grouped by their own dimensions and the links of the joined nodes, aggregated
+    per part; then joined (the grouped rows keep the source's alias) and combined per group."""
+    root = joins.root_alias
+    on_source = [_reads_only(d, root) for d in dims]
+    links = sorted({joins.plan.node(p).relationship.column for p in step.nodes if len(p) == 1})
+    inner_cols = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims) if on_source[i]]
+    inner_cols += [exp.alias_(exp.column(link, table=root), link) for link in links]
+    outputs = []
+    for slot, agg in step.aggregates:
+        inputs = [exp.Star()] if agg.func == "count" and not agg.args else \
+            [compiler.compile(x) for x in aggregate_inputs(agg)]
+        inner_cols += [exp.alias_(call, _part_name(slot, k)) for k, call in enumerate(partial_calls(agg, inputs))]
+        outputs.append(_combined(slot, agg, root))
+    inner = joins.from_nodes(exp.select(*inner_cols), [()])
+    before = [c for c in conditions if _reads_only(c, root)]
+    if before:
+        inner = inner.where(exp.and_(*[c.copy() for c in before]), copy=False)
+    keys = [d.copy() for d, mine in zip(dims, on_source) if mine] + [exp.column(link, table=root) for link in links]
+    if keys:
+        inner = inner.group_by(*keys, copy=False)
+    outer_dims = [exp.column(dimension_name(i), table=root) if mine else d.copy()
+                  for i, (d, mine) in enumerate(zip(dims, on_source))]
+    select = exp.select(*[exp.alias_(d, dimension_name(i)) for i, d in enumerate(outer_dims)], *outputs)
+    select = joins.from_nodes(select, step.nodes, source=inner.subquery(root))
+    after = [c for c in conditions if not _reads_only(c, root)]
+    if after:
+        select = select.where(exp.and_(*[c.copy() for c in after]), copy=False)
+    return select.group_by(*[d.copy() for d in outer_dims], copy=False) if dims else select
+
+
+def _reads_only(expr: exp.Expression, alias: str) -> bool:
+    """True when every column `expr` reads (outside its subqueries) is one of table `alias`."""
+    columns = [n for n in expr.walk(prune=lambda n: isinstance(n, (exp.Subquery, exp.Select)))
+               if isinstance(n, exp.Column)]
+    return all(c.table == alias for c in columns)

@@ -61,6 +61,7 @@ def _entity(name: str, spec: dict, derived: bool) -> tuple[Entity, list[tuple]]:
         relationships=tuple(rels),
         sql=sql,
         description=spec.get("description", ""),
+        small=bool(spec.get("small", False)),
     )
     return entity, links
 

@@ -56,6 +56,7 @@ class Entity:
     relationships: tuple[Relationship, ...] = ()
     sql: object | None = None  # sqlglot SELECT of a derived entity
     description: str = ""
+    small: bool = False  # a reference table of at most a few thousand rows (owners, teams)
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:

@@ -19,8 +19,7 @@ from dataclasses import replace
 
 from ..catalog.model import Catalog
 from ..check.join_paths import relationships_of
-from ..check.resolved import Agg, EntityRef, Field
-from ..expr import ast
+from .paths import node_paths
 from .query_plan import AggregateStep, Branch
 from .semi_joins import under
 
@@ -67,12 +66,7 @@ def _is_branch(step: AggregateStep, row_nodes, catalog, source, lookup_nodes) ->
         return False
     if any(node not in row_nodes for node in step.nodes if node != step.grain):
         return False
-    for _, agg in step.aggregates:
-        for arg in agg.args:
-            for node in ast.walk(arg):
-                if isinstance(node, (Field, EntityRef)) and node.path != step.grain:
-                    return False
-    return True
+    return all(path == step.grain for _, agg in step.aggregates for path in node_paths(agg))
 
 
 def _merge_fan_out(steps):

@@ -11,10 +11,12 @@ from dataclasses import replace
 from ..catalog.model import Catalog
 from ..check.join_paths import entity_at, is_functional, relationships_of
 from ..check.report import Report
-from ..check.resolved import Agg, EntityRef, Field
+from ..check.resolved import Agg, Field
 from ..expr import ast
 from ..expr.unparse import unparse
+from .eager_aggregation import pre_aggregable
 from .merge_steps import merge_steps
+from .paths import node_paths, walk
 from .query_plan import AggregateStep, JoinNode, QueryPlan, Slot
 from .semi_joins import semi_join_candidates, under
 
@@ -23,11 +25,12 @@ def plan_report(report: Report, catalog: Catalog) -> QueryPlan:
     row_exprs = list(report.filters) + [d.expr for d in report.dimensions]
     if report.window is not None:
         row_exprs.append(report.window.field)
-    row_nodes = _closed(p for e in row_exprs for p in _paths(e))
+    row_nodes = _closed(p for e in row_exprs for p in node_paths(e))
     aggregates = _aggregates(report)
     steps, slots = _steps(report, catalog, aggregates, row_nodes)
     lookups = _lookups(row_exprs + [a for a, _ in slots])
     steps, moved = merge_steps(steps, row_nodes, catalog, report.source, set(lookups))
+    steps = tuple(replace(s, pre_aggregated=pre_aggregable(s, report, catalog, set(lookups))) for s in steps)
     slots = [(agg, replace(slot, step=moved.get(slot.step, slot.step))) for agg, slot in slots]
     measures = tuple((m.name, _slotted(m.expr, slots)) for m in report.measures)
     used = set(row_nodes)
@@ -47,7 +50,7 @@ def _aggregates(report: Report) -> list[Agg]:
     """Every distinct aggregate of the measures, in order of appearance (positions ignored)."""
     found, seen = [], set()
     for m in report.measures:
-        for node in _walk(m.expr):
+        for node in walk(m.expr):
             if isinstance(node, Agg) and _identity(node) not in seen:
                 seen.add(_identity(node))
                 found.append(node)
@@ -74,8 +77,8 @@ def _steps(report, catalog, aggregates, row_nodes):
             slot = f"{name}_{i}"
             members.append((slot, agg))
             slots.append((agg, Slot(name, slot, agg.func in ("count", "count_distinct", "count_if"))))
-            nodes |= _closed(p for a in agg.args for p in _paths(a))
-        read = _closed([grain]) | _closed(p for a in by_grain[grain] for x in a.args for p in _paths(x))
+            nodes |= _closed(p for a in agg.args for p in node_paths(a))
+        read = _closed([grain]) | _closed(p for a in by_grain[grain] for x in a.args for p in node_paths(x))
         semis = tuple(s for s in candidates if not any(under(p, s.path) for p in read))
         nodes = {n for n in nodes if not any(under(n, s.path) for s in semis)}
         distinct = not all(is_functional(catalog, report.source, grain, other) for other in nodes)
@@ -93,26 +96,13 @@ def _closed(paths) -> set:
     return out
 
 
-def _paths(expr):
-    for node in _walk(expr):
-        if isinstance(node, (Field, EntityRef)):
-            yield node.path
-
-
 def _lookups(exprs) -> dict:
     found: dict = {}
     for expr in exprs:
-        for node in _walk(expr):
+        for node in walk(expr):
             if isinstance(node, Field) and node.column.sql is not None:
                 found.setdefault(node.path, set()).add(node.column.name)
     return found
-
-
-def _walk(node):
-    yield node
-    kids = node.args if isinstance(node, Agg) else ast.children(node)
-    for child in kids:
-        yield from _walk(child)
 
 
 def _slotted(expr, slots):

@@ -42,6 +42,7 @@ class AggregateStep:
     partials: tuple[tuple[str, Agg], ...] = ()
     branches: tuple[Branch, ...] = ()  # one-to-many children pre-aggregated per source key
     semi_joins: tuple[SemiJoin, ...] = ()  # to-many filters tested for existence, not joined
+    pre_aggregated: bool = False  # source rows grouped before the joins (plan.eager_aggregation)
 
 
 @dataclass(frozen=True)

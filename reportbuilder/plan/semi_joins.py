@@ -14,17 +14,18 @@ from __future__ import annotations
 from ..catalog.model import Catalog
 from ..check.join_paths import relationships_of
 from ..check.report import Report
-from ..check.resolved import EntityRef, Field
+from ..check.resolved import Field
 from ..expr import ast
+from .paths import node_paths
 from .query_plan import SemiJoin
 
 
 def semi_join_candidates(report: Report, catalog: Catalog, row_nodes: set) -> tuple[SemiJoin, ...]:
     """The branches of the join tree that the report's filters only test for existence."""
-    filter_paths = [set(_paths(f)) for f in report.filters]
-    kept = [p for d in report.dimensions for p in _paths(d.expr)]
+    filter_paths = [set(node_paths(f)) for f in report.filters]
+    kept = [p for d in report.dimensions for p in node_paths(d.expr)]
     if report.window is not None:
-        kept += list(_paths(report.window.field))
+        kept += list(node_paths(report.window.field))
     found = []
     for path in sorted(row_nodes, key=lambda p: (len(p), p)):
         if not path or any(under(path, s.path) for s in found):
@@ -69,8 +70,3 @@ def _null_with(expr, top: tuple) -> bool:
         return _null_with(expr.operand, top)
     return False
 
-
-def _paths(expr):
-    for node in ast.walk(expr):
-        if isinstance(node, (Field, EntityRef)):
-            yield node.path

@@ -209,3 +209,72 @@ filters: ["{condition}"]
 """
     assert not _plan(text).steps[0].semi_joins
     assert run_report(text, data) == [{"tickets": tickets}]
+
+
+# Eager aggregation: tickets grouped by owner_id before joining owners and teams.
+#   ticket priority owner  handle      owners: O1 Ann (team Blue), O2 Bob (team Blue), O3 Cy (no team)
+#   T1     high     O1     100         teams:  Blue
+#   T2     high     O2     200
+#   T3     low      O1     null
+#   T4     low      O3     400
+#   T5     high     -      500         (no owner)
+#   T6     low      O9     600         (owner missing from owners)
+
+@pytest.fixture(scope="module")
+def owned(tmp_path_factory):
+    return write_tables(
+        tmp_path_factory.mktemp("owned"),
+        teams=[(1, "Blue")],
+        owners=[(1, "Ann", None, 1), (2, "Bob", None, 1), (3, "Cy", None, None)],
+        tickets=[{"id": i, "priority": p, "owner_id": o, "created_at": T.format(i), "handle_time_seconds": h}
+                 for i, p, o, h in [(1, "high", 1, 100), (2, "high", 2, 200), (3, "low", 1, None),
+                                    (4, "low", 3, 400), (5, "high", None, 500), (6, "low", 9, 600)]],
+    )
+
+
+BY_TEAM = """
+source: tickets
+dimensions: [owner.team.name, priority]
+measures: [count() as tickets, avg(handle_time_seconds) as handle, max(handle_time_seconds) as longest,
+           count_if(handle_time_seconds > 150) as long_ones]
+sort: [owner.team.name, priority]
+"""
+
+
+def test_tickets_are_grouped_before_joining_small_tables(owned):
+    assert _plan(BY_TEAM).steps[0].pre_aggregated
+    assert run_report(BY_TEAM, owned) == [
+        # Blue: T1, T2 (high, avg 150), T3 (low, handle null: avg over no values)
+        {"owner.team.name": "Blue", "priority": "high", "tickets": 2, "handle": 150.0, "longest": 200,
+         "long_ones": 1},
+        {"owner.team.name": "Blue", "priority": "low", "tickets": 1, "handle": None, "longest": None,
+         "long_ones": 0},
+        # no team: T5 (no owner), T4 (Cy, no team), T6 (unknown owner)
+        {"owner.team.name": None, "priority": "high", "tickets": 1, "handle": 500.0, "longest": 500,
+         "long_ones": 1},
+        {"owner.team.name": None, "priority": "low", "tickets": 2, "handle": 500.0, "longest": 600,
+         "long_ones": 2},
+    ]
+
+
+def test_filters_on_joined_tables_apply_after_grouping(owned):
+    text = """
+source: tickets
+dimensions: [priority]
+measures: [count() as tickets, sum(handle_time_seconds) as handle]
+filters: ["owner.team.name = 'Blue'", "handle_time_seconds is null or priority = 'high'"]
+sort: [priority]
+"""
+    assert _plan(text).steps[0].pre_aggregated
+    # Blue tickets T1, T2, T3; the second filter keeps T1, T2 (high) and T3 (null handle)
+    assert run_report(text, owned) == [{"priority": "high", "tickets": 2, "handle": 300},
+                                       {"priority": "low", "tickets": 1, "handle": None}]
+
+
+@pytest.mark.parametrize("body", [
+    "dimensions: [owner.team.name]\nmeasures: [median(handle_time_seconds) as m]",  # not combinable
+    "dimensions: [owner.name]\nmeasures: [count() as n]\nfilters: [\"owner.name != priority\"]",  # mixed filter
+    "dimensions: [contact.name]\nmeasures: [count() as n]",  # contacts are not a small table
+])
+def test_not_grouped_first(body):
+    assert not _plan("source: tickets\n" + body).steps[0].pre_aggregated

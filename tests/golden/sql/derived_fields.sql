@@ -6,10 +6,7 @@ WITH field_tickets_agent_reply_count AS (
   JOIN conversations AS c
     ON c.id = m.conversation_id
   WHERE
-    NOT c.ticket_id IS NULL
-    AND m.direction = 'outgoing'
-    AND m.sender_type = 'agent'
-    AND TRUE
+    NOT c.ticket_id IS NULL AND m.direction = 'outgoing' AND m.sender_type = 'agent'
   GROUP BY
     c.ticket_id
 ), field_tickets_reopen_count AS (
@@ -24,7 +21,7 @@ WITH field_tickets_agent_reply_count AS (
     JOIN tickets AS t
       ON t.id = h.ticket_id
     WHERE
-      NOT h.changed_at IS NULL AND TRUE
+      NOT h.changed_at IS NULL
   ), ordered AS (
     SELECT
       ticket_id,

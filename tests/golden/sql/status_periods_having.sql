@@ -15,9 +15,8 @@ WITH entity_ticket_status_periods AS (
       WHERE
         NOT h.ticket_id IS NULL
         AND (
-          h.changed_at >= CAST(NULL AS TIMESTAMP)
-          OR (
-            CAST(NULL AS TIMESTAMP) IS NULL AND NOT h.changed_at IS NULL
+          h.changed_at >= CAST(NULL AS TIMESTAMP) OR (
+            NOT h.changed_at IS NULL
           )
         )
     ), ordered AS (

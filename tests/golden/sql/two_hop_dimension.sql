@@ -1,9 +1,18 @@
 WITH agg_tickets AS (
   SELECT
     owner__team.name AS d0,
-    COUNT(*) AS agg_tickets_0,
-    AVG(tickets.handle_time_seconds) AS agg_tickets_1
-  FROM tickets AS tickets
+    CAST(COALESCE(SUM(tickets.agg_tickets_0_p0), 0) AS BIGINT) AS agg_tickets_0,
+    CAST(SUM(tickets.agg_tickets_1_p0) AS DOUBLE) / NULLIF(SUM(tickets.agg_tickets_1_p1), 0) AS agg_tickets_1
+  FROM (
+    SELECT
+      tickets.owner_id AS owner_id,
+      COUNT(*) AS agg_tickets_0_p0,
+      SUM(tickets.handle_time_seconds) AS agg_tickets_1_p0,
+      COUNT(tickets.handle_time_seconds) AS agg_tickets_1_p1
+    FROM tickets AS tickets
+    GROUP BY
+      tickets.owner_id
+  ) AS tickets
   LEFT JOIN owners AS owner
     ON owner.id = tickets.owner_id
   LEFT JOIN teams AS owner__team
