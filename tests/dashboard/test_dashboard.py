@@ -5,6 +5,7 @@ import importlib
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -115,3 +116,9 @@ def test_a_missing_table_fails_only_the_panels_that_read_it(demo_dir, tmp_path):
     dash.write_text(f"title: D\nreports: ['{tickets}', '{calls}']\n")
     page = _render(data, dash, tmp_path / "d.html")
     assert "table &#x27;calls&#x27; is needed by the report" in page and page.count("This report failed") == 1
+
+
+def test_running_a_dashboard_needs_no_chart_toolchain():
+    # the benchmarks and headless runs import the runner alone; altair loads only for the page
+    code = "import sys, reportbuilder.dashboard.run_dashboard; sys.exit('altair' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
