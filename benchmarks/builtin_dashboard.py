@@ -4,7 +4,8 @@
 
 `rb dashboard` opens the data once (one connection, one view per table) and runs every
 report's query on it; `rb run` per report opens the data each time. Both sides compile the
-same specs with the same options (the built-in ranges, `--now`) and must give the same rows;
+same specs with the same options (the built-in ranges, `--now`) and must give the same rows
+(floats within 1e-9 relative: parallel sums add in any order);
 the times are medians of `--repeat` runs, alternated.
 """
 from __future__ import annotations
@@ -18,6 +19,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from run_benchmarks import same_rows  # noqa: E402
 
 from reportbuilder.check.options import ReportOptions  # noqa: E402
 from reportbuilder.compile import compile_raw  # noqa: E402
@@ -60,7 +64,7 @@ def measure(data: Path, now: datetime, repeat: int) -> dict:
             started = time.perf_counter()
             answers[side] = (run_shared if side == "shared" else run_separately)(names, data, now, workspace)
             times[side].append(time.perf_counter() - started)
-    differ = [n for n in names if answers["shared"][n] != answers["separate"][n]]
+    differ = [n for n in names if same_rows(answers["shared"][n], answers["separate"][n])]
     shared, separate = statistics.median(times["shared"]), statistics.median(times["separate"])
     return {"reports": len(names), "shared_ms": shared * 1000, "separate_ms": separate * 1000,
             "ratio": shared / separate, "differ": differ}
