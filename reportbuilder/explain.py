@@ -37,6 +37,11 @@ def explain_plan(plan: QueryPlan) -> str:
         how = "distinct rows of the grain (a one-to-many join could repeat them)" if step.distinct else \
             "directly (no join can repeat a grain row)"
         lines.append(f"  {step.name}: grain {grain}, computed {how}")
+        if step.pre_aggregated:
+            lines.append(f"    {report.source} rows grouped by their own dimensions and links before the joins")
+        for semi in step.semi_joins:
+            tested = ", ".join(unparse(report.filters[i]) for i in semi.filters)
+            lines.append(f"    kept when some {'.'.join(semi.path)} row passes {tested} (tested, not joined)")
         for slot, agg in step.aggregates:
             lines.append(f"    {slot} = {unparse(agg)}")
         for slot, agg in step.partials:

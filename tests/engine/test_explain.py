@@ -38,6 +38,15 @@ def test_plan_in_plain_words(tmp_path):
     assert "join coverage" not in text  # only with data
 
 
+def test_rewrites_are_named(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("source: tickets\ndimensions: [owner.name]\nmeasures: [count() as n]\n"
+                    "filters: [\"conversations.channel = 'chat'\"]\n")
+    text = CliRunner().invoke(main, ["explain", str(spec)], catch_exceptions=False).stdout
+    assert "tickets rows grouped by their own dimensions and links before the joins" in text
+    assert "kept when some conversations row passes (conversations.channel = 'chat') (tested, not joined)" in text
+
+
 def test_join_coverage_on_the_data(tmp_path):
     # tickets: 1 -> owner 1, 2 -> owner 99 (orphan), 3 -> no owner; owners: id 1 twice (duplicate key)
     # conversations: ticket 1 has two, ticket 2 none, ticket 3 none; conversation 12 -> ticket 42 (orphan)
