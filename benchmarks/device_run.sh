@@ -5,6 +5,11 @@
 #
 # Steps, in order:
 #   install   the wheels of .whl/ into $SITE, and the package laid out as installed in $SRC
+#             (.whl/ is not in git: fill it where pip works, for the target's Python, e.g.
+#             `pip download --no-deps --only-binary=:all: --python-version 3.12 --platform
+#             manylinux_2_28_x86_64 -d .whl duckdb==V sqlglot==V lark==V jsonschema==V attrs==V
+#             referencing==V jsonschema-specifications==V rpds-py==V tzdata==V interegular==V`,
+#             each V as in `pip freeze` of the venv)
 #             (grammar/ and specs/ are reportbuilder.grammar / .specs only once installed)
 #   generate  $TICKETS tickets into $DATA (skipped when $DATA/tickets.parquet exists)
 #   memory    peak RSS of `rb run` vs the hand-written query per report (peak_memory.py)
