@@ -28,7 +28,8 @@ from ..timeframe.ranges import LocalRange, localize, range_to_utc
 from .compile_expr import ExprCompiler, operand, safe_divide
 from .join_sql import JoinSql
 from .literals import sql_literal
-from .step_sql import dimension_name, step_select
+from .aggregate_sql import dimension_name
+from .step_sql import step_select
 from .time_sql import bucket
 
 
