@@ -186,7 +186,8 @@ class _Builder:
             keys = exp.select(*[_col(n) for n in others]).distinct().from_(exp.to_table(rows))
             gaps = gaps.join(keys.subquery("k"), join_type="cross")
         filled = prefix + "filled_rows"
-        self.ctes.append((filled, exp.union(exp.select(exp.Star()).from_(exp.to_table(rows)), gaps.where(missing), distinct=False)))
+        present = exp.select(exp.Star()).from_(exp.to_table(rows))
+        self.ctes.append((filled, exp.union(present, gaps.where(missing), distinct=False)))
         return filled
 
     # -- comparison -----------------------------------------------------------------

@@ -34,6 +34,8 @@ from sqlglot import exp
 
 from .build_sql import BuildError
 
+_TYPE = exp.DataType.Type
+
 DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
 
 
@@ -90,7 +92,7 @@ def _local(x: exp.Expression, tz: exp.Expression, dialect: str) -> exp.Expressio
     if dialect == "spark":
         return _f("FROM_UTC_TIMESTAMP", x, tz)
     if dialect == "trino":
-        return exp.cast(_f("AT_TIMEZONE", _f("WITH_TIMEZONE", x, _s("UTC")), tz), exp.DataType.Type.TIMESTAMP)
+        return exp.cast(_f("AT_TIMEZONE", _f("WITH_TIMEZONE", x, _s("UTC")), tz), _TYPE.TIMESTAMP)
     if dialect == "snowflake":
         return _f("CONVERT_TIMEZONE", _s("UTC"), tz, x)
     if dialect == "bigquery":
@@ -106,7 +108,7 @@ def _epoch(x: exp.Expression, dialect: str) -> exp.Expression:
     if dialect == "trino":
         return _f("TO_UNIXTIME", _f("WITH_TIMEZONE", x, _s("UTC")))
     if dialect == "postgres":
-        return exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=x), exp.DataType.Type.DOUBLE)
+        return exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=x), _TYPE.DOUBLE)
     if dialect == "bigquery":
         return exp.paren(exp.Div(this=_f("UNIX_MICROS", _f("TIMESTAMP", x)), expression=million), copy=False)
     if dialect == "snowflake":
@@ -185,7 +187,7 @@ def _null_propagating(node: exp.Expression) -> exp.Expression:
 
 def _concat_skipping_nulls(node: exp.Concat) -> exp.Expression:
     """DuckDB's CONCAT reads a null argument as '' (Spark, Trino, BigQuery and Snowflake give null)."""
-    args = [exp.Coalesce(this=exp.cast(a.copy(), exp.DataType.Type.VARCHAR), expressions=[_s("")]) for a in node.expressions]
+    args = [exp.Coalesce(this=exp.cast(a.copy(), _TYPE.VARCHAR), expressions=[_s("")]) for a in node.expressions]
     return exp.Concat(expressions=args, _nulls_as_empty=True)
 
 
@@ -263,30 +265,30 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     if isinstance(node, exp.PercentileCont):
         return _percentile(node.this, node.expression, dialect)
     if isinstance(node, exp.DataType):
-        if node.is_type(exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ):
+        if node.is_type(_TYPE.TIMESTAMP, _TYPE.TIMESTAMPNTZ):
             return exp.DataType.build("TIMESTAMP" if dialect == "spark" else "DATETIME" if dialect == "bigquery"
                                       else "TIMESTAMPNTZ" if dialect == "snowflake" else "TIMESTAMP")
-        if node.is_type(exp.DataType.Type.TIMESTAMPTZ):
+        if node.is_type(_TYPE.TIMESTAMPTZ):
             raise DialectError("a time-zone aware timestamp type", dialect)
         return node
     if isinstance(node, exp.DayOfWeekIso):
         if dialect == "spark":
             return exp.paren(exp.Add(this=_f("WEEKDAY", node.this), expression=_num(1)), copy=False)
         if dialect == "postgres":
-            return exp.cast(exp.Extract(this=exp.var("ISODOW"), expression=node.this), exp.DataType.Type.INT)
+            return exp.cast(exp.Extract(this=exp.var("ISODOW"), expression=node.this), _TYPE.INT)
         return node
     if isinstance(node, (exp.Hour, exp.Month, exp.Year)) and dialect == "postgres":
         part = type(node).__name__.upper()
-        return exp.cast(exp.Extract(this=exp.var(part), expression=node.this), exp.DataType.Type.INT)
+        return exp.cast(exp.Extract(this=exp.var(part), expression=node.this), _TYPE.INT)
     if isinstance(node, exp.Anonymous) and str(node.this).lower() in ("hour", "month", "year") \
             and dialect == "postgres":
-        return exp.cast(exp.Extract(this=exp.var(str(node.this).upper()), expression=node.expressions[0]), exp.DataType.Type.INT)
+        return exp.cast(exp.Extract(this=exp.var(str(node.this).upper()), expression=node.expressions[0]), _TYPE.INT)
     if isinstance(node, exp.TimestampTrunc):
         return _trunc(node, dialect)
     if isinstance(node, exp.Round) and dialect == "spark":
         return _spark_round(node)
     if isinstance(node, exp.Round) and dialect == "postgres" and node.args.get("decimals") is not None:
-        return exp.Round(this=exp.cast(node.this, exp.DataType.Type.DECIMAL), decimals=node.args["decimals"])  # no ROUND(float8, n)
+        return exp.Round(this=exp.cast(node.this, _TYPE.DECIMAL), decimals=node.args["decimals"])  # no ROUND(float8, n)
     if isinstance(node, exp.Concat) and dialect in ("spark", "trino", "bigquery", "snowflake") \
             and not node.args.get("_nulls_as_empty"):
         return _concat_skipping_nulls(node)

@@ -16,6 +16,8 @@ from ..plan.query_plan import QueryPlan, SemiJoin
 from ..timeframe.ranges import range_to_utc
 from .literals import sql_literal
 
+_TYPE = exp.DataType.Type
+
 ROW_ID = "__row"  # position-based row identity of an entity without primary key
 
 
@@ -38,7 +40,7 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
         if isinstance(node, exp.CurrentTimestamp) or name == "now":
             return sql_literal(now_utc)
         if name == "range_start":
-            return exp.cast(exp.Null(), exp.DataType.Type.TIMESTAMP) if range_start is None else sql_literal(range_start)
+            return exp.cast(exp.Null(), _TYPE.TIMESTAMP) if range_start is None else sql_literal(range_start)
         if name == "is_report_key":
             if not keyed:
                 return exp.true()
