@@ -81,12 +81,7 @@ class _Builder:
         conditions = [self.compiler.compile(f) for f in self.report.filters if _on_source_columns(f)]
         window = self.report.window
         if window is not None and not self.report.compare and _on_source_columns(window.field):
-            start, end = range_to_utc(window.range, self.report.timezone)
-            field = operand(self.compiler.compile(window.field))
-            if start is not None:
-                conditions.append(exp.GTE(this=field.copy(), expression=sql_literal(start)))
-            if end is not None:
-                conditions.append(exp.LT(this=field.copy(), expression=sql_literal(end)))
+            conditions += self._window(window.range)
         return conditions
 
     # -- per period -----------------------------------------------------------------
@@ -96,12 +91,19 @@ class _Builder:
             return bucket(value, dim.granularity, self.report.timezone, self.report.week_start)
         return value
 
-    def _where(self, local_range: LocalRange | None, step: AggregateStep) -> list[exp.Expression]:
+    def _where(self, filters: list[exp.Expression], window: list[exp.Expression],
+               step: AggregateStep) -> list[exp.Expression]:
+        """The step's conditions: the compiled filters (those its existence tests take in),
+        then the date range's."""
         tested = {i for semi in step.semi_joins for i in semi.filters}
-        conditions = [self.compiler.compile(f) for i, f in enumerate(self.report.filters) if i not in tested]
-        for semi in step.semi_joins:
-            conditions.append(self.joins.exists_in(semi, [self.compiler.compile(self.report.filters[i])
-                                                          for i in semi.filters]))
+        conditions = [f.copy() for i, f in enumerate(filters) if i not in tested]
+        conditions += [self.joins.exists_in(semi, [filters[i].copy() for i in semi.filters])
+                       for semi in step.semi_joins]
+        return conditions + [w.copy() for w in window]
+
+    def _window(self, local_range: LocalRange | None) -> list[exp.Expression]:
+        """The date range's conditions on its field (none without a range)."""
+        conditions = []
         if self.report.window is not None and local_range is not None:
             start, end = range_to_utc(local_range, self.report.timezone)
             field = operand(self.compiler.compile(self.report.window.field))
@@ -114,9 +116,11 @@ class _Builder:
     def period(self, prefix: str, local_range: LocalRange | None) -> str:
         """CTEs computing the report rows over one date range; returns the rows CTE's name."""
         names = []
+        filters = [self.compiler.compile(f) for f in self.report.filters]
+        window = self._window(local_range)
         for step in self.plan.steps:
             name = prefix + step.name
-            where = self._where(local_range, step)
+            where = self._where(filters, window, step)
             self.ctes.append((name, step_select(step, self.joins, self.compiler, self.dims, where)))
             names.append(name)
         rows = prefix + "report_rows"

@@ -17,6 +17,10 @@ def _part_name(slot: str, k: int) -> str:
     return f"{slot}_p{k}"
 
 
+def _named_parts(slot: str, agg: Agg, inputs: list[exp.Expression]) -> list[exp.Expression]:
+    return [exp.alias_(call, _part_name(slot, k)) for k, call in enumerate(partial_calls(agg, inputs))]
+
+
 def part_columns(slot: str, agg: Agg, compiler: ExprCompiler, joins: JoinSql) -> list[exp.Expression]:
     """Per-part columns of a merged aggregate over the joined rows of its own grain."""
     key = joins.key(agg.grain) if agg.grain else None
@@ -24,7 +28,7 @@ def part_columns(slot: str, agg: Agg, compiler: ExprCompiler, joins: JoinSql) ->
         inputs = [exp.Star()]  # every joined row is one source row
     else:
         inputs = [on_grain_rows(agg.grain, compiler.compile(x), key) for x in aggregate_inputs(agg)]
-    return [exp.alias_(call, _part_name(slot, k)) for k, call in enumerate(partial_calls(agg, inputs))]
+    return _named_parts(slot, agg, inputs)
 
 
 def combined(slot: str, agg: Agg, table: str | None = None) -> exp.Expression:
@@ -45,7 +49,7 @@ def branch_join(branch: Branch, joins: JoinSql, compiler: ExprCompiler) -> exp.J
     cols = [exp.alias_(link, "link_key")]
     for slot, agg in branch.aggregates:
         inputs = [exp.Star() if isinstance(x, EntityRef) else compiler.compile(x) for x in aggregate_inputs(agg)]
-        cols += [exp.alias_(call, _part_name(slot, k)) for k, call in enumerate(partial_calls(agg, inputs))]
+        cols += _named_parts(slot, agg, inputs)
     per_key = joins.from_nodes(exp.select(*cols), [branch.path], top=branch.path)
     per_key = per_key.where(exp.Not(this=exp.Is(this=link.copy(), expression=exp.Null()))).group_by(link.copy())
     on = exp.EQ(this=exp.column("link_key", table=branch_alias(branch, joins)), expression=joins.key(()))
@@ -65,7 +69,7 @@ def pre_aggregated_select(step: AggregateStep, joins: JoinSql, compiler: ExprCom
     for slot, agg in step.aggregates:
         inputs = [exp.Star()] if agg.func == "count" and not agg.args else \
             [compiler.compile(x) for x in aggregate_inputs(agg)]
-        inner_cols += [exp.alias_(call, _part_name(slot, k)) for k, call in enumerate(partial_calls(agg, inputs))]
+        inner_cols += _named_parts(slot, agg, inputs)
         outputs.append(combined(slot, agg, root))
     inner = joins.from_nodes(exp.select(*inner_cols), [()])
     before = [c for c in conditions if _reads_only(c, root)]

@@ -8,22 +8,15 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..check.resolved import Agg
+from .aggregate_sql import aggregate_call
 
 
 def partial_calls(agg: Agg, inputs: list[exp.Expression]) -> list[exp.Expression]:
     """The per-part aggregates of `agg` over its compiled inputs (value, then condition)."""
-    func = agg.func
-    if func in ("count", "count_if"):
-        counted = inputs[0] if func == "count" else exp.Case(ifs=[exp.If(this=inputs[0], true=exp.Literal.number(1))])
-        return [exp.Count(this=counted)]
-    value = inputs[0]
-    if func in ("sum_if", "avg_if"):
-        value = exp.Case(ifs=[exp.If(this=inputs[1], true=value)])
-    if func in ("sum", "sum_if"):
-        return [exp.Sum(this=value)]
-    if func in ("avg", "avg_if"):
+    if agg.func in ("avg", "avg_if"):
+        value = inputs[0] if agg.func == "avg" else exp.Case(ifs=[exp.If(this=inputs[1], true=inputs[0])])
         return [exp.Sum(this=value), exp.Count(this=value.copy())]
-    return [_extreme(agg)(this=value)]
+    return [aggregate_call(agg, inputs)]  # counts, sums, minima and maxima of each part
 
 
 def part_count(agg: Agg) -> int:
@@ -42,10 +35,4 @@ def combine_call(agg: Agg, parts: list[exp.Expression]) -> exp.Expression:
     if func in ("avg", "avg_if"):
         count = exp.Nullif(this=exp.Sum(this=parts[1]), expression=exp.Literal.number(0))
         return exp.Div(this=exp.cast(exp.Sum(this=parts[0]), exp.DataType.Type.DOUBLE), expression=count)
-    return _extreme(agg)(this=parts[0])
-
-
-def _extreme(agg: Agg) -> type[exp.Expression]:
-    if agg.type == "boolean":  # Postgres has no MIN/MAX(boolean); same meaning
-        return exp.LogicalAnd if agg.func == "min" else exp.LogicalOr
-    return exp.Min if agg.func == "min" else exp.Max
+    return aggregate_call(agg, parts)  # the minimum of minima, the maximum of maxima

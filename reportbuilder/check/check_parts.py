@@ -9,7 +9,7 @@ from ..expr import ast
 from ..load.load_spec import RawSpec
 from ..load.yaml_nodes import YList, YMap, YScalar, to_plain
 from ..timeframe.buckets import GRANULARITIES, MAX_BUCKETS
-from ..timeframe.ranges import LocalRange, explicit_range, is_preset, preset_range
+from ..timeframe.ranges import explicit_range, is_preset, preset_range
 from . import check_spec as cs
 from .functions import COUNT_LIKE
 from .options import ReportOptions

@@ -8,7 +8,6 @@ all charts (one `Palette` over every panel).
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 

@@ -92,9 +92,9 @@ def _events(con, record: Recorder) -> None:
                       "OR updated_at IS NULL OR mod IS NULL").fetchone()[0]
     sentinel = con.execute(f"SELECT count(*), count(DISTINCT number) FROM parsed WHERE incident_state "
                            f"IN ({', '.join(map(sql_literal, BAD_STATES))})").fetchone()
-    con.execute(f"""CREATE TABLE ev AS SELECT * FROM parsed WHERE ticket_id IS NOT NULL
+    con.execute("""CREATE TABLE ev AS SELECT * FROM parsed WHERE ticket_id IS NOT NULL
         AND opened_at IS NOT NULL AND updated_at IS NOT NULL AND mod IS NOT NULL""")
-    con.execute(f"""CREATE TABLE last_rows AS SELECT * FROM ev QUALIFY row_number() OVER (
+    con.execute("""CREATE TABLE last_rows AS SELECT * FROM ev QUALIFY row_number() OVER (
         PARTITION BY ticket_id ORDER BY mod DESC, updated_at DESC) = 1""")
     record.map("source rows (incident updates)", total)
     record.drop("source rows", bad, "no incident number, opened_at, sys_updated_at or sys_mod_count "

@@ -29,7 +29,7 @@ COMBINABLE = frozenset({"count", "count_if", "sum", "sum_if", "avg", "avg_if", "
 def merge_steps(steps: tuple[AggregateStep, ...], row_nodes: set, catalog: Catalog, source: str,
                 lookup_nodes: set) -> tuple[tuple[AggregateStep, ...], dict[str, str]]:
     """The steps after merging, and the new step of each merged-away step's name."""
-    steps, moved = _branch_children(list(steps), set(row_nodes), catalog, source, lookup_nodes)
+    steps, moved = _branch_children(list(steps), row_nodes, catalog, source, lookup_nodes)
     steps, more = _merge_fan_out(steps)
     moved.update(more)
     return tuple(steps), moved

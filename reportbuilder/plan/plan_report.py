@@ -29,8 +29,9 @@ def plan_report(report: Report, catalog: Catalog) -> QueryPlan:
     aggregates = _aggregates(report)
     steps, slots = _steps(report, catalog, aggregates, row_nodes)
     lookups = _lookups(row_exprs + [a for a, _ in slots])
-    steps, moved = merge_steps(steps, row_nodes, catalog, report.source, set(lookups))
-    steps = tuple(replace(s, pre_aggregated=pre_aggregable(s, report, catalog, set(lookups))) for s in steps)
+    lookup_nodes = set(lookups)
+    steps, moved = merge_steps(steps, row_nodes, catalog, report.source, lookup_nodes)
+    steps = tuple(replace(s, pre_aggregated=pre_aggregable(s, report, catalog, lookup_nodes)) for s in steps)
     slots = [(agg, replace(slot, step=moved.get(slot.step, slot.step))) for agg, slot in slots]
     measures = tuple((m.name, _slotted(m.expr, slots)) for m in report.measures)
     used = set(row_nodes)
