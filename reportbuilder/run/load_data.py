@@ -3,7 +3,12 @@
 A data path is a directory of `<table>.parquet|.csv|.json|.jsonl` files or a `.duckdb`
 database (attached read-only). Each needed table becomes a view that casts the catalog's
 columns to their types (both ISO timestamp spellings and offsets read as UTC). Then the
-connection is locked: no other file, no ATTACH, no COPY, no setting change.
+connection is locked: it may open only the data files themselves (a `.duckdb` file is
+already open: nothing at all), and no setting can change again.
+
+The caller never holds the DuckDB connection: `DataConnection` runs one SELECT at a time
+and nothing else, so no statement can write, attach or export whatever a DuckDB release
+allows inside the readable paths (COPY over a data file, DETACH + ATTACH read-write).
 """
 from __future__ import annotations
 
@@ -56,8 +61,8 @@ def _view(con, name: str, relation: exp.Expression, columns: dict[str, str]) -> 
                for row in con.execute(exp.select("*").from_(relation).limit(0).sql("duckdb")).description]
     select = [exp.alias_(_typed(c, columns[c], stored), c, quoted=True) if c in columns else exp.column(c, quoted=True)
               for c, stored in present]
-    view = exp.Create(this=exp.to_table(name), kind="VIEW",
-                      expression=exp.select(*select).from_(relation))
+    view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=exp.select(*select).from_(relation),
+                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     con.execute(view.sql("duckdb"))
 
 
@@ -68,50 +73,95 @@ def _catalog_columns(catalog: Catalog, table: str) -> dict[str, str]:
     return {}
 
 
-def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog) -> duckdb.DuckDBPyConnection:
-    """A locked in-memory DuckDB connection with one view per needed table."""
+class DataConnection:
+    """The opened data, read-only: one SELECT statement at a time, checked by DuckDB's own parser."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def execute(self, sql: str) -> "Rows":
+        statements = self._con.extract_statements(sql)
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise DataError("refusing to run anything but a single SELECT statement")
+        cursor = self._con.execute(sql)
+        return Rows(tuple(cursor.description), cursor)
+
+    def close(self) -> None:
+        self._con.close()
+
+
+class Rows:
+    """The answer of one SELECT: `description` as DB-API gives it, then fetch once."""
+
+    def __init__(self, description: tuple, cursor: duckdb.DuckDBPyConnection):
+        self.description = description
+        self._cursor = cursor
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+
+def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog) -> DataConnection:
+    """A locked DuckDB connection with one (temporary) view per needed table, behind `DataConnection`.
+
+    A directory is read from an in-memory database; a `.duckdb` file is itself opened
+    read-only, so that nothing (not even DETACH + ATTACH) can re-open it for writing.
+    """
     data_path = Path(data_path).resolve()
     if not data_path.exists():
         raise DataError(f"data path {data_path} does not exist")
-    con = duckdb.connect(":memory:")
-    con.execute("SET TimeZone = 'UTC'")
+    con = None
     try:
+        con = duckdb.connect(":memory:" if data_path.is_dir() else str(data_path), read_only=not data_path.is_dir())
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET temp_directory = '.tmp'")  # as in memory: never spill beside a data file
         if data_path.is_dir():
-            allowed = _directory_views(con, data_path, tables, catalog)
+            readable = _directory_views(con, data_path, tables, catalog)
         else:
-            allowed = _database_views(con, data_path, tables, catalog)
+            readable = _database_views(con, data_path, tables, catalog)
     except duckdb.Error as exc:
-        con.close()
+        if con is not None:
+            con.close()
         raise DataError(f"cannot read the data in {data_path}: {exc}") from None
-    _lock(con, allowed)
-    return con
+    _lock(con, readable)
+    return DataConnection(con)
 
 
-def _directory_views(con, directory: Path, tables, catalog) -> str:
+def _directory_views(con, directory: Path, tables, catalog) -> list[str]:
+    """Views over the table files; returns those files, the only paths the views read."""
+    files = []
     for table in tables:
         path = find_table_file(directory, table)
         if path is None:
             raise DataError(f"table '{table}' is needed by the report but {directory} has no "
                             f"{table}.parquet, .csv, .json or .jsonl file")
         _view(con, table, _reader(path), _catalog_columns(catalog, table))
-    return str(directory) + "/"
+        files.append(str(path))
+    return files
 
 
-def _database_views(con, database: Path, tables, catalog) -> str:
-    con.execute(exp.Attach(this=exp.alias_(exp.Literal.string(str(database)), "data_source"),
-                           expressions=[exp.AttachOption(this=exp.var("READ_ONLY"))]).sql("duckdb"))
-    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                         "'data_source' UNION SELECT view_name FROM duckdb_views() WHERE "
-                                         "database_name = 'data_source'").fetchall()}
+def _database_views(con, database: Path, tables, catalog) -> list[str]:
+    """Views over the tables of the (read-only) database file; no other path is readable."""
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = $1 UNION "
+                                         "SELECT view_name FROM duckdb_views() WHERE database_name = $1",
+                                         [name]).fetchall()}
     for table in tables:
         if table not in present:
             raise DataError(f"table '{table}' is needed by the report but {database} has no such table")
-        _view(con, table, exp.to_table(f"data_source.main.{table}"), _catalog_columns(catalog, table))
-    return str(database)
+        stored = exp.Table(this=exp.to_identifier(table), db=exp.to_identifier("main"),
+                           catalog=exp.to_identifier(name, quoted=True))
+        _view(con, table, stored, _catalog_columns(catalog, table))
+    return []
 
 
-def _lock(con, allowed: str) -> None:
-    setting = "allowed_directories" if allowed.endswith("/") else "allowed_paths"
-    con.execute(f"SET {setting} = [{exp.Literal.string(allowed).sql('duckdb')}]")
+def _lock(con, readable: list[str]) -> None:
+    """Only `readable` files may be opened from now on; no setting may change again."""
+    if readable:
+        paths = exp.Array(expressions=[exp.Literal.string(p) for p in readable])
+        con.execute(f"SET allowed_paths = {paths.sql('duckdb')}")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")

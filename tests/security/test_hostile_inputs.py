@@ -10,9 +10,10 @@ Every case runs `rb` against a private copy of the sample data in `tmp_path` and
   data copy byte-identical (hashed before and after each command);
 - for the resource cases only, that the command finishes within a generous bound.
 
-The DuckDB connection the engine opens is attacked directly too (file access, COPY, ATTACH,
-settings, extensions). Known engine weaknesses are strict xfails whose reason says what
-happens today; see the report that came with this file.
+The connection the engine opens is attacked directly too (file access, COPY, ATTACH,
+settings, extensions), both through the read-only `DataConnection` the product hands out
+(one SELECT at a time) and, underneath it, on the locked DuckDB connection alone (only
+the data files may be opened), so that each attack is refused in every DuckDB release.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ from sqlglot import exp
 
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.cli import main
-from reportbuilder.errors import SpecError
+from reportbuilder.errors import DataError, SpecError
 from reportbuilder.expr.parse_expr import MAX_DEPTH, MAX_LENGTH
 from reportbuilder.load.load_spec import MAX_SPEC_BYTES, load_spec_file
 from reportbuilder.load.yaml_nodes import MAX_NODES
@@ -48,6 +49,7 @@ SAMPLE = Path("/work/shared/acceptance/data")
 NOW = "2025-06-30T12:00:00"
 RESOURCE_SECONDS = 5.0  # generous bound for the resource-limit cases
 DIALECTS = ("duckdb", "spark", "bigquery", "trino", "postgres", "snowflake")
+REFUSAL = (duckdb.Error, DataError)  # refused by DuckDB's file lock, or by DataConnection's SELECT-only rule
 
 pytestmark = pytest.mark.skipif(not SAMPLE.is_dir(), reason="sample data not available")
 
@@ -517,17 +519,33 @@ REFUSED = [
 def test_locked_connection_refuses(locked, statement):
     con, sandbox = locked
     sql = statement.replace("{tmp}", str(sandbox.root)).replace("{data}", str(sandbox.data))
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(REFUSAL):
         con.execute(sql).fetchall()
     assert con.execute("SELECT current_setting('enable_external_access')").fetchone()[0] is False
     assert con.execute("SELECT current_setting('lock_configuration')").fetchone()[0] is True
 
 
-def test_locked_connection_create_table_writes_nothing_to_disk(locked):
+@pytest.mark.parametrize("statement", [
+    "CREATE TABLE scratch AS SELECT * FROM tickets",
+    "CHECKPOINT",
+    "DETACH memory",
+    "DROP VIEW tickets",
+    "SELECT 1; COPY tickets TO 'x.csv'",
+    "SELECT * FROM query($$COPY tickets TO 'x.csv'$$)",
+])
+def test_data_connection_runs_one_select_and_nothing_else(locked, statement):
     con, _ = locked
-    con.execute("CREATE TABLE scratch AS SELECT * FROM tickets")
-    con.execute("CHECKPOINT")
-    assert con.execute("SELECT count(*) FROM scratch").fetchone()[0] == sample_count("tickets")
+    with pytest.raises(REFUSAL):
+        con.execute(statement).fetchall()
+
+
+@pytest.mark.parametrize("statement", [s for s in REFUSED if not s.startswith("SELECT")])
+def test_file_lock_alone_refuses_what_is_not_a_select(locked, statement):
+    """Underneath the SELECT-only rule, DuckDB's own lock refuses every file or setting change."""
+    con, sandbox = locked
+    sql = statement.replace("{tmp}", str(sandbox.root)).replace("{data}", str(sandbox.data))
+    with pytest.raises(duckdb.Error):
+        con._con.execute(sql).fetchall()
 
 
 def test_locked_connection_still_reads_every_view(sandbox):
@@ -548,15 +566,12 @@ WRITES_INSIDE_DATA = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="allowed_directories = [data dir] grants write access too: COPY, "
-                                       "ATTACH (creating a database) and EXPORT DATABASE can write inside "
-                                       "the data directory (load_data._lock)")
 @pytest.mark.parametrize("statement", WRITES_INSIDE_DATA)
 def test_locked_connection_cannot_write_inside_the_data_directory(sandbox, statement):
     before = sandbox.snapshot()
     con = open_data(sandbox.data, ("tickets",), load_catalog())
     try:
-        with pytest.raises(duckdb.Error):
+        with pytest.raises(REFUSAL):
             con.execute(statement.replace("{data}", str(sandbox.data))).fetchall()
     finally:
         con.close()
@@ -577,15 +592,16 @@ def database_file(sandbox) -> Path:
     "SELECT * FROM read_csv('{tmp}/data/tickets.csv')",
     "COPY tickets TO '{tmp}/x.csv'",
     "ATTACH '{tmp}/x.db'",
-    "INSERT INTO data_source.main.tickets SELECT * FROM data_source.main.tickets",
-    "DROP TABLE data_source.main.tickets",
+    "INSERT INTO helpdesk.main.tickets SELECT * FROM helpdesk.main.tickets",
+    "DROP TABLE helpdesk.main.tickets",
+    "CREATE TABLE helpdesk.main.x AS SELECT 1",
     "SET enable_external_access = true",
 ])
 def test_locked_database_connection_refuses(sandbox, database_file, statement):
     before = sandbox.snapshot()
     con = open_data(database_file, ("tickets",), load_catalog())
     try:
-        with pytest.raises(duckdb.Error):
+        with pytest.raises(REFUSAL):
             con.execute(statement.replace("{tmp}", str(sandbox.root))).fetchall()
         assert con.execute("SELECT count(*) FROM tickets").fetchone()[0] == sample_count("tickets")
     finally:
@@ -593,10 +609,8 @@ def test_locked_database_connection_refuses(sandbox, database_file, statement):
     sandbox.assert_untouched(before)
 
 
-@pytest.mark.xfail(strict=True, reason="the .duckdb file is in allowed_paths: DETACH + ATTACH re-opens it "
-                                       "read-write, and COPY ... (USE_TMP_FILE false) overwrites it")
 @pytest.mark.parametrize("statements", [
-    pytest.param(("DETACH data_source", "ATTACH '{db}' AS w", "DELETE FROM w.main.tickets", "CHECKPOINT w"),
+    pytest.param(("DETACH helpdesk", "ATTACH '{db}' AS w", "DELETE FROM w.main.tickets", "CHECKPOINT w"),
                  id="reattach-read-write"),
     pytest.param(("COPY (SELECT 1 AS a) TO '{db}' (FORMAT csv, USE_TMP_FILE false)",), id="copy-over-database"),
 ])
@@ -604,9 +618,29 @@ def test_locked_database_file_cannot_be_written(sandbox, database_file, statemen
     before = sandbox.snapshot()
     con = open_data(database_file, ("tickets",), load_catalog())
     try:
-        with pytest.raises(duckdb.Error):
+        with pytest.raises(REFUSAL):
             for statement in statements:
                 con.execute(statement.replace("{db}", str(database_file))).fetchall()
+    finally:
+        con.close()
+    sandbox.assert_untouched(before)
+
+
+@pytest.mark.parametrize("statements", [
+    pytest.param(("ATTACH '{db}' AS w (READ_WRITE)",), id="reattach-read-write"),
+    pytest.param(("ATTACH '{db}' AS w", "DELETE FROM w.main.tickets"), id="reattach-then-delete"),
+    pytest.param(("DETACH helpdesk",), id="detach-the-data"),
+    pytest.param(("DELETE FROM helpdesk.main.tickets",), id="delete"),
+    pytest.param(("COPY (SELECT 1 AS a) TO '{db}' (FORMAT csv, USE_TMP_FILE false)",), id="copy-over-database"),
+])
+def test_file_lock_alone_keeps_a_database_file_closed(sandbox, database_file, statements):
+    """The .duckdb file is opened read-only: it can be neither re-opened for writing nor overwritten."""
+    before = sandbox.snapshot()
+    con = open_data(database_file, ("tickets",), load_catalog())
+    try:
+        with pytest.raises(duckdb.Error):
+            for statement in statements:
+                con._con.execute(statement.replace("{db}", str(database_file))).fetchall()
     finally:
         con.close()
     sandbox.assert_untouched(before)
