@@ -24,6 +24,20 @@ _SIMPLE = {"lower": exp.Lower, "upper": exp.Upper, "length": exp.Length, "abs": 
            "floor": exp.Floor, "ceil": exp.Ceil}
 
 
+def rounded(value: exp.Expression, places: exp.Literal) -> exp.Expression:
+    """round(x, n) of the report language, the same on every engine: the shortest decimal
+    spelling of the double x (the one that reads back as x, so 2.675 and not the binary
+    2.67499999...) rounded half away from zero to n places, as a spreadsheet does.
+
+    Each engine spells a double that way when casting it to text; DECIMAL(38, 18) holds that
+    spelling exactly below 10^17, and from 2^53 on every double is a whole number already.
+    """
+    spelled = exp.cast(exp.cast(value.copy(), exp.DataType.Type.VARCHAR), exp.DataType.build("DECIMAL(38, 18)"))
+    exact = exp.cast(exp.Round(this=spelled, decimals=places), exp.DataType.Type.DOUBLE)
+    small = exp.LT(this=exp.Abs(this=value.copy()), expression=exp.Literal.number("1e17"))
+    return exp.Case(ifs=[exp.If(this=small, true=exact)], default=value)
+
+
 def safe_divide(left: exp.Expression, right: exp.Expression) -> exp.Expression:
     """left / right as a float, null where right is 0 (never an error or infinity)."""
     return exp.paren(exp.Div(this=exp.cast(left, exp.DataType.Type.DOUBLE),
@@ -130,7 +144,7 @@ class ExprCompiler:
         if name == "concat":
             return exp.Concat(expressions=args)
         if name == "round":
-            return exp.Round(this=args[0], decimals=args[1] if len(args) > 1 else None)
+            return rounded(args[0], args[1] if len(args) > 1 else exp.Literal.number(0))
         if name in ("greatest", "least"):
             cls = exp.Greatest if name == "greatest" else exp.Least
             return cls(this=args[0], expressions=args[1:])

@@ -19,7 +19,8 @@ first (on a copy), so that the SQL is right for the engine, not just parseable:
     GREATEST / LEAST       the report language's are null when an argument is null (Spark and
                            Postgres skip nulls); the catalog SQL's skip nulls as in DuckDB
                            (Trino and BigQuery would return null)
-    ROUND(x, d)            Spark: as DuckDB, round(x * 10^d) / 10^d (ties of the double, not its spelling)
+    ROUND(x, d)            nothing to do: the report language's round() is built as a DECIMAL round of the
+                           double's text spelling (compile_expr.rounded), which every engine computes alike
     CONCAT                 a null argument reads as '' as in DuckDB (elsewhere the result is null)
     MAX / MIN of a boolean Postgres: BOOL_OR / BOOL_AND (it has no MAX(boolean)); the builder
                            already writes BOOL_OR/BOOL_AND where it knows the input is boolean
@@ -167,17 +168,6 @@ def _null_skipping(node: exp.Expression) -> exp.Expression:
     return type(node)(this=wrapped[0], expressions=wrapped[1:])
 
 
-def _spark_round(node: exp.Round) -> exp.Expression:
-    """ROUND(x, d) as DuckDB computes it on a double: round-half-away(x * 10^d) / 10^d (Spark's
-    ROUND(x, d) rounds the decimal spelling of x, which differs on ties such as 37.215)."""
-    digits = node.args.get("decimals")
-    if digits is None or not (isinstance(digits, exp.Literal) and digits.name.isdigit()) or digits.name == "0":
-        return node
-    scale = exp.Literal.number(f"1E{int(digits.name)}")
-    scaled = exp.Round(this=exp.Mul(this=exp.paren(node.this, copy=False), expression=scale))
-    return exp.paren(exp.Div(this=scaled, expression=scale.copy()), copy=False)
-
-
 def _null_propagating(node: exp.Expression) -> exp.Expression:
     """GREATEST/LEAST of the report language: null when an argument is null (Spark and Postgres skip nulls)."""
     args = [node.this, *node.expressions]
@@ -285,10 +275,6 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return exp.cast(exp.Extract(this=exp.var(str(node.this).upper()), expression=node.expressions[0]), _TYPE.INT)
     if isinstance(node, exp.TimestampTrunc):
         return _trunc(node, dialect)
-    if isinstance(node, exp.Round) and dialect == "spark":
-        return _spark_round(node)
-    if isinstance(node, exp.Round) and dialect == "postgres" and node.args.get("decimals") is not None:
-        return exp.Round(this=exp.cast(node.this, _TYPE.DECIMAL), decimals=node.args["decimals"])  # no ROUND(float8, n)
     if isinstance(node, exp.Concat) and dialect in ("spark", "trino", "bigquery", "snowflake") \
             and not node.args.get("_nulls_as_empty"):
         return _concat_skipping_nulls(node)

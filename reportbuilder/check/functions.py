@@ -22,6 +22,7 @@ AGGREGATES = {
     "avg_if": (2, 2),
 }
 COUNT_LIKE = ("count", "count_distinct", "count_if")
+ROUND_PLACES = 12  # round(x, n): n is a whole-number literal from 0 to this
 
 SCALARS = {
     "coalesce": (1, 16),

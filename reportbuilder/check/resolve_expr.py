@@ -292,6 +292,12 @@ class Resolver:
             if not (isinstance(unit, ast.Literal) and unit.kind == "string" and unit.value in fn.TRUNC_UNITS):
                 self.fail("bad-argument", "date_trunc() needs a unit: " + ", ".join(map(repr, fn.TRUNC_UNITS)),
                           unit.pos)
+        if node.name == "round" and len(node.args) == 2:
+            places = node.args[1]
+            if not (isinstance(places, ast.Literal) and isinstance(places.value, int)
+                    and not isinstance(places.value, bool) and 0 <= places.value <= fn.ROUND_PLACES):
+                self.fail("bad-argument", "round() takes a whole number of decimal places from 0 to "
+                          f"{fn.ROUND_PLACES}, e.g. round(x, 2)", places.pos)
         args, types = [], []
         for arg in node.args:
             resolved, kind = self._resolve(arg, mode, prefix, in_agg, expanding)

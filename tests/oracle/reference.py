@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -414,6 +415,8 @@ class _Evaluation:
                   "floor": math.floor, "ceil": math.ceil}
         if name in simple:
             return simple[name](args[0])
+        if name == "round":
+            return spreadsheet_round(float(args[0]), args[1] if len(args) > 1 else 0)
         if name in ("date", "hour", "day_of_week", "month", "year"):
             local = to_local(_as_instant(args[0]), self.tz) if isinstance(args[0], datetime) else args[0]
             if name == "date":
@@ -421,6 +424,14 @@ class _Evaluation:
             return {"hour": lambda t: t.hour, "day_of_week": lambda t: t.isoweekday(),
                     "month": lambda t: t.month, "year": lambda t: t.year}[name](local)
         raise NotImplementedError(f"function {name}")
+
+
+def spreadsheet_round(x: float, places: int) -> float:
+    """round(x, n) as docs/spec-language.md defines it: the shortest spelling of the double
+    (repr reads back as x), rounded half away from zero; from 1e17 on a double is whole."""
+    if not math.isfinite(x) or abs(x) >= 1e17:
+        return x
+    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _as_instant(value):

@@ -416,7 +416,8 @@ def aggregates(draw, source: str, numeric_only: bool = False, hints=None) -> tup
     if kind == "expr_arg":
         path, entity = draw(node_paths(source, "numeric"))
         f = _dotted(path, draw(st.sampled_from(fields_of(entity, "numeric"))))
-        body = draw(st.sampled_from([f"{f} * 2", f"{f} - 1", f"abs({f})", f"coalesce({f}, 0)"]))
+        body = draw(st.sampled_from([f"{f} * 2", f"{f} - 1", f"abs({f})", f"coalesce({f}, 0)",
+                                        f"round({f} / 8, 2)"]))  # x.xx5 ties: half away from zero
         return f"{draw(st.sampled_from(['sum', 'avg', 'max']))}({body})", True
     path, entity = draw(node_paths(source, "timestamp"))
     a, b = (_dotted(path, draw(st.sampled_from(fields_of(entity, "timestamp")))) for _ in range(2))
