@@ -93,6 +93,18 @@ def report_options(f):
     return f
 
 
+def engine_options(f):
+    """`--engine` and `--spark-master`, shared by `rb run` and `rb insights`."""
+    for decorator in reversed([
+        click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+                     help="Where the report runs (spark: pyspark and Java needed, see docs/spark.md)."),
+        click.option("--spark-master", metavar="URL", help="Spark master for --engine spark (default: workspace "
+                     "spark_master, else local[*])."),
+    ]):
+        f = decorator(f)
+    return f
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reportbuilder")
 def main():
@@ -105,10 +117,7 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(FORMATS + CHART_FORMATS),
               help="Output format (default: from -o, else table); png/svg: the chart, html: chart page with the table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
-              help="Where the report runs (spark: pyspark and Java needed, see docs/spark.md).")
-@click.option("--spark-master", metavar="URL", help="Spark master for --engine spark (default: workspace "
-              "spark_master, else local[*]).")
+@engine_options
 def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine,
         spark_master):
     """Compile and run SPEC (a YAML file or a built-in report name)."""
@@ -120,14 +129,7 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         data_path, demo_now = resolve_data(data, ws)
         options = _options(now, timezone, range_, from_, to, filters, demo_now, ws)
         report_plan = plan(raw, ws.catalog, options)
-        query = build_sql(report_plan, ws.catalog)
-        if engine == "spark":
-            from .run.spark_engine import resolve_master, run_query_spark
-
-            result = run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
-                                     report_plan.report.title, resolve_master(spark_master, ws.settings))
-        else:
-            result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
+        result = _execute(report_plan, ws, data_path, engine, spark_master)
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape
@@ -136,6 +138,42 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         else:
             rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
         _emit(rendered, output)
+
+    _guard(debug, action)
+
+
+def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None):
+    """Build and run one plan where `rb run` runs it (also every variant `rb insights` runs)."""
+    query = build_sql(report_plan, ws.catalog)
+    if engine == "spark":
+        from .run.spark_engine import resolve_master, run_query_spark
+
+        return run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
+                               report_plan.report.title, resolve_master(spark_master, ws.settings))
+    return run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
+
+
+@main.command()
+@click.argument("spec")
+@report_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one ranked line per finding; json: a list of findings (kind, measure, numbers, sentence).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@engine_options
+def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine,
+             spark_master):
+    """Summarise what SPEC's numbers show: trends, changes and what drives them, unusual
+    buckets; each with its numbers, and nothing the data cannot support (docs/insights.md)."""
+    def action(sources):
+        from .insights import find_insights, render_json, render_text  # scipy: only for this command
+
+        ws = open_workspace(workspace)
+        raw = _load(spec, sources)
+        data_path, demo_now = resolve_data(data, ws)
+        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws)
+        report = plan(raw, ws.catalog, options).report
+        found = find_insights(report, ws.catalog, lambda p: _execute(p, ws, data_path, engine, spark_master))
+        _emit(render_json(found) if fmt == "json" else render_text(report, found), output)
 
     _guard(debug, action)
 
