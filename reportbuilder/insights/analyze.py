@@ -62,12 +62,14 @@ def _measure_findings(info: MeasureInfo, fetched: Fetched, calendar: BucketCalen
                        if b < last and calendar.in_range(b) and b in value and a in value]
             out.extend(_comparison(info, fetched, calendar, last, other, against, history, cell, seq))
     series = [b for b in complete if b in value]
+    claimed = {f.numbers["bucket"] for _, _, _, f in out if f.kind == "change"}
     if len(series) >= MIN_BUCKETS:
         stats_of = [bucket_stats(d, cell[b]) for b in series]
         intervals = [s.interval for s in stats_of] if d.kind == "ratio" else None
         found = shape(series, [value[b] for b in series], calendar, d.kind == "additive" and d.counts,
                       intervals)
-        out.extend(_shape_findings(name, unit, calendar, series, [value[b] for b in series], found))
+        out.extend(x for x in _shape_findings(name, unit, calendar, series, [value[b] for b in series], found)
+                   if not (x[3].kind == "outlier" and x[3].numbers["bucket"] in claimed))  # said once
     return out
 
 
@@ -81,7 +83,8 @@ def _comparison(info, fetched, calendar, last, other, against, history, cell, se
     new, old = bucket_stats(d, cell[last]), bucket_stats(d, cell[other])
     verdict = judge(d, new, old, history)
     difference = new.value - old.value
-    where = f"{calendar.season_label} ({calendar.label(other)})" if against == "season" else calendar.label(other)
+    where = (f"{calendar.season_label} ({calendar.label(other)})" if against == "season"
+             else f"the {calendar.granularity} before ({calendar.label(other)})")
     head = (f"{name}: {calendar.label(last)} {fmt(new.value, unit)}{_sample(new, unit)} vs "
             f"{fmt(old.value, unit)}{_sample(old, unit)} {where} ({fmt_delta(difference, unit)}"
             f"{fmt_pct(new.value, old.value) if unit != 'percent' else ''})")

@@ -122,7 +122,7 @@ class BucketCalendar:
         if g == "hour":
             return utc_to_local(bucket, self.timezone).strftime("%Y-%m-%d %H:00")
         if g == "day":
-            return f"{bucket.isoformat()} ({_WEEKDAYS[bucket.weekday()]})"
+            return f"{_WEEKDAYS[bucket.weekday()]} {bucket.isoformat()}"
         if g == "week":
             return f"week of {bucket.isoformat()}"
         if g == "month":
