@@ -59,7 +59,7 @@ def fetch(report: Report, calendar: BucketCalendar, run: RunReport) -> Fetched:
     buckets = tuple(row[0] for row in series_rows)
     series = {}
     for row in series_rows:
-        for key, cell in _cells(infos, row[1:], part_names).items():
+        for key, cell in _cells(infos, row[1:]).items():
             series[(key, row[0])] = cell
     groups = {}
     for dim in report.dimensions:
@@ -67,7 +67,7 @@ def fetch(report: Report, calendar: BucketCalendar, run: RunReport) -> Fetched:
             continue
         table = {}
         for row in run(_variant(report, calendar, (time, dim), measures)).rows:
-            for key, cell in _cells(infos, row[2:], part_names).items():
+            for key, cell in _cells(infos, row[2:]).items():
                 table[(key, row[0], row[1])] = cell
         groups[dim.name] = table
     return Fetched(infos, buckets, series, groups)
@@ -93,7 +93,7 @@ def _variant(report: Report, calendar: BucketCalendar, dims: tuple[Dimension, ..
                    chart=None, window=window, sort=tuple((d.name, False) for d in dims))
 
 
-def _cells(infos, values, part_names) -> dict:
+def _cells(infos, values) -> dict:
     """The measure values of one row (measures first, then each measure's parts)."""
     out = {}
     offset = len(infos)
