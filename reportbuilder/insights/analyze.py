@@ -42,7 +42,11 @@ def _measure_findings(info: MeasureInfo, fetched: Fetched, calendar: BucketCalen
     name, unit, d = info.measure.name, info.measure.unit, info.decomposition
     cell = {b: fetched.series[(name, b)] for b in buckets if (name, b) in fetched.series}
     value = {b: float(c.value) for b, c in cell.items() if c.value is not None}
-    complete_set = set(b for b in buckets if calendar.complete(b))
+    # Partners may lie in the season read before the range, but not before the data starts
+    # (a month before the first row is no data, not zero).
+    started = next((b for b in buckets if value.get(b)), None)
+    complete_set = set(b for b in buckets if calendar.complete(b, extended=True) and started is not None
+                       and b >= started)
     out = []
     if complete:
         last = complete[-1]

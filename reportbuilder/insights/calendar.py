@@ -48,17 +48,18 @@ class BucketCalendar:
             return utc_to_local(bucket + timedelta(hours=1), self.timezone)
         return datetime.combine(add_units(bucket, self.granularity, 1), time())
 
-    def complete(self, bucket) -> bool:
-        """Wholly inside the range and ended by now."""
+    def complete(self, bucket, extended: bool = False) -> bool:
+        """Wholly inside the range (moved back one season when `extended`) and ended by now."""
         now = utc_to_local(self.now_utc, self.timezone)
         start, end = self.start(bucket), self.end(bucket)
+        first = self.extended_start() if extended else self.range.start
         if self.granularity == "hour":  # compare instants: a fall-back hour repeats wall time
-            start_ok = self.range.start is None or bucket >= local_to_utc(self.range.start, self.timezone)
+            start_ok = first is None or bucket >= local_to_utc(first, self.timezone)
             end_utc = bucket + timedelta(hours=1)
             end_ok = end_utc <= self.now_utc and (self.range.end is None
                                                   or end_utc <= local_to_utc(self.range.end, self.timezone))
             return start_ok and end_ok
-        return ((self.range.start is None or start >= self.range.start)
+        return ((first is None or start >= first)
                 and end <= now and (self.range.end is None or end <= self.range.end))
 
     def in_range(self, bucket) -> bool:
