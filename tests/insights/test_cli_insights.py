@@ -35,3 +35,15 @@ def test_bad_spec_is_a_positioned_error(tmp_path):
     spec.write_text("source: tickets\nmeasures: [count() as n]\nfilters: [nosuch = 1]\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["insights", str(spec), "--data", str(data)])
     assert result.exit_code == 2 and f"{spec}:3:" in result.output and "Traceback" not in result.output
+
+
+def test_partial_buckets_are_flagged_and_never_compared(tmp_path):
+    data = write(tmp_path, daily_tickets(lambda d, t: 5))
+    spec = ("source: tickets\ndimensions: [{field: created_at, granularity: week, as: week}]\n"
+            "measures: [count() as n]\n")
+    found = insights(tmp_path, data, spec, "--range", "this_month")  # June 2025, now Monday 06-30 noon
+    partial = [f for f in found if f["kind"] == "partial"]
+    assert partial[0]["numbers"]["buckets"] == ["2025-05-26", "2025-06-30"]  # cut by the range, by now
+    compared = [f for f in found if f["kind"] in ("change", "within_noise")]
+    assert {f["numbers"]["bucket"] for f in compared} == {"2025-06-23"}
+    assert {f["numbers"]["other_bucket"] for f in compared} == {"2025-06-16"}
