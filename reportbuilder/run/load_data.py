@@ -16,6 +16,8 @@ from ..catalog.model import Catalog
 from ..errors import DataError
 
 EXTENSIONS = (".parquet", ".csv", ".csv.gz", ".jsonl", ".ndjson", ".json")
+SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
+             "date": "DATE", "timestamp": "TIMESTAMP"}
 _READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".csv.gz": "read_csv",
             ".jsonl": "read_json", ".ndjson": "read_json", ".json": "read_json"}
 
@@ -45,8 +47,7 @@ def _typed(column: str, kind: str, stored: str) -> exp.Expression:
         if stored.startswith("TIMESTAMP_"):  # other precisions (_S, _MS, _NS)
             return exp.cast(col, "TIMESTAMP")
         return exp.AtTimeZone(this=exp.cast(col, "TIMESTAMPTZ"), zone=exp.Literal.string("UTC"))
-    sql_type = {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
-                "date": "DATE"}[kind]
+    sql_type = SQL_TYPES[kind]
     return col if stored == sql_type else exp.cast(col, sql_type)
 
 
@@ -68,18 +69,25 @@ def _catalog_columns(catalog: Catalog, table: str) -> dict[str, str]:
     return {}
 
 
-def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog) -> duckdb.DuckDBPyConnection:
-    """A locked in-memory DuckDB connection with one view per needed table."""
+def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog,
+              restrict=None) -> duckdb.DuckDBPyConnection:
+    """A locked in-memory DuckDB connection with one view per needed table.
+
+    `restrict` (an `access.Restriction`, for `--as`): the files are opened under its base names
+    and each table is the view of the rows the user may see."""
     data_path = Path(data_path).resolve()
+    opened, named = (restrict.base_tables(tables), restrict.base_name) if restrict else (tables, str)
     if not data_path.exists():
         raise DataError(f"data path {data_path} does not exist")
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     try:
         if data_path.is_dir():
-            allowed = _directory_views(con, data_path, tables, catalog)
+            allowed = _directory_views(con, data_path, opened, catalog, named)
         else:
-            allowed = _database_views(con, data_path, tables, catalog)
+            allowed = _database_views(con, data_path, opened, catalog, named)
+        for view in restrict.statements(tables) if restrict else ():
+            con.execute(view.sql("duckdb"))
     except duckdb.Error as exc:
         con.close()
         raise DataError(f"cannot read the data in {data_path}: {exc}") from None
@@ -87,17 +95,17 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog) -> duc
     return con
 
 
-def _directory_views(con, directory: Path, tables, catalog) -> str:
+def _directory_views(con, directory: Path, tables, catalog, named=str) -> str:
     for table in tables:
         path = find_table_file(directory, table)
         if path is None:
             raise DataError(f"table '{table}' is needed by the report but {directory} has no "
                             f"{table}.parquet, .csv, .json or .jsonl file")
-        _view(con, table, _reader(path), _catalog_columns(catalog, table))
+        _view(con, named(table), _reader(path), _catalog_columns(catalog, table))
     return str(directory) + "/"
 
 
-def _database_views(con, database: Path, tables, catalog) -> str:
+def _database_views(con, database: Path, tables, catalog, named=str) -> str:
     con.execute(exp.Attach(this=exp.alias_(exp.Literal.string(str(database)), "data_source"),
                            expressions=[exp.AttachOption(this=exp.var("READ_ONLY"))]).sql("duckdb"))
     present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
@@ -106,7 +114,7 @@ def _database_views(con, database: Path, tables, catalog) -> str:
     for table in tables:
         if table not in present:
             raise DataError(f"table '{table}' is needed by the report but {database} has no such table")
-        _view(con, table, exp.to_table(f"data_source.main.{table}"), _catalog_columns(catalog, table))
+        _view(con, named(table), exp.to_table(f"data_source.main.{table}"), _catalog_columns(catalog, table))
     return str(database)
 
 
