@@ -215,3 +215,44 @@ def test_spark_refuses_a_restricted_user(world):
     code, out = rb("run", "tickets_by_channel", "--workspace", root / "rb.yaml", "--data", full,
                    "--as", MEMBER, "--engine", "spark")
     assert code == 2 and "does not apply row-level access" in out
+
+
+# -- workspace mistakes: positioned errors naming the workspace file ------------------------------
+BAD_WORKSPACES = {
+    "unknown_field": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n    tickets: owner.mail = user.email\n",
+                      5, "unknown field 'mail'"),
+    "attribute_of_another_type": ("users:\n  a@x.com: {role: member, level: 3}\naccess:\n  member:\n"
+                                  "    tickets: priority = user.level\n", 5, "cannot compare text with"),
+    "role_without_users": ("users:\n  a@x.com: {role: admin}\naccess:\n  member:\n    tickets: status = 'new'\n",
+                           4, "role 'member' has no users"),
+    "unknown_entity": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n    tikets: status = 'new'\n",
+                       5, "did you mean 'tickets'"),
+    "unknown_attribute": ("users:\n  a@x.com: {role: member, team: A}\naccess:\n  member:\n"
+                          "    calls: owner.team.name = user.teem\n", 5, "did you mean 'user.team'"),
+    "to_many_path": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n"
+                     "    companies: tickets.owner.email = user.email\n", 5, "many-to-one paths only"),
+    "not_a_condition": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n    tickets: owner.email\n",
+                        5, "is a condition"),
+    "hide_unknown": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n    contacts: {hide: [emial]}\n",
+                     5, "did you mean 'email'"),
+    "hide_link": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n    tickets: {hide: [owner_id]}\n",
+                  5, "is a key or link"),
+    "derived_entity_rows": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n"
+                            "    response_turns: ticket_id = 1\n", 5, "restrict the rows of those"),
+    "user_without_role": ("users:\n  a@x.com: {team: A}\n", 2, "needs `role: NAME`"),
+    "not_an_email": ("users:\n  ana: {role: admin}\n", 2, "not an e-mail address"),
+    "bad_token": ("users:\n  a@x.com: {role: admin, token_sha256: abc}\n", 2, "64 hex digits"),
+    "syntax": ("users:\n  a@x.com: {role: member}\naccess:\n  member:\n    tickets: owner.email = = 1\n",
+               5, "invalid expression"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_WORKSPACES))
+def test_workspace_mistakes_are_positioned(tmp_path, name):
+    text, line, words = BAD_WORKSPACES[name]
+    workspace = tmp_path / "rb.yaml"
+    workspace.write_text(text, encoding="utf-8")
+    code, out = rb("validate", "tickets_by_channel", "--workspace", workspace)
+    assert code == 2, out
+    assert re.search(rf"rb\.yaml:{line}:\d+: error: .*{re.escape(words)}", out), out
+    assert "Traceback" not in out
