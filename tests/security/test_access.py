@@ -256,3 +256,15 @@ def test_workspace_mistakes_are_positioned(tmp_path, name):
     assert code == 2, out
     assert re.search(rf"rb\.yaml:{line}:\d+: error: .*{re.escape(words)}", out), out
     assert "Traceback" not in out
+
+
+def test_filter_on_a_catalog_sql_field_reads_all_rows(tmp_path):
+    """A filter on a derived field computed by catalog SQL (a lookup over messages and
+    conversations) keeps the same tickets as that filter without --as."""
+    condition = "agent_reply_count >= 1 and owner.team.name = 'Tier 2'"
+    workspace = tmp_path / "rb.yaml"
+    workspace.write_text(f"users:\n  {MEMBER}: {{role: member}}\naccess:\n  member:\n    tickets: {condition}\n")
+    spec = spec_file(tmp_path, "source: tickets\ndimensions: [status]\nmeasures: [count() as n]\n")
+    common = ["run", spec, "--workspace", workspace, "--data", FIXTURE, "--format", "json", "--now", NOW]
+    restricted, plain = rb(*common, "--as", MEMBER), rb(*common, "--filter", condition)
+    assert restricted == plain and restricted[0] == 0 and json.loads(restricted[1])
