@@ -5,6 +5,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime, timezone as dt_timezone
 from pathlib import Path
 
 import click
@@ -72,9 +73,22 @@ def _load(spec: str, sources: dict):
     return load_spec_text(text, label, path.stem)
 
 
-def _options(now, timezone, range_, from_, to, filters, demo_now, workspace) -> ReportOptions:
+def _options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer=None) -> ReportOptions:
     return ReportOptions(now_utc=resolve_now(now, workspace, demo_now), timezone=timezone, preset=range_,
-                         start=from_, end=to, filters=tuple(filters))
+                         start=from_, end=to, filters=tuple(filters),
+                         hidden_fields=viewer.hidden if viewer else frozenset())
+
+
+def _viewer(as_user, workspace, now_utc):
+    """The user of `--as` / RB_USER (None without one): what the report may read."""
+    from .access import viewer_for
+
+    now_utc = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
+    return viewer_for(as_user, workspace.access, workspace.catalog, now_utc)
+
+
+def _restriction(viewer):
+    return viewer.restriction if viewer else None
 
 
 def report_options(f):
@@ -87,6 +101,9 @@ def report_options(f):
         click.option("--from", "from_", metavar="DATE", help="Start of the date range (inclusive)."),
         click.option("--to", metavar="DATE", help="End of the date range (exclusive)."),
         click.option("--filter", "filters", multiple=True, metavar="EXPR", help="Extra filter (repeatable)."),
+        click.option("--as", "as_user", metavar="EMAIL", envvar="RB_USER",
+                     help="Run as this user of the workspace: only the rows and fields their role may see "
+                          "(default: RB_USER)."),
         click.option("--debug", is_flag=True, help="Show tracebacks."),
     ]):
         f = decorator(f)
@@ -118,7 +135,7 @@ def main():
               help="Output format (default: from -o, else table); png/svg: the chart, html: chart page with the table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @engine_options
-def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine,
+def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, fmt, output, engine,
         spark_master):
     """Compile and run SPEC (a YAML file or a built-in report name)."""
     chosen = fmt or (_format_of(output) if output else "table")
@@ -127,9 +144,10 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         data_path, demo_now = resolve_data(data, ws)
-        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws)
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
+        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
         report_plan = plan(raw, ws.catalog, options)
-        result = _execute(report_plan, ws, data_path, engine, spark_master)
+        result = _execute(report_plan, ws, data_path, engine, spark_master, _restriction(viewer))
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape
@@ -142,15 +160,19 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
     _guard(debug, action)
 
 
-def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None):
+def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None, restriction=None):
     """Build and run one plan where `rb run` runs it (also every variant `rb insights` runs)."""
     query = build_sql(report_plan, ws.catalog)
     if engine == "spark":
         from .run.spark_engine import resolve_master, run_query_spark
 
+        if restriction:
+            raise _Failure("error: --engine spark does not apply row-level access; run this user's "
+                           "reports with --engine duckdb (see docs/access.md)", 2)
         return run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
                                report_plan.report.title, resolve_master(spark_master, ws.settings))
-    return run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
+    return run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title,
+                     restriction)
 
 
 @main.command()
@@ -160,7 +182,7 @@ def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | 
               help="text: one ranked line per finding; json: a list of findings (kind, measure, numbers, sentence).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @engine_options
-def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine,
+def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, fmt, output, engine,
              spark_master):
     """Summarise what SPEC's numbers show: trends, changes and what drives them, unusual
     buckets; each with its numbers, and nothing the data cannot support (docs/insights.md)."""
@@ -170,9 +192,12 @@ def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, d
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         data_path, demo_now = resolve_data(data, ws)
-        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws)
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
+        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
         report = plan(raw, ws.catalog, options).report
-        found = find_insights(report, ws.catalog, lambda p: _execute(p, ws, data_path, engine, spark_master))
+        restriction = _restriction(viewer)
+        found = find_insights(report, ws.catalog,
+                              lambda p: _execute(p, ws, data_path, engine, spark_master, restriction))
         _emit(render_json(found) if fmt == "json" else render_text(report, found), output)
 
     _guard(debug, action)
@@ -228,13 +253,20 @@ def validate(specs, workspace, debug):
 @click.argument("spec")
 @report_options
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
-def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, dialect):
-    """Print the SQL of SPEC."""
+def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, dialect):
+    """Print the SQL of SPEC; with --as, first the views of the rows that user may see."""
     def action(sources):
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
-        options = _options(now, timezone, range_, from_, to, filters, None, ws)
-        click.echo(compile_raw(raw, ws.catalog, options).sql(dialect))
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
+        options = _options(now, timezone, range_, from_, to, filters, None, ws, viewer)
+        query = compile_raw(raw, ws.catalog, options)
+        restriction = _restriction(viewer)
+        if restriction:
+            click.echo(f"-- as {viewer.user.email} (role {viewer.user.role}): each table below is the view of "
+                       "the rows this user may see;\n-- __all_<table> is the table's file, unrestricted.")
+            click.echo(restriction.shown(query.tables, dialect))
+        click.echo(query.sql(dialect))
 
     _guard(debug, action)
 
@@ -242,18 +274,20 @@ def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
 @main.command()
 @click.argument("spec")
 @report_options
-def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, debug):
+def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug):
     """Show the join tree, the grain of every aggregate and where each filter applies;
     with --data (or RB_DATA), also the join coverage found on the data."""
     def action(sources):
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
-        options = _options(now, timezone, range_, from_, to, filters, None, ws)
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
+        options = _options(now, timezone, range_, from_, to, filters, None, ws, viewer)
         report_plan = plan(raw, ws.catalog, options)
         text = explain_plan(report_plan)
         if data or os.environ.get("RB_DATA") or ws.settings.get("data"):
             data_path, _ = resolve_data(data, ws)
-            text += "\n" + explain_coverage(report_plan, join_coverage(report_plan, ws.catalog, data_path))
+            coverage = join_coverage(report_plan, ws.catalog, data_path, _restriction(viewer))
+            text += "\n" + explain_coverage(report_plan, coverage)
         click.echo(text)
 
     _guard(debug, action)
@@ -309,7 +343,7 @@ def import_(fmt, source, output, debug):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Write to FILE (.html, or .png).")
 @click.option("--format", "fmt", type=click.Choice(["html", "png"]), help="Default: from -o's extension.")
-def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, debug, output, fmt):
+def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, output, fmt):
     """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
     from .dashboard import dashboard_html, dashboard_png, load_dashboard, run_dashboard
 
@@ -320,8 +354,10 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
             board = replace(board, preset=range_, start=from_, end=to)
         data_path, demo_now = resolve_data(data, ws)
         chosen = fmt or ("png" if output.suffix.lower() == ".png" else "html")
+        now_utc = resolve_now(now, ws, demo_now)
+        viewer = _viewer(as_user, ws, now_utc)
         with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
-            run = run_dashboard(board, ws, data_path, resolve_now(now, ws, demo_now), timezone, step)
+            run = run_dashboard(board, ws, data_path, now_utc, timezone, step, viewer)
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
 

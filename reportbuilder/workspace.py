@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
+from .access.policy import Policy, read_policy
 from .catalog.load_catalog import CatalogError, load_catalog, read_workspace
 from .catalog.model import Catalog
 from .errors import Diagnostic, Span, SpecError
@@ -26,6 +27,7 @@ class Workspace:
     catalog: Catalog
     settings: dict
     path: Path | None = None
+    access: Policy | None = None  # users and what each role may see (access/)
 
 
 def open_workspace(path: Path | None = None) -> Workspace:
@@ -36,7 +38,8 @@ def open_workspace(path: Path | None = None) -> Workspace:
         return Workspace(load_catalog(), {})
     try:
         settings = read_workspace(path)
-        return Workspace(load_catalog(settings), settings, path)
+        catalog = load_catalog(settings)
+        return Workspace(catalog, settings, path, read_policy(path, catalog))
     except (CatalogError, OSError, ValueError, KeyError, TypeError) as exc:
         raise SpecError((Diagnostic("bad-workspace", f"invalid workspace: {exc}", Span(str(path), 1, 1)),)) from None
 

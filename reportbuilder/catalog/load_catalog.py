@@ -20,6 +20,7 @@ from .model import Catalog, Column, Entity, NamedMeasure, Relationship
 SHIPPED = ("helpdesk.yaml", "vocabulary.yaml")
 WORKSPACE_KEYS = ("data", "timezone", "week_start", "now", "spark_master", "entities", "derived_fields",
                   "derived_entities", "measures")
+WORKSPACE_KEYS += ("users", "access")  # read by access/policy.py
 
 
 class CatalogError(ValueError):

@@ -65,7 +65,7 @@ class PartChecker:
     # -- helpers ------------------------------------------------------------------
     def resolver(self, scalar: YScalar, outputs=()) -> Resolver:
         return Resolver(Scope(self.catalog, self.source, self.tz, self.now, cs.expression_locator(scalar, self.raw.text),
-                              outputs))
+                              outputs, self.options.hidden_fields))
 
     def _resolve(self, scalar: YScalar, node, mode, outputs=()):
         try:

@@ -13,3 +13,4 @@ class ReportOptions:
     start: object = None  # --from
     end: object = None  # --to
     filters: tuple[str, ...] = ()  # --filter, ANDed with the spec's filters
+    hidden_fields: frozenset = frozenset()  # (entity, field) the viewer's role may not read (--as)

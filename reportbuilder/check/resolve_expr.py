@@ -40,6 +40,7 @@ class Scope:
     now_utc: datetime
     locate: Callable[[tuple[int, int]], Span]
     outputs: tuple[tuple[str, str], ...] = ()  # (name, type) visible to `having`
+    hidden: frozenset = frozenset()  # (entity, field) the viewer may not read
 
 
 @lru_cache(maxsize=256)
@@ -111,6 +112,9 @@ class Resolver:
         if mode == MEASURE and not in_agg and len(node.path) == 1 and self.catalog.measure(node.path[0]):
             return self.expand_measure(node.path[0], node.pos, prefix, expanding)
         target = self.resolve_path(node.path, prefix, node.pos)
+        if isinstance(target, Field) and (target.entity, target.column.name) in self.scope.hidden:
+            self.fail("hidden-field", f"{target.entity}.{target.column.name} is hidden from your role",
+                      node.pos)
         if isinstance(target, EntityRef):
             self.fail("entity-not-value", f"'{node.dotted}' names rows of {target.entity}, not a value; "
                       f"use it as count({node.dotted})", node.pos)

@@ -55,12 +55,15 @@ class DashboardRun:
 
 
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
-                  timezone: str | None = None, progress: Progress | None = None) -> DashboardRun:
-    """Run each report; `progress(label)` is called after each one."""
+                  timezone: str | None = None, progress: Progress | None = None, viewer=None) -> DashboardRun:
+    """Run each report; `progress(label)` is called after each one. `viewer` (access.Viewer): run as
+    that user, every panel reading only what their role may see."""
     now = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
     zone = timezone or dashboard.timezone
-    prepared = [_prepare_panel(ref, dashboard, workspace, now, zone) for ref in dashboard.reports]
-    panels = _run_panels(prepared, workspace, data_path, progress)
+    hidden = viewer.hidden if viewer else frozenset()
+    restrict = viewer.restriction if viewer else None
+    prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
+    panels = _run_panels(prepared, workspace, data_path, progress, restrict)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     filters = tuple((k, filter_expression(k, v)) for k, v in dashboard.filters)
     return DashboardRun(dashboard, tuple(panels), now, shown_zone, filters)
@@ -75,16 +78,17 @@ class _Prepared:
     timezone: str
 
 
-def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None) -> list[PanelRun]:
+def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
+                restrict=None) -> list[PanelRun]:
     tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
     try:
-        con = open_data(data_path, tables, workspace.catalog) if tables else None
+        con = open_data(data_path, tables, workspace.catalog, restrict) if tables else None
     except DataError:  # some table missing: each panel opens what it needs and reports its own error
         con = None
     panels = []
     try:
         for item in prepared:
-            panels.append(_run_prepared(item, con, data_path, workspace))
+            panels.append(_run_prepared(item, con, data_path, workspace, restrict))
             if progress:
                 progress(panels[-1].ref)
     finally:
@@ -93,12 +97,12 @@ def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress:
     return panels
 
 
-def _run_prepared(item, con, data_path: Path, workspace: Workspace) -> PanelRun:
+def _run_prepared(item, con, data_path: Path, workspace: Workspace, restrict=None) -> PanelRun:
     if isinstance(item, PanelRun):  # failed while preparing
         return item
     try:
         if con is None:
-            result = run_query(item.query, data_path, workspace.catalog, item.timezone, item.panel.title)
+            result = run_query(item.query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict)
         else:
             result = run_on(con, item.query, item.timezone, item.panel.title)
     except ReportError as exc:
@@ -106,13 +110,13 @@ def _run_prepared(item, con, data_path: Path, workspace: Workspace) -> PanelRun:
     return replace(item.panel, result=result)
 
 
-def _prepare_panel(ref, dashboard, workspace, now, zone):
+def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
     """The panel's built query (a `_Prepared`), or a `PanelRun` with its error."""
     try:
         raw = load_spec_file(find_spec(ref), ref)
-        base = ReportOptions(now_utc=now, timezone=zone)
+        base = ReportOptions(now_utc=now, timezone=zone, hidden_fields=hidden)
         ranged = ReportOptions(now_utc=now, timezone=zone, preset=dashboard.preset, start=dashboard.start,
-                               end=dashboard.end)
+                               end=dashboard.end, hidden_fields=hidden)
         notes = []
         options = base
         if dashboard.preset or dashboard.start or dashboard.end:

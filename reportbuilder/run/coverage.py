@@ -63,12 +63,13 @@ def _link_counts(con, parent: Entity, child: Entity, rel) -> tuple[int, int]:
     return _count(con, missing), orphans
 
 
-def join_coverage(plan: QueryPlan, catalog: Catalog, data_path: Path) -> list[Coverage]:
-    """Coverage of every join between data tables (derived entities are computed, not joined data)."""
+def join_coverage(plan: QueryPlan, catalog: Catalog, data_path: Path, restrict=None) -> list[Coverage]:
+    """Coverage of every join between data tables (derived entities are computed, not joined data);
+    with `restrict` (--as), of the rows the user may see only."""
     nodes = [n for n in plan.nodes if n.relationship is not None]
     entities = {n.path: catalog.entity(n.entity) for n in plan.nodes}
     tables = sorted({e.table for e in entities.values() if e.table})
-    con = open_data(data_path, tuple(tables), catalog)
+    con = open_data(data_path, tuple(tables), catalog, restrict)
     try:
         out = []
         for node in nodes:

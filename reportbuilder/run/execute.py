@@ -16,8 +16,10 @@ from .result import Result, ResultColumn
 _MISSING_COLUMN = re.compile(r'(?:does not have a column named|Referenced column) "([^"]+)"')
 
 
-def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "") -> Result:
-    con = open_data(data_path, query.tables, catalog)
+def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "",
+              restrict=None) -> Result:
+    """`restrict`: the rows and fields a user may see (access.Restriction), applied as the data opens."""
+    con = open_data(data_path, query.tables, catalog, restrict)
     try:
         return run_on(con, query, timezone, title)
     finally:

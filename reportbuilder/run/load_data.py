@@ -21,6 +21,8 @@ from ..catalog.model import Catalog
 from ..errors import DataError
 
 EXTENSIONS = (".parquet", ".csv", ".csv.gz", ".jsonl", ".ndjson", ".json")
+SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
+             "date": "DATE", "timestamp": "TIMESTAMP"}
 _READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".csv.gz": "read_csv",
             ".jsonl": "read_json", ".ndjson": "read_json", ".json": "read_json"}
 
@@ -50,8 +52,7 @@ def _typed(column: str, kind: str, stored: str) -> exp.Expression:
         if stored.startswith("TIMESTAMP_"):  # other precisions (_S, _MS, _NS)
             return exp.cast(col, "TIMESTAMP")
         return exp.AtTimeZone(this=exp.cast(col, "TIMESTAMPTZ"), zone=exp.Literal.string("UTC"))
-    sql_type = {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
-                "date": "DATE"}[kind]
+    sql_type = SQL_TYPES[kind]
     return col if stored == sql_type else exp.cast(col, sql_type)
 
 
@@ -61,9 +62,15 @@ def _view(con, name: str, relation: exp.Expression, columns: dict[str, str]) -> 
                for row in con.execute(exp.select("*").from_(relation).limit(0).sql("duckdb")).description]
     select = [exp.alias_(_typed(c, columns[c], stored), c, quoted=True) if c in columns else exp.column(c, quoted=True)
               for c, stored in present]
-    view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=exp.select(*select).from_(relation),
-                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-    con.execute(view.sql("duckdb"))
+    view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=exp.select(*select).from_(relation))
+    con.execute(_temporary(view).sql("duckdb"))
+
+
+def _temporary(view: exp.Create) -> exp.Create:
+    """The view in the connection's temporary catalog: a `.duckdb` data file is opened read-only."""
+    view = view.copy()
+    view.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
+    return view
 
 
 def _catalog_columns(catalog: Catalog, table: str) -> dict[str, str]:
@@ -104,13 +111,16 @@ class Rows:
         return self._cursor.fetchone()
 
 
-def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog) -> DataConnection:
+def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog, restrict=None) -> DataConnection:
     """A locked DuckDB connection with one (temporary) view per needed table, behind `DataConnection`.
 
     A directory is read from an in-memory database; a `.duckdb` file is itself opened
     read-only, so that nothing (not even DETACH + ATTACH) can re-open it for writing.
+    `restrict` (an `access.Restriction`, for `--as`): the files are opened under its base names
+    and each table is the view of the rows the user may see.
     """
     data_path = Path(data_path).resolve()
+    opened, named = (restrict.base_tables(tables), restrict.base_name) if restrict else (tables, str)
     if not data_path.exists():
         raise DataError(f"data path {data_path} does not exist")
     con = None
@@ -119,9 +129,11 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog) -> Dat
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET temp_directory = '.tmp'")  # as in memory: never spill beside a data file
         if data_path.is_dir():
-            readable = _directory_views(con, data_path, tables, catalog)
+            readable = _directory_views(con, data_path, opened, catalog, named)
         else:
-            readable = _database_views(con, data_path, tables, catalog)
+            readable = _database_views(con, data_path, opened, catalog, named)
+        for view in restrict.statements(tables) if restrict else ():
+            con.execute(_temporary(view).sql("duckdb"))
     except duckdb.Error as exc:
         if con is not None:
             con.close()
@@ -130,7 +142,7 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog) -> Dat
     return DataConnection(con)
 
 
-def _directory_views(con, directory: Path, tables, catalog) -> list[str]:
+def _directory_views(con, directory: Path, tables, catalog, named=str) -> list[str]:
     """Views over the table files; returns those files, the only paths the views read."""
     files = []
     for table in tables:
@@ -138,12 +150,12 @@ def _directory_views(con, directory: Path, tables, catalog) -> list[str]:
         if path is None:
             raise DataError(f"table '{table}' is needed by the report but {directory} has no "
                             f"{table}.parquet, .csv, .json or .jsonl file")
-        _view(con, table, _reader(path), _catalog_columns(catalog, table))
+        _view(con, named(table), _reader(path), _catalog_columns(catalog, table))
         files.append(str(path))
     return files
 
 
-def _database_views(con, database: Path, tables, catalog) -> list[str]:
+def _database_views(con, database: Path, tables, catalog, named=str) -> list[str]:
     """Views over the tables of the (read-only) database file; no other path is readable."""
     name = con.execute("SELECT current_database()").fetchone()[0]
     present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = $1 UNION "
@@ -154,7 +166,7 @@ def _database_views(con, database: Path, tables, catalog) -> list[str]:
             raise DataError(f"table '{table}' is needed by the report but {database} has no such table")
         stored = exp.Table(this=exp.to_identifier(table), db=exp.to_identifier("main"),
                            catalog=exp.to_identifier(name, quoted=True))
-        _view(con, table, stored, _catalog_columns(catalog, table))
+        _view(con, named(table), stored, _catalog_columns(catalog, table))
     return []
 
 

@@ -47,6 +47,7 @@ def sql_round(con, x: float, places: int) -> float:
     (1234567.125, 2, 1234567.13),
     (1e15 + 0.5, 0, 1e15 + 1),
     (1e15 + 0.5, 2, 1e15 + 0.5),
+    (1e16, 12, 1e16),
     (1e20, 2, 1e20),             # beyond 2^53 every double is whole already
     (1e-7, 2, 0.0),
     (0.0, 3, 0.0),

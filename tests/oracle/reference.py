@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -431,7 +431,8 @@ def spreadsheet_round(x: float, places: int) -> float:
     (repr reads back as x), rounded half away from zero; from 1e17 on a double is whole."""
     if not math.isfinite(x) or abs(x) >= 1e17:
         return x
-    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    with localcontext(prec=60):  # 10^17 with 12 places needs more than the default 28 digits
+        return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _as_instant(value):
