@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
+from sqlglot import exp
 
 from reportbuilder.cli import main
 from tests.engine.fixture_data import NOW, write_tables
@@ -301,3 +302,31 @@ def test_cell_values_enter_sql_as_literals(one_to_many):
     # a quote in a cell value is a value, not SQL: no such group, no database error
     result = rows_cmd(BY_CHANNEL, one_to_many, "--cell", "channel=x' OR '1'='1")
     assert result.exit_code == 2 and "no row channel=x' OR '1'='1" in result.output
+
+
+def test_integer_and_boolean_cells(paris, chasm, tmp_path):
+    # hour of day 2 (local): T1 02:30 CEST and T2 02:30 CET
+    spec = PARIS_HOURS.replace("GRAIN", "hour_of_day")
+    assert ids(rows_json(spec, paris, "--cell", "bucket=2")) == [1, 2]
+    data = write_tables(tmp_path, calls=[{"id": 1, "voicemail": True}, {"id": 2, "voicemail": False},
+                                         {"id": 3}, {"id": 4, "voicemail": True}])
+    spec = "source: calls\ndimensions: [voicemail]\nmeasures: [count() as n]\n"
+    assert ids(rows_json(spec, data, "--cell", "voicemail=true")) == [1, 4]
+    assert ids(rows_json(spec, data, "--cell", "voicemail=")) == [3]
+
+
+def test_library_pages_and_counts(chasm):
+    """What the web app calls: a page of rows and the total, cell values as JSON values."""
+    from reportbuilder.compile import plan
+    from reportbuilder.drill import DrillRequest, drill_rows, plan_rows
+    from reportbuilder.load.load_spec import load_spec_text
+    from reportbuilder.workspace import open_workspace
+
+    ws = open_workspace(None)
+    report_plan = plan(load_spec_text(CHASM, "spec.yaml"), ws.catalog)
+    request = DrillRequest({"priority": "high"}, "calls")
+    page = drill_rows(report_plan, ws.catalog, chasm, request, limit=1, offset=1, total=True)
+    assert [r[0] for r in page.rows.rows] == [2] and page.total == 4 and page.value == 4
+    _, query = plan_rows(report_plan, ws.catalog, DrillRequest({"priority": "x' OR 1=1 --"}))
+    literals = [lit.this for lit in query.select.find_all(exp.Literal)]
+    assert "x' OR 1=1 --" in literals  # the value is one string literal of the tree
