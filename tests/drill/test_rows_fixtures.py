@@ -330,3 +330,8 @@ def test_library_pages_and_counts(chasm):
     _, query = plan_rows(report_plan, ws.catalog, DrillRequest({"priority": "x' OR 1=1 --"}))
     literals = [lit.this for lit in query.select.find_all(exp.Literal)]
     assert "x' OR 1=1 --" in literals  # the value is one string literal of the tree
+
+
+def test_dimensions_only_lists_the_kept_source_rows(one_to_many):
+    spec = "source: tickets\ndimensions: [priority]\n"
+    assert ids(rows_json(spec, one_to_many, "--cell", "priority=high")) == [1, 3]
