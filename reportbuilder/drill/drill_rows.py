@@ -64,9 +64,10 @@ def drill_on(con: DataConnection, plan: QueryPlan, catalog: Catalog, request: Dr
     if row is None:
         shown = ", ".join(f"{d.name}={'' if request.cell[d.name] is None else request.cell[d.name]}"
                           for d in report.dimensions)
-        raise SpecError((Diagnostic("no-such-cell", f"the report has no row {shown or '(it has one row)'} "
-                                    "with these options; run it to see its cells"),))
-    measure = query_measure(report, request.measure)
+        what = f"no row {shown}" if shown else "no row (its having or limit leaves it out)"
+        raise SpecError((Diagnostic("no-such-cell", f"the report has {what} with these options; "
+                                    "run it to see its cells"),))
+    measure = _measure_name(report, request.measure)
     value = row[result.names.index(measure)] if measure else None
     try:
         rows = con.execute(query.sql()).fetchall()
@@ -77,7 +78,7 @@ def drill_on(con: DataConnection, plan: QueryPlan, catalog: Catalog, request: Dr
     return DrillPage(Result(columns, tuple(rows), report.timezone, f"{report.title}: {query.entity}"), value, count)
 
 
-def query_measure(report, name: str | None) -> str | None:
+def _measure_name(report, name: str | None) -> str | None:
     if name is not None:
         return name
     return report.measures[0].name if report.measures else None

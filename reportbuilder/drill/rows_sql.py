@@ -99,7 +99,7 @@ def rows_query(plan: QueryPlan, catalog: Catalog, values: tuple, parts: MeasureP
     report, joins = plan.report, sql.joins
     entity = catalog.entity(plan.node(grain).entity)
     key = joins.key(grain)
-    chosen = [a for a in parts.chosen(part)]
+    chosen = list(parts.chosen(part))
     flagged = parts.is_ratio and {a.grain for a in parts.aggregates} == {grain}
     read = chosen + (list(parts.aggregates) if flagged else [])
     nodes = set(plan.row_nodes) | {grain[:i] for i in range(len(grain) + 1)}
