@@ -128,12 +128,19 @@ def main():
     """reportbuilder: help-desk reports from short YAML specs."""
 
 
+def output_options(formats: tuple[str, ...], help_: str):
+    """--format (one of `formats`) and -o FILE, as `rb run` and `rb rows` take them."""
+    def decorate(f):
+        f = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")(f)
+        return click.option("--format", "fmt", type=click.Choice(formats), help=help_)(f)
+    return decorate
+
+
 @main.command()
 @click.argument("spec")
 @report_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS + CHART_FORMATS),
-              help="Output format (default: from -o, else table); png/svg: the chart, html: chart page with the table.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@output_options(FORMATS + CHART_FORMATS, "Output format (default: from -o, else table); png/svg: the chart, "
+                "html: chart page with the table.")
 @engine_options
 def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, fmt, output, engine,
         spark_master):
@@ -199,6 +206,44 @@ def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, a
         found = find_insights(report, ws.catalog,
                               lambda p: _execute(p, ws, data_path, engine, spark_master, restriction))
         _emit(render_json(found) if fmt == "json" else render_text(report, found), output)
+
+
+    _guard(debug, action)
+
+
+@main.command()
+@click.argument("spec")
+@click.option("--cell", "cells", multiple=True, metavar="NAME=VALUE",
+              help="The cell: one value per dimension, as `rb run --format json` shows it (empty for null).")
+@click.option("--measure", metavar="NAME", help="The measure whose rows to list (default: the first).")
+@click.option("--part", type=click.Choice(["numerator", "denominator"]),
+              help="For a ratio measure: only the rows of its numerator or denominator (default: both, "
+              "told apart by the in_numerator and in_denominator columns).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N rows.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N", help="Skip the first N rows.")
+@report_options
+@output_options(FORMATS, "Output format (default: from -o, else table).")
+def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace, now, timezone, range_, from_,
+         to, filters, as_user, debug):
+    """List the rows behind one cell of SPEC: the distinct rows of the measure's entity that the
+    report's filters, date range and the cell's dimension values keep (see docs/rows.md)."""
+    from .drill import DrillRequest, drill_rows
+    from .drill.cell import split_cells
+
+    chosen = fmt or (_format_of(output) if output else "table")
+    if chosen not in FORMATS:
+        raise click.UsageError(f"rb rows writes data formats ({', '.join(FORMATS)}), not {chosen}")
+
+    def action(sources):
+        ws = open_workspace(workspace)
+        raw = _load(spec, sources)
+        data_path, demo_now = resolve_data(data, ws)
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
+        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
+        request = DrillRequest(split_cells(cells), measure, part)
+        page = drill_rows(plan(raw, ws.catalog, options), ws.catalog, data_path, request, limit, offset,
+                          restriction=_restriction(viewer))
+        _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output), output)
 
     _guard(debug, action)
 

@@ -65,9 +65,9 @@ def _col(name: str, table: str | None = None) -> exp.Column:
 
 
 class _Builder:
-    def __init__(self, plan: QueryPlan, catalog: Catalog):
+    def __init__(self, plan: QueryPlan, catalog: Catalog, keyed: tuple = ()):
         self.plan, self.report, self.catalog = plan, plan.report, catalog
-        self.joins = JoinSql(plan, catalog)
+        self.joins = JoinSql(plan, catalog, keyed)
         self.compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field,
                                      self.joins.key)
         self.joins.restrict_lookups(self._source_only_filters())
@@ -100,6 +100,11 @@ class _Builder:
         conditions += [self.joins.exists_in(semi, [filters[i].copy() for i in semi.filters])
                        for semi in step.semi_joins]
         return conditions + [w.copy() for w in window]
+
+    def row_conditions(self) -> list[exp.Expression]:
+        """What keeps a joined row in the report's (current) period: its filters, then its date range."""
+        window = self.report.window
+        return [self.compiler.compile(f) for f in self.report.filters] + self._window(window.range if window else None)
 
     def _window(self, local_range: LocalRange | None) -> list[exp.Expression]:
         """The date range's conditions on its field (none without a range)."""
@@ -290,6 +295,13 @@ def output_columns(report: Report) -> tuple[OutputColumn, ...]:
         for m in report.measures:
             cols += [OutputColumn(m.name + "_previous", m.unit or "number"), OutputColumn(m.name + "_change_pct", "percent")]
     return tuple(cols)
+
+
+def report_sql(plan: QueryPlan, catalog: Catalog, keyed: tuple = ()) -> _Builder:
+    """The pieces of a report's SQL (source CTEs `ctes`, `joins`, `compiler`, bucketed `dims`,
+    `row_conditions()`) for a query over its rows other than the report itself (drill-down);
+    `keyed`: nodes whose row key that query reads."""
+    return _Builder(plan, catalog, keyed)
 
 
 def build_sql(plan: QueryPlan, catalog: Catalog) -> BuiltQuery:

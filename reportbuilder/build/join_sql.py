@@ -109,10 +109,11 @@ def keyed_nodes(plan: QueryPlan) -> set[tuple]:
 class JoinSql:
     """Spells the nodes of one plan's join tree in SQL."""
 
-    def __init__(self, plan: QueryPlan, catalog: Catalog):
+    def __init__(self, plan: QueryPlan, catalog: Catalog, keyed: tuple = ()):
+        """`keyed`: more nodes whose row key the caller uses (a drill-down lists a grain's rows)."""
         self.plan, self.catalog = plan, catalog
         self.root_alias = plan.report.source
-        self.keyed = {plan.node(p).entity for p in keyed_nodes(plan)}
+        self.keyed = {plan.node(p).entity for p in keyed_nodes(plan) | set(keyed)}
         self.range_start = pushed_range_start(plan, catalog)
         self.report_keys: exp.Select | None = None  # set by the builder when source-only filters exist
 

@@ -268,3 +268,37 @@ def test_filter_on_a_catalog_sql_field_reads_all_rows(tmp_path):
     common = ["run", spec, "--workspace", workspace, "--data", FIXTURE, "--format", "json", "--now", NOW]
     restricted, plain = rb(*common, "--as", MEMBER), rb(*common, "--filter", condition)
     assert restricted == plain and restricted[0] == 0 and json.loads(restricted[1])
+
+
+def _rows_json(world, spec, *extra, as_user=None, data=None):
+    root, full, _ = world
+    args = ["rows", spec, "--workspace", root / "rb.yaml", "--data", data or full, "--now", NOW,
+            "--format", "json", *extra]
+    code, out = rb(*args, *(["--as", as_user] if as_user else []))
+    return code, out
+
+
+@pytest.mark.parametrize("cell", ["status=open", "status=closed", "status=new", "status=pending"])
+def test_rb_rows_lists_only_visible_rows(world, cell):
+    """Drill-down as a member equals drill-down on the deleted data; a group only others have is no cell."""
+    spec = spec_file(world[0], SPECS["source"], "drill")
+    restricted = _rows_json(world, spec, "--cell", cell, as_user=MEMBER)
+    deleted = _rows_json(world, spec, "--cell", cell, data=world[2])
+    assert restricted == deleted
+    if restricted[0] == 0:
+        assert {row["owner_id"] for row in json.loads(restricted[1])} <= {2}  # bob's id in access_world
+
+
+def test_rb_rows_crafted_cell_cannot_reach_hidden_rows(world):
+    spec = spec_file(world[0], "source: tickets\ndimensions: [owner.email]\nmeasures: [count() as n]\n", "drill_owner")
+    code, out = _rows_json(world, spec, "--cell", f"email={OTHER}", as_user=MEMBER)
+    assert code == 2
+    assert OTHER not in out.replace(f"email={OTHER}", "")  # only the user's own words come back
+
+
+def test_rb_insights_as_member_equals_deleted_data(world):
+    root, full, visible = world
+    spec = spec_file(root, "source: tickets\ndimensions: [{field: created_at, granularity: day}]\n"
+                           "measures: [count() as n]\ndate_range: {from: 2025-06-01, to: 2025-06-30}\n", "ins")
+    args = ["insights", spec, "--workspace", root / "rb.yaml", "--now", NOW, "--format", "json"]
+    assert rb(*args, "--data", full, "--as", MEMBER) == rb(*args, "--data", visible)
