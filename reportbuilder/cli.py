@@ -1,26 +1,20 @@
-"""The `rb` command. Thin: parse options, call the library, print."""
+"""The `rb` command. Thin: parse options, call the library, print.
+
+Start-up time is part of every answer: this module imports only click and the light
+modules every command uses; each command imports what it needs when it runs
+(tests/cli/test_startup_imports.py keeps it so).
+"""
 from __future__ import annotations
 
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from .build.build_sql import BuildError, build_sql
-from .check.options import ReportOptions
-from .compile import compile_raw, plan
-from .errors import DataError, ReportError, SpecError
-from .explain import explain_coverage, explain_plan
-from .load.load_spec import decode_spec, load_spec_text, read_limited
-from .render.diagnostics import format_diagnostics
+from .errors import BuildError, DataError, ReportError, SpecError
 from .render.formats import CHART_FORMATS, FORMATS, format_from_path
-from .render.render_data import render
-from .run.coverage import join_coverage
-from .run.execute import run_query
-from .workspace import builtin_names, builtin_path, find_spec, open_workspace, resolve_data, resolve_now
 
 DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
 
@@ -36,6 +30,8 @@ class _Failure(click.ClickException):
 
 def _fail(exc: ReportError, sources: dict) -> _Failure:
     if isinstance(exc, SpecError):
+        from .render.diagnostics import format_diagnostics
+
         return _Failure(format_diagnostics(exc.diagnostics, sources), 2)
     return _Failure(f"error: {exc}", exc.exit_code)
 
@@ -61,6 +57,9 @@ def _guard(debug: bool, action):
 
 def _load(spec: str, sources: dict):
     """Load a spec, remembering its text so that errors can quote the offending line."""
+    from .load.load_spec import decode_spec, load_spec_text, read_limited
+    from .workspace import find_spec
+
     path = find_spec(spec)
     label = spec if Path(spec).is_file() else str(path)
     try:
@@ -72,7 +71,10 @@ def _load(spec: str, sources: dict):
     return load_spec_text(text, label, path.stem)
 
 
-def _options(now, timezone, range_, from_, to, filters, demo_now, workspace) -> ReportOptions:
+def _options(now, timezone, range_, from_, to, filters, demo_now, workspace):
+    from .check.options import ReportOptions
+    from .workspace import resolve_now
+
     return ReportOptions(now_utc=resolve_now(now, workspace, demo_now), timezone=timezone, preset=range_,
                          start=from_, end=to, filters=tuple(filters))
 
@@ -115,6 +117,10 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
     chosen = fmt or (_format_of(output) if output else "table")
 
     def action(sources):
+        from .build.build_sql import build_sql
+        from .compile import plan
+        from .workspace import open_workspace, resolve_data
+
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         data_path, demo_now = resolve_data(data, ws)
@@ -127,6 +133,8 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
             result = run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
                                      report_plan.report.title, resolve_master(spark_master, ws.settings))
         else:
+            from .run.execute import run_query
+
             result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
@@ -134,6 +142,8 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
 
             rendered = render_chart(result, chosen, ChartShape.of_report(report_plan.report))
         else:
+            from .render.render_data import render
+
             rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
         _emit(rendered, output)
 
@@ -173,6 +183,9 @@ def validate(specs, workspace, debug):
     failed = 0
     for spec in specs:
         def action(sources, spec=spec):
+            from .compile import plan
+            from .workspace import open_workspace
+
             ws = open_workspace(workspace)
             plan(_load(spec, sources), ws.catalog)
             click.echo(f"{spec}: ok")
@@ -193,6 +206,9 @@ def validate(specs, workspace, debug):
 def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, dialect):
     """Print the SQL of SPEC."""
     def action(sources):
+        from .compile import compile_raw
+        from .workspace import open_workspace
+
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         options = _options(now, timezone, range_, from_, to, filters, None, ws)
@@ -208,6 +224,11 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, de
     """Show the join tree, the grain of every aggregate and where each filter applies;
     with --data (or RB_DATA), also the join coverage found on the data."""
     def action(sources):
+        from .compile import plan
+        from .explain import explain_coverage, explain_plan
+        from .run.coverage import join_coverage
+        from .workspace import open_workspace, resolve_data
+
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         options = _options(now, timezone, range_, from_, to, filters, None, ws)
@@ -226,6 +247,8 @@ def list_():
     """List the built-in reports and dashboards."""
     import yaml
 
+    from .workspace import builtin_names, builtin_path
+
     click.echo("Reports:")
     for name in builtin_names():
         doc = yaml.safe_load(builtin_path(name).read_text(encoding="utf-8")) or {}
@@ -238,11 +261,25 @@ def list_():
             click.echo(f"  {name:<34} {doc.get('title', '')}")
 
 
-from .importers import IMPORTERS as _IMPORTERS  # noqa: E402  (the import command's formats)
+class _ImportFormats(click.Choice):
+    """The import formats, looked up when the import command reads its arguments (importers are slow to load)."""
+
+    def __init__(self):
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .importers import IMPORTERS
+
+        return tuple(sorted(IMPORTERS))
+
+    @choices.setter
+    def choices(self, value):
+        pass
 
 
 @main.command(name="import")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(_IMPORTERS)))
+@click.argument("fmt", metavar="FORMAT", type=_ImportFormats())
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write <table>.parquet into (created when missing).")
@@ -273,7 +310,10 @@ def import_(fmt, source, output, debug):
 @click.option("--format", "fmt", type=click.Choice(["html", "png"]), help="Default: from -o's extension.")
 def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, debug, output, fmt):
     """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
+    from dataclasses import replace
+
     from .dashboard import dashboard_html, dashboard_png, load_dashboard, run_dashboard
+    from .workspace import open_workspace, resolve_data, resolve_now
 
     def action(sources):
         ws = open_workspace(workspace)

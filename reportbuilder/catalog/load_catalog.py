@@ -26,9 +26,13 @@ class CatalogError(ValueError):
     """A catalog or workspace file is malformed."""
 
 
+# libyaml's loader when PyYAML has it: the shipped catalog is read on every start, ten times faster
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_shipped(name: str) -> dict:
     path = resources.files("reportbuilder.catalog").joinpath(name)
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}  # noqa: S506 - a safe loader
 
 
 def _parse_sql(text: str, where: str):

@@ -12,7 +12,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .generate_demo import generate_demo
 from .schema import TABLES
 
 VERSION = "v1"  # bump when the generated data changes, so old caches are not reused
@@ -31,6 +30,13 @@ def demo_dataset_dir(anchor: dt.date | None = None) -> Path:
     except OSError:  # the cache cannot be written
         fallback = Path(tempfile.gettempdir()) / "reportbuilder-cache"
         return _ensure(fallback / "reportbuilder" / name, anchor)
+
+
+def generate_demo(folder: Path, anchor: dt.date) -> None:
+    """The generator, imported on first use: slow to import, needed once a day."""
+    from .generate_demo import generate_demo as generate
+
+    generate(folder, anchor)
 
 
 def _cache_root() -> Path:
