@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from . import __version__
 from .errors import BuildError, DataError, ReportError, SpecError
 from .render.formats import CHART_FORMATS, FORMATS, format_from_path
 
@@ -95,8 +96,21 @@ def report_options(f):
     return f
 
 
+_no_cache_option = click.option(
+    "--no-cache", is_flag=True, help="Recompute instead of reusing the result of an identical run on unchanged "
+    "data (cache folder: RB_RESULT_CACHE_DIR, see docs/caching.md).")
+
+
+def _result_cache(no_cache: bool):
+    if no_cache:
+        return None
+    from .run.result_cache import ResultCache
+
+    return ResultCache()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reportbuilder")
+@click.version_option(version=__version__, prog_name="rb")
 def main():
     """reportbuilder: help-desk reports from short YAML specs."""
 
@@ -111,8 +125,9 @@ def main():
               help="Where the report runs (spark: pyspark and Java needed, see docs/spark.md).")
 @click.option("--spark-master", metavar="URL", help="Spark master for --engine spark (default: workspace "
               "spark_master, else local[*]).")
+@_no_cache_option
 def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug, fmt, output, engine,
-        spark_master):
+        spark_master, no_cache):
     """Compile and run SPEC (a YAML file or a built-in report name)."""
     chosen = fmt or (_format_of(output) if output else "table")
 
@@ -135,7 +150,8 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, debug,
         else:
             from .run.execute import run_query
 
-            result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title)
+            result = run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title,
+                               _result_cache(no_cache))
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape
@@ -308,7 +324,8 @@ def import_(fmt, source, output, debug):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Write to FILE (.html, or .png).")
 @click.option("--format", "fmt", type=click.Choice(["html", "png"]), help="Default: from -o's extension.")
-def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, debug, output, fmt):
+@_no_cache_option
+def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, debug, output, fmt, no_cache):
     """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
     from dataclasses import replace
 
@@ -323,7 +340,8 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         data_path, demo_now = resolve_data(data, ws)
         chosen = fmt or ("png" if output.suffix.lower() == ".png" else "html")
         with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
-            run = run_dashboard(board, ws, data_path, resolve_now(now, ws, demo_now), timezone, step)
+            run = run_dashboard(board, ws, data_path, resolve_now(now, ws, demo_now), timezone, step,
+                                _result_cache(no_cache))
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
 
