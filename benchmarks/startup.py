@@ -11,12 +11,15 @@ One warm-up run per command first (it writes bytecode, the demo data and the res
 `--skip TEXT` leaves out the commands whose name contains TEXT.
 
 The children run without PYTHONDONTWRITEBYTECODE, as an installed rb does (pip writes .pyc).
+Besides wall time, the CPU time (user + system) of each child is reported: on a shared,
+loaded machine it is the steadier of the two.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -45,30 +48,39 @@ def commands(data: str | None, rb: list[str] | None = None) -> dict[str, list[st
     }
 
 
-def _time(argv: list[str], env: dict) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _time(argv: list[str], env: dict) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run of `argv`."""
+    cpu, started = _cpu(), time.perf_counter()
     subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu() - cpu
 
 
-def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
+def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, list[tuple[float, float]]]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     names = list(cmds)
     for name in names:  # warm-up
         _time(cmds[name], env)
-    times: dict[str, list[float]] = {name: [] for name in names}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for round_ in range(runs):
         for name in names[round_ % len(names):] + names[:round_ % len(names)]:
             times[name].append(_time(cmds[name], env))
     return times
 
 
-def table(times: dict[str, list[float]]) -> str:
-    bare = statistics.median(times[BARE])
-    lines = ["| command | median s | ratio to bare |", "|---|---:|---:|"]
-    for name, values in times.items():
-        median = statistics.median(values)
-        lines.append(f"| `{name}` | {median:.3f} | {median / bare:.2f} |")
+def table(times: dict[str, list[tuple[float, float]]]) -> str:
+    def medians(name):
+        return (statistics.median(w for w, _ in times[name]), statistics.median(c for _, c in times[name]))
+
+    bare_wall, bare_cpu = medians(BARE)
+    lines = ["| command | wall s | wall ratio | CPU s | CPU ratio |", "|---|---:|---:|---:|---:|"]
+    for name in times:
+        wall, cpu = medians(name)
+        lines.append(f"| `{name}` | {wall:.3f} | {wall / bare_wall:.2f} | {cpu:.3f} | {cpu / bare_cpu:.2f} |")
     return "\n".join(lines)
 
 
