@@ -14,3 +14,9 @@ def cache_root() -> Path:
         if os.environ.get(variable):
             return Path(os.environ[variable])
     return Path.home() / ".cache"
+
+
+def compiled_dir() -> Path:
+    """Where rebuildable compile products live (parsed catalog SQL, digests of valid specs)."""
+    chosen = os.environ.get("RB_COMPILE_CACHE_DIR")
+    return Path(chosen) if chosen else cache_root() / "reportbuilder" / "compiled"

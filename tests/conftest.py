@@ -4,9 +4,10 @@
 `shared_dir` is ../shared next to this checkout (the contract, the acceptance sample data);
 tests that need it are skipped when it is absent.
 
-The result cache is on by default for `rb run` and `rb dashboard`: the whole suite points
-it at a fresh temporary folder (RB_RESULT_CACHE_DIR, inherited by subprocesses), so tests
-never read or fill a user's cache nor share one between test sessions.
+The result cache is on by default for `rb run` and `rb dashboard`, and compile products
+(parsed catalog SQL, digests of valid specs) are kept too: the whole suite points both at
+fresh temporary folders (RB_RESULT_CACHE_DIR, RB_COMPILE_CACHE_DIR, inherited by
+subprocesses), so tests never read or fill a user's cache nor share one between sessions.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 os.environ["RB_RESULT_CACHE_DIR"] = tempfile.mkdtemp(prefix="rb-test-results-")
+os.environ["RB_COMPILE_CACHE_DIR"] = tempfile.mkdtemp(prefix="rb-test-compiled-")
 
 SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 
@@ -43,4 +45,5 @@ def shared_dir() -> Path:
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(os.environ["RB_RESULT_CACHE_DIR"], ignore_errors=True)
+    for variable in ("RB_RESULT_CACHE_DIR", "RB_COMPILE_CACHE_DIR"):
+        shutil.rmtree(os.environ[variable], ignore_errors=True)

@@ -16,6 +16,7 @@ import sqlglot
 import yaml
 
 from .model import Catalog, Column, Entity, NamedMeasure, Relationship
+from .sql_trees import parse_duckdb
 
 SHIPPED = ("helpdesk.yaml", "vocabulary.yaml")
 WORKSPACE_KEYS = ("data", "timezone", "week_start", "now", "spark_master", "entities", "derived_fields",
@@ -37,7 +38,7 @@ def _read_shipped(name: str) -> dict:
 
 def _parse_sql(text: str, where: str):
     try:
-        return sqlglot.parse_one(text, read="duckdb")
+        return parse_duckdb(text)
     except sqlglot.errors.ParseError as exc:
         raise CatalogError(f"{where}: invalid SQL: {exc}") from None
 

@@ -53,9 +53,13 @@ def test_version_loads_neither_duckdb_nor_sqlglot():
 
 @pytest.mark.parametrize("command", ["validate", "sql"])
 def test_compiling_loads_no_engine_and_no_renderer(command):
-    modules = loaded_modules(command, "tickets_created_over_time")
-    assert "reportbuilder.check.check_spec" in modules  # the probe did run the command
-    assert _heavy(modules, NEVER + ("duckdb", "rich")) == []
+    first = loaded_modules(command, "tickets_created_over_time")
+    assert "reportbuilder.check.check_spec" in first  # the probe did run the command
+    assert _heavy(first, NEVER + ("duckdb", "rich")) == []
+    again = loaded_modules(command, "tickets_created_over_time")  # the spec is known valid, the catalog SQL parsed
+    assert _heavy(again, NEVER + ("duckdb", "rich", "jsonschema")) == []
+    if command == "validate":  # nothing is parsed or printed as SQL: no DuckDB dialect
+        assert _heavy(again, ("sqlglot.dialects.duckdb", "sqlglot.parsers.duckdb", "sqlglot.generators")) == []
 
 
 def test_run_as_a_table_loads_no_chart_library(tmp_path):
@@ -64,6 +68,7 @@ def test_run_as_a_table_loads_no_chart_library(tmp_path):
     modules = loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path)
     assert "reportbuilder.run.execute" in modules and "rich.table" in modules  # it ran and printed a table
     assert _heavy(modules, NEVER) == []
+    assert _heavy(loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path), NEVER + ("jsonschema",)) == []
 
 
 def test_the_probe_sees_a_heavy_import(tmp_path):
