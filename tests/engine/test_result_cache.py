@@ -214,3 +214,28 @@ def test_cli_caches_by_default_and_not_with_no_cache(data, tmp_path, monkeypatch
     second = runner.invoke(main, ["run", "spec.yaml", "--data", str(data), "--format", "csv"])
     assert (uncached.output, first.output, second.output) == (
         "name,n\nAnn,2\nBob,1\n", "name,n\nAnn,2\nBob,1\n", "name,n\nAnn,1\nBob,2\n")
+
+
+def test_a_dashboard_reuses_unchanged_answers_and_recomputes_changed_ones(data, tmp_path, cache):
+    from datetime import datetime as dt
+
+    from reportbuilder.dashboard.load_dashboard import Dashboard
+    from reportbuilder.dashboard.run_dashboard import run_dashboard
+    from reportbuilder.workspace import Workspace
+
+    by_name, total = tmp_path / "by_name.yaml", tmp_path / "total.yaml"
+    by_name.write_text(OWNERS_BY_NAME)
+    total.write_text("source: owners\nmeasures: [count() as n]\n")
+    board = Dashboard("d", "D", "", (str(by_name), str(total)))
+    workspace = Workspace(load_catalog(), {})
+
+    def answers():
+        run = run_dashboard(board, workspace, data, dt(2025, 6, 30), None, None, cache)
+        return [panel.result.rows for panel in run.panels]
+
+    assert answers() == [(("Ann", 2), ("Bob", 1)), ((3,),)]
+    assert answers() == [(("Ann", 2), ("Bob", 1)), ((3,),)]
+    assert cache.computed == 2
+    (data / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n")
+    assert answers() == [(("Ann", 1),), ((1,),)]
+    assert cache.computed == 4
