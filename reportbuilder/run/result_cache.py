@@ -125,7 +125,7 @@ class ResultCache:
 def cache_key(con, sql: str) -> str | None:
     """The key of `sql`'s answer on `con`, or None when it must not be cached."""
     views = [tuple(row) for row in con.execute(_VIEWS).fetchall()]
-    if _VOLATILE.search(sql) or any(_VOLATILE.search(text or "") for _, text in views):
+    if _volatile(sql) or any(_volatile(text or "") for _, text in views):
         return None
     import duckdb
 
@@ -137,6 +137,11 @@ def cache_key(con, sql: str) -> str | None:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _volatile(sql: str) -> bool:
+    """Whether `sql` calls a clock or random function (words inside string literals, such as paths, do not count)."""
+    return _VOLATILE.search(_QUOTED.sub("''", sql)) is not None
 
 
 def _fingerprints(paths) -> list:

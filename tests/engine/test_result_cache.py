@@ -134,6 +134,15 @@ def test_queries_reading_a_clock_or_random_are_not_cached(sql, cache):
     assert cache.computed == 2
 
 
+def test_a_clock_word_inside_a_path_does_not_turn_the_cache_off(tmp_path):
+    folder = tmp_path / "random now"
+    folder.mkdir()
+    (folder / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n")
+    with duckdb.connect() as con:
+        con.execute(f"CREATE VIEW owners AS SELECT * FROM read_csv('{folder / 'owners.csv'}')")
+        assert cache_key(con, "SELECT count(*) AS now_count FROM owners WHERE name <> 'now()'") is not None
+
+
 def test_values_come_back_with_their_types(cache):
     rows = [("a'b", 1, 2.5, True, None, date(2025, 3, 30), datetime(2025, 3, 30, 1, 30, 15, 250)),
             ("", -(2 ** 70), float("nan"), False, "NaN", date(1, 1, 1), datetime(2025, 10, 26, 2, 59))]
