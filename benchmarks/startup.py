@@ -8,7 +8,9 @@ One warm-up run per command first (it writes bytecode, the demo data and the res
     .venv/bin/python benchmarks/startup.py --runs 15 [--data PATH] [--json out.json]
 
 `--rb "python -m reportbuilder.cli"` times another rb (e.g. an older checkout on PYTHONPATH);
-`--skip TEXT` leaves out the commands whose name contains TEXT.
+`--skip TEXT` leaves out the commands whose name contains TEXT. The "floor" rows are
+processes that only import the libraries a command cannot do without (sqlglot, duckdb,
+rich, ...): the least that command could cost while it uses them.
 
 The children run without PYTHONDONTWRITEBYTECODE, as an installed rb does (pip writes .pyc).
 Besides wall time, the CPU time (user + system) of each child is reported: on a shared,
@@ -45,7 +47,17 @@ def commands(data: str | None, rb: list[str] | None = None) -> dict[str, list[st
         f"rb sql {REPORT}": rb + ["sql", REPORT],
         f"rb run {REPORT} (cached)": rb + ["run", REPORT] + data_args,
         f"rb run {REPORT} --no-cache": rb + ["run", REPORT, "--no-cache"] + data_args,
+        # floors: only the libraries each command cannot do without, doing one small thing each
+        "floor of validate: click, PyYAML, sqlglot": [sys.executable, "-c", _FLOOR_VALIDATE],
+        "floor of sql: + sqlglot's DuckDB generator": [sys.executable, "-c", _FLOOR_SQL],
+        "floor of run: + duckdb, rich": [sys.executable, "-c", _FLOOR_RUN],
     }
+
+
+_FLOOR_VALIDATE = "import click, yaml; from sqlglot import exp"
+_FLOOR_SQL = _FLOOR_VALIDATE + "; exp.select('a').from_('t').sql('duckdb')"
+_FLOOR_RUN = (_FLOOR_SQL + "; import duckdb; duckdb.sql('select 1').fetchall(); "
+              "from rich.console import Console; from rich.table import Table")
 
 
 def _cpu() -> float:
