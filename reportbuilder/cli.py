@@ -1,27 +1,21 @@
-"""The `rb` command. Thin: parse options, call the library, print."""
+"""The `rb` command. Thin: parse options, call the library, print.
+
+Start-up time is part of every answer: this module imports only click and the light
+modules every command uses; each command imports what it needs when it runs
+(tests/cli/test_startup_imports.py keeps it so).
+"""
 from __future__ import annotations
 
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import datetime, timezone as dt_timezone
 from pathlib import Path
 
 import click
 
-from .build.build_sql import BuildError, build_sql
-from .check.options import ReportOptions
-from .compile import compile_raw, plan
-from .errors import DataError, ReportError, SpecError
-from .explain import explain_coverage, explain_plan
-from .load.load_spec import decode_spec, load_spec_text, read_limited
-from .render.diagnostics import format_diagnostics
+from . import __version__
+from .errors import BuildError, DataError, ReportError, SpecError
 from .render.formats import CHART_FORMATS, FORMATS, format_from_path
-from .render.render_data import render
-from .run.coverage import join_coverage
-from .run.execute import run_query
-from .workspace import builtin_names, builtin_path, find_spec, open_workspace, resolve_data, resolve_now
 
 DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
 
@@ -37,6 +31,8 @@ class _Failure(click.ClickException):
 
 def _fail(exc: ReportError, sources: dict) -> _Failure:
     if isinstance(exc, SpecError):
+        from .render.diagnostics import format_diagnostics
+
         return _Failure(format_diagnostics(exc.diagnostics, sources), 2)
     return _Failure(f"error: {exc}", exc.exit_code)
 
@@ -62,6 +58,9 @@ def _guard(debug: bool, action):
 
 def _load(spec: str, sources: dict):
     """Load a spec, remembering its text so that errors can quote the offending line."""
+    from .load.load_spec import decode_spec, load_spec_text, read_limited
+    from .workspace import find_spec
+
     path = find_spec(spec)
     label = spec if Path(spec).is_file() else str(path)
     try:
@@ -73,7 +72,10 @@ def _load(spec: str, sources: dict):
     return load_spec_text(text, label, path.stem)
 
 
-def _options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer=None) -> ReportOptions:
+def _options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer=None):
+    from .check.options import ReportOptions
+    from .workspace import resolve_now
+
     return ReportOptions(now_utc=resolve_now(now, workspace, demo_now), timezone=timezone, preset=range_,
                          start=from_, end=to, filters=tuple(filters),
                          hidden_fields=viewer.hidden if viewer else frozenset())
@@ -83,7 +85,9 @@ def _viewer(as_user, workspace, now_utc):
     """The user of `--as` / RB_USER (None without one): what the report may read."""
     from .access import viewer_for
 
-    now_utc = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
+    from datetime import datetime, timezone
+
+    now_utc = now_utc or datetime.now(timezone.utc).replace(tzinfo=None)
     return viewer_for(as_user, workspace.access, workspace.catalog, now_utc)
 
 
@@ -122,8 +126,21 @@ def engine_options(f):
     return f
 
 
+_no_cache_option = click.option(
+    "--no-cache", is_flag=True, help="Recompute instead of reusing the result of an identical run on unchanged "
+    "data (cache folder: RB_RESULT_CACHE_DIR, see docs/caching.md).")
+
+
+def _result_cache(no_cache: bool):
+    if no_cache:
+        return None
+    from .run.result_cache import ResultCache
+
+    return ResultCache()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reportbuilder")
+@click.version_option(version=__version__, prog_name="rb")
 def main():
     """reportbuilder: help-desk reports from short YAML specs."""
 
@@ -142,33 +159,44 @@ def output_options(formats: tuple[str, ...], help_: str):
 @output_options(FORMATS + CHART_FORMATS, "Output format (default: from -o, else table); png/svg: the chart, "
                 "html: chart page with the table.")
 @engine_options
+@_no_cache_option
 def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, fmt, output, engine,
-        spark_master):
+        spark_master, no_cache):
     """Compile and run SPEC (a YAML file or a built-in report name)."""
     chosen = fmt or (_format_of(output) if output else "table")
 
     def action(sources):
+        from .compile import plan
+        from .workspace import open_workspace, resolve_data, resolve_now
+
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         data_path, demo_now = resolve_data(data, ws)
         viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
         options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
         report_plan = plan(raw, ws.catalog, options)
-        result = _execute(report_plan, ws, data_path, engine, spark_master, _restriction(viewer))
+        result = _execute(report_plan, ws, data_path, engine, spark_master, _restriction(viewer),
+                          _result_cache(no_cache))
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape
 
             rendered = render_chart(result, chosen, ChartShape.of_report(report_plan.report))
         else:
+            from .render.render_data import render
+
             rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
         _emit(rendered, output)
 
     _guard(debug, action)
 
 
-def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None, restriction=None):
+def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None, restriction=None,
+             cache=None):
     """Build and run one plan where `rb run` runs it (also every variant `rb insights` runs)."""
+    from .build.build_sql import build_sql
+    from .run.execute import run_query
+
     query = build_sql(report_plan, ws.catalog)
     if engine == "spark":
         from .run.spark_engine import resolve_master, run_query_spark
@@ -179,7 +207,7 @@ def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | 
         return run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
                                report_plan.report.title, resolve_master(spark_master, ws.settings))
     return run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title,
-                     restriction)
+                     restriction, cache)
 
 
 @main.command()
@@ -194,7 +222,9 @@ def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, a
     """Summarise what SPEC's numbers show: trends, changes and what drives them, unusual
     buckets; each with its numbers, and nothing the data cannot support (docs/insights.md)."""
     def action(sources):
+        from .compile import plan
         from .insights import find_insights, render_json, render_text  # scipy: only for this command
+        from .workspace import open_workspace, resolve_data, resolve_now
 
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
@@ -235,6 +265,10 @@ def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace
         raise click.UsageError(f"rb rows writes data formats ({', '.join(FORMATS)}), not {chosen}")
 
     def action(sources):
+        from .compile import plan
+        from .render.render_data import render
+        from .workspace import open_workspace, resolve_data, resolve_now
+
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         data_path, demo_now = resolve_data(data, ws)
@@ -281,6 +315,9 @@ def validate(specs, workspace, debug):
     failed = 0
     for spec in specs:
         def action(sources, spec=spec):
+            from .compile import plan
+            from .workspace import open_workspace
+
             ws = open_workspace(workspace)
             plan(_load(spec, sources), ws.catalog)
             click.echo(f"{spec}: ok")
@@ -301,6 +338,9 @@ def validate(specs, workspace, debug):
 def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, dialect):
     """Print the SQL of SPEC; with --as, first the views of the rows that user may see."""
     def action(sources):
+        from .compile import compile_raw
+        from .workspace import open_workspace, resolve_now
+
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
@@ -323,6 +363,11 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
     """Show the join tree, the grain of every aggregate and where each filter applies;
     with --data (or RB_DATA), also the join coverage found on the data."""
     def action(sources):
+        from .compile import plan
+        from .explain import explain_coverage, explain_plan
+        from .run.coverage import join_coverage
+        from .workspace import open_workspace, resolve_data, resolve_now
+
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
         viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
@@ -343,6 +388,8 @@ def list_():
     """List the built-in reports and dashboards."""
     import yaml
 
+    from .workspace import builtin_names, builtin_path
+
     click.echo("Reports:")
     for name in builtin_names():
         doc = yaml.safe_load(builtin_path(name).read_text(encoding="utf-8")) or {}
@@ -355,11 +402,25 @@ def list_():
             click.echo(f"  {name:<34} {doc.get('title', '')}")
 
 
-from .importers import IMPORTERS as _IMPORTERS  # noqa: E402  (the import command's formats)
+class _ImportFormats(click.Choice):
+    """The import formats, looked up when the import command reads its arguments (importers are slow to load)."""
+
+    def __init__(self):
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .importers import IMPORTERS
+
+        return tuple(sorted(IMPORTERS))
+
+    @choices.setter
+    def choices(self, value):
+        pass
 
 
 @main.command(name="import")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(_IMPORTERS)))
+@click.argument("fmt", metavar="FORMAT", type=_ImportFormats())
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write <table>.parquet into (created when missing).")
@@ -388,9 +449,13 @@ def import_(fmt, source, output, debug):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Write to FILE (.html, or .png).")
 @click.option("--format", "fmt", type=click.Choice(["html", "png"]), help="Default: from -o's extension.")
-def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, output, fmt):
+@_no_cache_option
+def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, output, fmt, no_cache):
     """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
+    from dataclasses import replace
+
     from .dashboard import dashboard_html, dashboard_png, load_dashboard, run_dashboard
+    from .workspace import open_workspace, resolve_data, resolve_now
 
     def action(sources):
         ws = open_workspace(workspace)
@@ -402,7 +467,8 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         now_utc = resolve_now(now, ws, demo_now)
         viewer = _viewer(as_user, ws, now_utc)
         with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
-            run = run_dashboard(board, ws, data_path, now_utc, timezone, step, viewer)
+            run = run_dashboard(board, ws, data_path, now_utc, timezone, step, viewer,
+                                _result_cache(no_cache))
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
 

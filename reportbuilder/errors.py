@@ -46,3 +46,7 @@ class DataError(ReportError):
     """The data is missing or unreadable, or the database failed: exit code 1."""
 
     exit_code = 1
+
+
+class BuildError(ValueError):
+    """The report cannot be expressed (e.g. too many time buckets to fill)."""

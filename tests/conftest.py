@@ -3,12 +3,23 @@
 `--update-goldens` rewrites golden files instead of comparing with them (review the diff).
 `shared_dir` is ../shared next to this checkout (the contract, the acceptance sample data);
 tests that need it are skipped when it is absent.
+
+The result cache is on by default for `rb run` and `rb dashboard`, and compile products
+(parsed catalog SQL, digests of valid specs) are kept too: the whole suite points both at
+fresh temporary folders (RB_RESULT_CACHE_DIR, RB_COMPILE_CACHE_DIR, inherited by
+subprocesses), so tests never read or fill a user's cache nor share one between sessions.
 """
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+os.environ["RB_RESULT_CACHE_DIR"] = tempfile.mkdtemp(prefix="rb-test-results-")
+os.environ["RB_COMPILE_CACHE_DIR"] = tempfile.mkdtemp(prefix="rb-test-compiled-")
 
 SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 
@@ -31,3 +42,8 @@ def shared_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} is absent: the shared contract and acceptance data sit next to the checkout")
     return path
+
+
+def pytest_unconfigure(config):
+    for variable in ("RB_RESULT_CACHE_DIR", "RB_COMPILE_CACHE_DIR"):
+        shutil.rmtree(os.environ[variable], ignore_errors=True)

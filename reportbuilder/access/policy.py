@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..catalog.model import Catalog, Entity
 from ..check.resolve_expr import suggest
-from ..errors import Diagnostic, Span, SpecError
+from ..errors import Diagnostic, SpecError
 from ..load.yaml_nodes import YamlError, YList, YMap, YScalar, parse_yaml
 
 RULE_KEYS = ("rows", "hide")

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from ..catalog.model import Catalog
 from ..errors import Diagnostic, Span, SpecError
-from ..run.load_data import SQL_TYPES
+from ..catalog.sql_types import SQL_TYPES
 from .policy import Policy, User
 from .row_filter import BASE_PREFIX, base_name, over_base, rows_select
 

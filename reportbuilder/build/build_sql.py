@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from ..catalog.model import Catalog
+from ..errors import BuildError  # noqa: F401  (re-exported: raised here and in dialects.py)
 from ..check.report import Report
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
@@ -32,10 +33,6 @@ from .aggregate_sql import dimension_name
 from .step_sql import step_select
 from .time_sql import bucket
 
-
-
-class BuildError(ValueError):
-    """The report cannot be expressed (e.g. too many time buckets to fill)."""
 
 
 @dataclass(frozen=True)

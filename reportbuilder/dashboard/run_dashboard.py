@@ -27,6 +27,7 @@ from reportbuilder.render.chart_spec import ChartShape
 from reportbuilder.run.execute import run_on, run_query
 from reportbuilder.run.load_data import open_data
 from reportbuilder.run.result import Result
+from reportbuilder.run.result_cache import ResultCache
 from reportbuilder.workspace import Workspace, find_spec
 
 Progress = Callable[[str], None]
@@ -55,15 +56,16 @@ class DashboardRun:
 
 
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
-                  timezone: str | None = None, progress: Progress | None = None, viewer=None) -> DashboardRun:
+                  timezone: str | None = None, progress: Progress | None = None, viewer=None,
+                  cache: ResultCache | None = None) -> DashboardRun:
     """Run each report; `progress(label)` is called after each one. `viewer` (access.Viewer): run as
-    that user, every panel reading only what their role may see."""
+    that user, every panel reading only what their role may see; `cache` reuses unchanged answers."""
     now = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
     zone = timezone or dashboard.timezone
     hidden = viewer.hidden if viewer else frozenset()
     restrict = viewer.restriction if viewer else None
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
-    panels = _run_panels(prepared, workspace, data_path, progress, restrict)
+    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     filters = tuple((k, filter_expression(k, v)) for k, v in dashboard.filters)
     return DashboardRun(dashboard, tuple(panels), now, shown_zone, filters)
@@ -79,7 +81,7 @@ class _Prepared:
 
 
 def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
-                restrict=None) -> list[PanelRun]:
+                restrict=None, cache: ResultCache | None = None) -> list[PanelRun]:
     tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
     try:
         con = open_data(data_path, tables, workspace.catalog, restrict) if tables else None
@@ -88,7 +90,7 @@ def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress:
     panels = []
     try:
         for item in prepared:
-            panels.append(_run_prepared(item, con, data_path, workspace, restrict))
+            panels.append(_run_prepared(item, con, data_path, workspace, restrict, cache))
             if progress:
                 progress(panels[-1].ref)
     finally:
@@ -97,14 +99,16 @@ def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress:
     return panels
 
 
-def _run_prepared(item, con, data_path: Path, workspace: Workspace, restrict=None) -> PanelRun:
+def _run_prepared(item, con, data_path: Path, workspace: Workspace, restrict=None,
+                  cache: ResultCache | None = None) -> PanelRun:
     if isinstance(item, PanelRun):  # failed while preparing
         return item
     try:
         if con is None:
-            result = run_query(item.query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict)
+            result = run_query(item.query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict,
+                               cache)
         else:
-            result = run_on(con, item.query, item.timezone, item.panel.title)
+            result = run_on(con, item.query, item.timezone, item.panel.title, cache)
     except ReportError as exc:
         return PanelRun(item.panel.ref, item.panel.ref, error=_message(exc))
     return replace(item.panel, result=result)

@@ -1,5 +1,5 @@
-"""The built-in demo help desk: two years of generated data ending at an anchor day."""
-from .cache import demo_dataset_dir
-from .generate_demo import generate_demo
+"""The built-in demo help desk: two years of generated data ending at an anchor day.
 
-__all__ = ["demo_dataset_dir", "generate_demo"]
+`cache.demo_dataset_dir` finds (or generates) the dataset, `generate_demo.generate_demo`
+writes one. Nothing is imported here: finding the cached dataset must stay cheap.
+"""

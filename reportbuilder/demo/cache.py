@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .generate_demo import generate_demo
+from ..user_cache import cache_root
 from .schema import TABLES
 
 VERSION = "v1"  # bump when the generated data changes, so old caches are not reused
@@ -27,17 +27,17 @@ def demo_dataset_dir(anchor: dt.date | None = None) -> Path:
     anchor = anchor or dt.datetime.now(dt.timezone.utc).date()
     name = f"demo-{VERSION}-{anchor.isoformat()}"
     try:
-        return _ensure(_cache_root() / "reportbuilder" / name, anchor)
+        return _ensure(cache_root() / "reportbuilder" / name, anchor)
     except OSError:  # the cache cannot be written
         fallback = Path(tempfile.gettempdir()) / "reportbuilder-cache"
         return _ensure(fallback / "reportbuilder" / name, anchor)
 
 
-def _cache_root() -> Path:
-    for variable in ("RB_CACHE_DIR", "XDG_CACHE_HOME"):
-        if os.environ.get(variable):
-            return Path(os.environ[variable])
-    return Path.home() / ".cache"
+def generate_demo(folder: Path, anchor: dt.date) -> None:
+    """The generator, imported on first use: slow to import, needed once a day."""
+    from .generate_demo import generate_demo as generate
+
+    generate(folder, anchor)
 
 
 def _ensure(target: Path, anchor: dt.date) -> Path:

@@ -27,14 +27,12 @@ from ..build.build_sql import OutputColumn, report_sql
 from ..build.compile_expr import ExprCompiler
 from ..build.literals import sql_literal
 from ..catalog.model import Catalog
+from ..catalog.sql_types import SQL_TYPES
 from ..check.resolved import Agg, NodePath
 from ..plan.paths import node_paths
 from ..plan.query_plan import QueryPlan
 from .measure_parts import MeasureParts
 
-_TYPE = exp.DataType.Type
-_SQL_TYPES = {"integer": _TYPE.BIGINT, "number": _TYPE.DOUBLE, "text": _TYPE.VARCHAR, "boolean": _TYPE.BOOLEAN,
-              "timestamp": _TYPE.TIMESTAMP, "date": _TYPE.DATE}
 FLAGS = ("in_numerator", "in_denominator")
 
 
@@ -67,8 +65,8 @@ def cell_condition(dim: exp.Expression, value, kind: str) -> exp.Expression:
     if value is None:
         return exp.Is(this=dim.copy(), expression=exp.Null())
     literal = sql_literal(value)
-    if kind in _SQL_TYPES and not isinstance(literal, exp.Cast):
-        literal = exp.cast(literal, _SQL_TYPES[kind])
+    if kind in SQL_TYPES and not isinstance(literal, exp.Cast):
+        literal = exp.cast(literal, SQL_TYPES[kind])
     return exp.NullSafeEQ(this=dim.copy(), expression=literal)
 
 

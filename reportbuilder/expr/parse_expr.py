@@ -1,5 +1,8 @@
 """Parse expression text into the AST of `ast.py` with the lark grammar in grammar/.
 
+The parser is `expression_parser.py`, generated from the grammar by `build_parser.py`
+(prebuilt tables: no grammar analysis at start-up, no lark needed at run time).
+
 Example:
     >>> parse_expression("count() as tickets")
     (Call(name='count', args=(), pos=(1, 1)), 'tickets')
@@ -8,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
+from .expression_parser import (Lark, Lark_StandAlone, Token, Transformer, UnexpectedCharacters, UnexpectedEOF,
+                                UnexpectedInput, UnexpectedToken, VisitError, v_args)
 
 MAX_LENGTH = 20_000
 MAX_DEPTH = 64
@@ -31,9 +32,7 @@ class ExprSyntaxError(Exception):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    text = resources.files("reportbuilder.grammar").joinpath("expression.lark").read_text()
-    return Lark(text, parser="lalr", propagate_positions=True, strict=True,
-                start=["start", "aliased"], maybe_placeholders=True)
+    return Lark_StandAlone()
 
 
 def _pos(meta) -> ast.Pos:

@@ -14,9 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import jsonschema
-
 from ..errors import Diagnostic, Span, SpecError
+from .valid_specs import known_valid, remember_valid
 from .yaml_nodes import YamlError, YList, YMap, parse_yaml, to_plain
 
 MAX_SPEC_BYTES = 1_000_000
@@ -78,9 +77,11 @@ def load_spec_text(text: str, file: str, stem: str = "report") -> RawSpec:
         span = Span(file, 1, 1) if root is None else root.span
         raise SpecError((Diagnostic("spec-not-mapping", f"a spec is a mapping of keys (source:, measures:, "
                                     f"...); this file is {kind}", span),))
-    problems = schema_problems(root, file)
-    if problems:
-        raise SpecError(tuple(problems))
+    if not known_valid(text):  # a spec checked valid before is not checked again (valid_specs.py)
+        problems = schema_problems(root, file)
+        if problems:
+            raise SpecError(tuple(problems))
+        remember_valid(text)
     return RawSpec(root, file, text, stem)
 
 
@@ -135,6 +136,8 @@ def _most_specific(error):
 
 
 def schema_problems(root: YMap, file: str) -> list[Diagnostic]:
+    import jsonschema  # slow to import: only for specs not known valid
+
     validator = jsonschema.Draft202012Validator(spec_schema())
     problems = []
     for error in sorted(validator.iter_errors(to_plain(root)), key=lambda e: list(map(str, e.absolute_path))):

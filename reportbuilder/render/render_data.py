@@ -24,11 +24,6 @@ import re
 import tempfile
 from zoneinfo import ZoneInfo
 
-import duckdb
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from reportbuilder.render.formats import FORMATS
 from reportbuilder.render.values import NUMERIC_TYPES, display_value, json_rows, json_value, text_value
 from reportbuilder.run.result import Result
@@ -157,6 +152,10 @@ def _html(result: Result) -> str:
 
 def _table(result: Result, color: bool, width: int | None) -> str:
     """A rich table; nulls as a dim em dash, numeric columns right-aligned."""
+    from rich.console import Console  # imported for this format only: csv/json/... start faster
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(
         title=Text(result.title) if result.title else None,
         caption=Text(_caption(result)),
@@ -206,6 +205,8 @@ def _parquet(result: Result) -> bytes:
             for row in result.rows:
                 record = dict(zip(result.names, (json_value(value, utc) for value in row)))
                 rows_file.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+        import duckdb
+
         with duckdb.connect() as con:
             con.execute(
                 f"COPY (SELECT * FROM read_json({_sql_text(rows_path)}, format = 'newline_delimited', "

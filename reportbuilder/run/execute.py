@@ -12,28 +12,37 @@ from ..catalog.model import Catalog
 from ..errors import DataError
 from .load_data import DataConnection, open_data
 from .result import Result, ResultColumn
+from .result_cache import ResultCache
 
 _MISSING_COLUMN = re.compile(r'(?:does not have a column named|Referenced column) "([^"]+)"')
 
 
 def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "",
-              restrict=None) -> Result:
-    """`restrict`: the rows and fields a user may see (access.Restriction), applied as the data opens."""
+              restrict=None, cache: ResultCache | None = None) -> Result:
+    """`restrict`: the rows and fields a user may see (access.Restriction), applied as the data opens;
+    `cache`: reuse the rows of an identical earlier run on unchanged data (and the same views)."""
     con = open_data(data_path, query.tables, catalog, restrict)
     try:
-        return run_on(con, query, timezone, title)
+        return run_on(con, query, timezone, title, cache)
     finally:
         con.close()
 
 
-def run_on(con: DataConnection, query: BuiltQuery, timezone: str, title: str = "") -> Result:
-    """Run `query` on a connection `open_data` made with (at least) the tables it reads."""
+def run_on(con: DataConnection, query: BuiltQuery, timezone: str, title: str = "",
+           cache: ResultCache | None = None) -> Result:
+    """Run `query` on a connection `open_data` made with (at least) the tables it reads;
+    with a `cache`, rows of an identical earlier run on unchanged data are reused."""
     try:
-        rows = con.execute(query.sql()).fetchall()
+        sql = query.sql()
+
+        def compute():
+            return [tuple(_plain(v) for v in row) for row in con.execute(sql).fetchall()]
+
+        rows = cache.rows(con, sql, compute) if cache is not None else compute()
     except duckdb.Error as exc:
         raise DataError(_explain(exc, query)) from None
     columns = tuple(ResultColumn(c.name, c.type) for c in query.columns)
-    return Result(columns, tuple(tuple(_plain(v) for v in row) for row in rows), timezone, title)
+    return Result(columns, tuple(rows), timezone, title)
 
 
 def _plain(value):

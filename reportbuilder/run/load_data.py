@@ -18,11 +18,10 @@ import duckdb
 from sqlglot import exp
 
 from ..catalog.model import Catalog
+from ..catalog.sql_types import SQL_TYPES
 from ..errors import DataError
 
 EXTENSIONS = (".parquet", ".csv", ".csv.gz", ".jsonl", ".ndjson", ".json")
-SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "boolean": "BOOLEAN",
-             "date": "DATE", "timestamp": "TIMESTAMP"}
 _READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".csv.gz": "read_csv",
             ".jsonl": "read_json", ".ndjson": "read_json", ".json": "read_json"}
 

@@ -7,7 +7,9 @@ from collections import Counter
 import duckdb
 import pytest
 
-from reportbuilder.demo import cache, demo_dataset_dir, generate_demo
+from reportbuilder.demo import cache
+from reportbuilder.demo.cache import demo_dataset_dir
+from reportbuilder.demo.generate_demo import generate_demo
 from reportbuilder.demo.schema import TABLES
 
 ANCHOR = dt.date(2026, 6, 15)

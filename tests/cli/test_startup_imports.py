@@ -1,0 +1,79 @@
+"""Start-up stays cheap: each command imports only what it needs.
+
+Every `rb` command pays its imports before doing anything; a module on the run path that
+imports a heavy library at import time (charts, lark, the importers, the demo generator)
+adds that cost to every answer. Each case runs the command in a fresh interpreter and
+lists the modules it loaded (speed itself is measured in benchmarks/startup.py).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# Imported by no command below (charts, dashboards and `rb import` import them when they run).
+NEVER = ("altair", "vl_convert", "lark", "interegular", "pandas", "pyarrow", "pyspark", "jinja2",
+         "reportbuilder.demo.generate_demo", "reportbuilder.importers", "reportbuilder.dashboard",
+         "reportbuilder.render.chart_vega", "reportbuilder.run.spark_engine")
+
+_PROBE = """
+import json, sys
+from reportbuilder.cli import main
+try:
+    main(sys.argv[1:], prog_name="rb")
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_modules(*argv: str, cwd=None) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+    marker = done.stderr.rindex("MODULES ")
+    return set(json.loads(done.stderr[marker + len("MODULES "):]))
+
+
+def _heavy(modules: set[str], names) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_importing_the_cli_loads_no_library_but_click():
+    done = subprocess.run([sys.executable, "-c", "import json, sys; import reportbuilder.cli; "
+                           "print(json.dumps(sorted(sys.modules)))"], capture_output=True, text=True, timeout=120)
+    modules = set(json.loads(done.stdout))
+    assert _heavy(modules, NEVER + ("duckdb", "sqlglot", "rich", "jsonschema", "yaml")) == []
+
+
+def test_version_loads_neither_duckdb_nor_sqlglot():
+    assert _heavy(loaded_modules("--version"), NEVER + ("duckdb", "sqlglot", "rich", "jsonschema")) == []
+
+
+@pytest.mark.parametrize("command", ["validate", "sql"])
+def test_compiling_loads_no_engine_and_no_renderer(command):
+    first = loaded_modules(command, "tickets_created_over_time")
+    assert "reportbuilder.check.check_spec" in first  # the probe did run the command
+    assert _heavy(first, NEVER + ("duckdb", "rich")) == []
+    again = loaded_modules(command, "tickets_created_over_time")  # the spec is known valid, the catalog SQL parsed
+    assert _heavy(again, NEVER + ("duckdb", "rich", "jsonschema")) == []
+    if command == "validate":  # nothing is parsed or printed as SQL: no DuckDB dialect
+        assert _heavy(again, ("sqlglot.dialects.duckdb", "sqlglot.parsers.duckdb", "sqlglot.generators")) == []
+
+
+def test_run_as_a_table_loads_no_chart_library(tmp_path):
+    (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n")
+    (tmp_path / "spec.yaml").write_text("source: owners\nmeasures: [count() as n]\n")
+    modules = loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path)
+    assert "reportbuilder.run.execute" in modules and "rich.table" in modules  # it ran and printed a table
+    assert _heavy(modules, NEVER) == []
+    assert _heavy(loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path), NEVER + ("jsonschema",)) == []
+
+
+def test_the_probe_sees_a_heavy_import(tmp_path):
+    """The check can fail: a chart format does load the chart library."""
+    (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n")
+    (tmp_path / "spec.yaml").write_text("source: owners\ndimensions: [name]\nmeasures: [count() as n]\n")
+    modules = loaded_modules("run", "spec.yaml", "--data", ".", "--format", "svg", "-o", "out.svg", cwd=tmp_path)
+    assert "altair" in _heavy(modules, NEVER)
