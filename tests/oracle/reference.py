@@ -21,8 +21,12 @@ Values: ints, floats, str, bool, `datetime` (naive UTC instants), `date`, None. 
 is a `date` for day and coarser, the UTC instant of the local hour start for `hour`, an
 int for the cyclic granularities.
 
-Left out (NotImplementedError): derived fields and entities defined by `sql`, fill_gaps
-and compare.
+Fields the catalog defines by `sql` come from their plain-Python definitions in
+sql_fields.py: the definition's value for a row it covers, the field's `default` for an
+existing row it does not cover, and None for a missing row (a link to nothing).
+
+Left out (NotImplementedError): derived entities, SQL-derived fields without a Python
+definition, fill_gaps and compare.
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ from reportbuilder.check.resolved import Agg, Const, EntityRef, Field, OutputRef
 from reportbuilder.expr import ast
 from reportbuilder.timeframe.ranges import range_to_utc
 from reportbuilder.timeframe.units import add_months, start_of
+
+from .sql_fields import SQL_FIELDS
 
 _COMPARE = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
@@ -169,6 +175,15 @@ class _Evaluation:
     def __init__(self, report, tables, catalog):
         self.report, self.tables, self.catalog = report, tables, catalog
         self.tz, self.week_start = report.timezone, report.week_start
+        self._sql_values: dict = {}
+
+    def _sql_field(self, entity: str, name: str) -> dict:
+        """{key: value} of a field the catalog defines by SQL, from its Python definition."""
+        if (entity, name) not in self._sql_values:
+            if (entity, name) not in SQL_FIELDS:
+                raise NotImplementedError(f"sql-derived field {entity}.{name}")
+            self._sql_values[(entity, name)] = SQL_FIELDS[(entity, name)](self.tables)
+        return self._sql_values[(entity, name)]
 
     # joined rows
     def rows(self) -> list[dict]:
@@ -313,10 +328,13 @@ class _Evaluation:
         if isinstance(node, Const):
             return node.value
         if isinstance(node, Field):
-            if node.column.sql is not None:
-                raise NotImplementedError(f"sql-derived field {node.entity}.{node.column.name}")
             item = jr[node.path]
-            return None if item is None else item[1][node.column.name]
+            if item is None:  # a missing row has no fields, not even a derived field's default
+                return None
+            if node.column.sql is not None:
+                value = self._sql_field(node.entity, node.column.name).get(item[0])
+                return node.column.default if value is None else value
+            return item[1][node.column.name]
         if isinstance(node, OutputRef):
             return output[node.name]
         if isinstance(node, Agg):

@@ -26,7 +26,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from .reference import evaluate
-from .strategies import assert_rows_match, catalog, check_text, datasets, run_sql, spec_yaml, specs
+from .strategies import (assert_rows_match, catalog, check_text, datasets, defaulted_specs, run_sql, spec_yaml,
+                         specs)
 
 EXAMPLES = int(os.environ.get("RB_PROPERTY_EXAMPLES", "60"))
 FIXED = os.environ.get("RB_PROPERTY_RANDOM", "") in ("", "0")
@@ -36,8 +37,20 @@ FIXED = os.environ.get("RB_PROPERTY_RANDOM", "") in ("", "0")
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_sql_matches_reference(draws):
+    _check_both_ways(draws, specs)
+
+
+@settings(max_examples=max(EXAMPLES // 2, 20), deadline=None, derandomize=FIXED, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_derived_defaults_over_missing_links_match_reference(draws):
+    """A field with a `default` read through a link to no ticket is null, not the default."""
+    _check_both_ways(draws, defaulted_specs)
+
+
+def _check_both_ways(draws, spec_strategy):
     data = draws.draw(datasets(), label="data")
-    spec = draws.draw(specs(data), label="spec")
+    spec = draws.draw(spec_strategy(data), label="spec")
     text = spec_yaml(spec)
     note(f"spec:\n{text}")
     note(f"data: {data!r}")
