@@ -286,6 +286,9 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
             run = run_dashboard(board, ws, data_path, resolve_now(now, ws, demo_now), timezone, step)
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
+        if run.failed:  # the page is written, each failed panel shown as such; the run failed
+            lines = [f"error: {dash}: panel {p.ref}: {p.error}" for p in run.failed]
+            raise _Failure("\n".join(lines), 1)
 
     _guard(debug, action)
 
