@@ -54,15 +54,39 @@ _INTERVAL_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "wee
 _INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
-def evaluate(report, tables: dict[str, list[dict]], catalog) -> list[dict]:
-    """The rows of `report` over `tables` (table name -> rows as dicts), in output order."""
+# The path each dashboard-wide filter takes from a source (docs/reports.md), written out
+# here so that the engine's catalog and specs are checked against it, not copied from it.
+_TICKET_PATHS = {"owner": "owner.name", "team": "owner.team.name", "channel_account": "channel_account",
+                 "pipeline": "pipeline", "company": "company.name"}
+DASHBOARD_PATHS = {
+    "tickets": _TICKET_PATHS,
+    "companies": {"company": "name"},
+    "contacts": {"company": "company.name"},
+    "owners": {"owner": "name", "team": "team.name"},
+    "conversations": {"owner": "owner.name", "team": "owner.team.name", "channel_account": "ticket.channel_account",
+                      "pipeline": "ticket.pipeline", "company": "contact.company.name"},
+    "calls": {"owner": "owner.name", "team": "owner.team.name", "channel_account": "phone_number",
+              "pipeline": "ticket.pipeline", "company": "contact.company.name"},
+    "messages": {k: "conversation." + v for k, v in _TICKET_PATHS.items() if k in ("owner", "team")}
+    | {"channel_account": "conversation.ticket.channel_account", "pipeline": "conversation.ticket.pipeline",
+       "company": "conversation.contact.company.name"},
+}
+for _source in ("ticket_status_changes", "feedback_submissions", "ticket_status_periods", "response_turns",
+                "ticket_events"):
+    DASHBOARD_PATHS[_source] = {k: "ticket." + v for k, v in _TICKET_PATHS.items()}
+
+
+def evaluate(report, tables: dict[str, list[dict]], catalog, dashboard_filters=()) -> list[dict]:
+    """The rows of `report` over `tables` (table name -> rows as dicts), in output order;
+    `dashboard_filters` ((key, value or list of values) pairs) keep the source rows whose
+    field at DASHBOARD_PATHS[source][key] is (one of) the value(s)."""
     if report.compare:
         raise NotImplementedError("compare is not covered by the reference evaluator")
     if report.fill_gaps and report.time_dimension is not None and (
             report.time_dimension.granularity in ("hour_of_day", "day_of_week", "month_of_year")
             or (report.window is not None and report.window.range.bounded)):
         raise NotImplementedError("fill_gaps is not covered by the reference evaluator")
-    return _Evaluation(report, tables, catalog).rows()
+    return _Evaluation(report, tables, catalog, dashboard_filters).rows()
 
 
 # --- three-valued logic ---------------------------------------------------------------
@@ -172,8 +196,9 @@ def mean(values: list):
 
 # --- the evaluation -----------------------------------------------------------------------
 class _Evaluation:
-    def __init__(self, report, tables, catalog):
+    def __init__(self, report, tables, catalog, dashboard_filters=()):
         self.report, self.tables, self.catalog = report, tables, catalog
+        self.dashboard_filters = dashboard_filters
         self.tz, self.week_start = report.timezone, report.week_start
         self._sql_values: dict = {}
 
@@ -240,6 +265,21 @@ class _Evaluation:
             joined = extended
         return joined
 
+    def _follow(self, row: dict, path: str):
+        """The value at a dotted path of many-to-one steps from a source row (None past a
+        missing link)."""
+        entity = self.catalog.entity(self.report.source)
+        *steps, column = path.split(".")
+        for step in steps:
+            rel = entity.relationship(step)
+            entity = self.catalog.entity(rel.target)
+            link = row[rel.column]
+            row = next((r for _, r in self._entity_rows(entity.name) if link is not None
+                        and r[entity.primary_key] == link), None)
+            if row is None:
+                return None
+        return row[column]
+
     def _step(self, rel, parent_entity, parent, targets) -> list:
         if parent is None:
             return [None]
@@ -256,6 +296,10 @@ class _Evaluation:
     def _passes(self, jr) -> bool:
         for condition in self.report.filters:
             if self.eval(condition, jr) is not True:
+                return False
+        for key, value in self.dashboard_filters:
+            found = self._follow(jr[()][1], DASHBOARD_PATHS[self.report.source][key])
+            if found is None or found not in (value if isinstance(value, (list, tuple)) else [value]):
                 return False
         window = self.report.window
         if window is None:

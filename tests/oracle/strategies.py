@@ -470,11 +470,11 @@ def date_ranges(draw, source: str) -> dict:
 
 
 @st.composite
-def specs(draw, data: dict | None = None) -> dict:
+def specs(draw, data: dict | None = None, sources: tuple = SOURCES) -> dict:
     """A random valid spec over the generated tables, as a dict ready for yaml.safe_dump;
     with `data`, literals of conditions are often values of the data."""
     hints = value_hints(data) if data else None
-    source = draw(st.sampled_from(SOURCES))
+    source = draw(st.sampled_from(sources))
     spec: dict = {"source": source}
     zone = draw(st.sampled_from((None,) + ZONES))
     if zone:
@@ -544,6 +544,28 @@ def defaulted_specs(draw, data: dict | None = None) -> dict:
     return spec
 
 
+@st.composite
+def dashboard_filters(draw, source: str, data: dict | None = None) -> tuple:
+    """One or two dashboard filters ((key, value or list of values) pairs) that apply to the
+    source, with values often present in the data at the end of the filter's path."""
+    from .reference import DASHBOARD_PATHS
+
+    paths = DASHBOARD_PATHS[source]
+    keys = draw(st.lists(st.sampled_from(sorted(paths)), min_size=1, max_size=2, unique=True))
+    hints = value_hints(data) if data else {}
+    out = []
+    for key in keys:
+        entity = catalog().entity(source)
+        *steps, column = paths[key].split(".")
+        for step in steps:
+            entity = catalog().entity(entity.relationship(step).target)
+        words = [v for v in hints.get((entity.table, column), ()) if isinstance(v, str)]
+        words += vocabulary(column if column != "phone_number" else "phone_number")[:3]
+        value = draw(st.sampled_from(words))
+        out.append((key, [value, draw(st.sampled_from(words))] if draw(st.integers(0, 3)) == 0 else value))
+    return tuple(out)
+
+
 def spec_yaml(spec: dict) -> str:
     return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
 
@@ -551,9 +573,9 @@ def spec_yaml(spec: dict) -> str:
 # =========================================================================================
 # both paths, and comparing their rows
 # =========================================================================================
-def check_text(text: str, now: datetime = NOW):
-    """The checked Report of a spec text (the report's now fixed)."""
-    return check_spec(load_spec_text(text, "oracle.yaml"), catalog(), ReportOptions(now_utc=now))
+def check_text(text: str, now: datetime = NOW, filters: tuple = ()):
+    """The checked Report of a spec text (the report's now fixed; `filters` as `--filter`)."""
+    return check_spec(load_spec_text(text, "oracle.yaml"), catalog(), ReportOptions(now_utc=now, filters=filters))
 
 
 def run_sql(report, data: dict[str, list[dict]], directory: Path) -> list[dict]:
