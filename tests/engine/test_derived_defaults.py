@@ -87,3 +87,12 @@ def test_chats_without_a_ticket_have_no_reopen_count(links):
     rows = run_report(spec("conversations", "filters: [ticket.reopen_count = 0]\nmeasures: [count() as n]\n"),
                       links)
     assert rows == [{"n": 0}]
+
+
+def test_issue_numbers_on_the_acceptance_data(shared_dir):
+    # 220 calls, 65 with a ticket (155 without), 2 of those reopened: 63 not reopened
+    data = shared_dir / "acceptance" / "data"
+    rows = run_report(spec("calls", "filters: [not ticket.is_reopened]\nmeasures: [count() as n]\n"), data)
+    assert rows == [{"n": 63}]
+    rows = run_report(spec("calls", "dimensions: [ticket.agent_reply_count]\nmeasures: [count() as n]\n"), data)
+    assert {r["ticket.agent_reply_count"]: r["n"] for r in rows}[None] == 155

@@ -71,6 +71,7 @@ DASHBOARD_PATHS = {
     | {"channel_account": "conversation.ticket.channel_account", "pipeline": "conversation.ticket.pipeline",
        "company": "conversation.contact.company.name"},
 }
+DASHBOARD_PATHS["agent_workload"] = {"owner": "owner.name", "team": "owner.team.name"}  # shifts have no ticket
 for _source in ("ticket_status_changes", "feedback_submissions", "ticket_status_periods", "response_turns",
                 "ticket_events"):
     DASHBOARD_PATHS[_source] = {k: "ticket." + v for k, v in _TICKET_PATHS.items()}
