@@ -14,7 +14,8 @@ the planner, SQL or DuckDB:
    there is exactly one group, even when no row is left;
 4. each aggregate runs over the distinct rows of its grain node present in the group
    (told apart by primary key, or by position in a table without one); a missing side
-   (None) is not a row of the entity and is never aggregated;
+   (None) is not a row of the entity and is never aggregated; sum_if/avg_if pick a grain
+   row when their condition holds on any of its joined rows;
 5. measures, having, sort (nulls last in both directions; then the dimensions), limit.
 
 Values: ints, floats, str, bool, `datetime` (naive UTC instants), `date`, None. A bucket
@@ -343,8 +344,13 @@ class _Evaluation:
         if func == "count_if":
             return sum(1 for jr in rows if self.eval(args[0], jr) is True)
         if func in ("sum_if", "avg_if"):
-            values = [self.eval(args[0], jr) for jr in rows if self.eval(args[1], jr) is True]
-            values = [v for v in values if v is not None]
+            # the grain is the value's alone: a grain row is picked once when the condition
+            # holds on any of its joined rows (one with a matching to-many child)
+            picked = {}
+            for jr in members:
+                if jr[agg.grain] is not None and self.eval(args[1], jr) is True:
+                    picked.setdefault(jr[agg.grain][0], jr)
+            values = [v for v in (self.eval(args[0], jr) for jr in picked.values()) if v is not None]
             return total(values) if func == "sum_if" else mean(values)
         values = [v for v in (self.eval(args[0], jr) for jr in rows) if v is not None]
         if func == "count":

@@ -416,6 +416,8 @@ def aggregates(draw, source: str, numeric_only: bool = False, hints=None) -> tup
         path, entity = draw(node_paths(source, "numeric"))
         f = _dotted(path, draw(st.sampled_from(fields_of(entity, "numeric"))))
         func = draw(st.sampled_from(["sum_if", "avg_if"]))
+        if draw(st.booleans()):  # the condition on another node, often a to-many child
+            path, entity = draw(node_paths(source))
         return f"{func}({f}, {draw(conditions(path, entity, hints=hints))})", True
     if kind == "expr_arg":
         path, entity = draw(node_paths(source, "numeric"))
