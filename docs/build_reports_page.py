@@ -115,7 +115,7 @@ DASHBOARDS_INTRO = r'''## Dashboards
 
 A dashboard names reports (built-in names or spec paths), an optional date range applied
 to every report (in place of each report's default, like `--range`), and dashboard-wide
-filters, each applied along each report's own path to the field (table below); `null`
+filters, each applied along the path the report names for it (table below); `null`
 means "not set".
 
 ```yaml
@@ -132,22 +132,41 @@ filters:                                # optional
 ```
 '''
 
-DASHBOARD_FILTERS = r'''### Where a dashboard filter applies, by report source
+DASHBOARD_FILTERS_INTRO = r'''### The path each dashboard filter takes, by report
 
-| source | owner | team | channel_account | pipeline | company |
-|---|---|---|---|---|---|
-| `tickets` | `owner.name` | `owner.team.name` | `channel_account` | `pipeline` | `company.name` |
-| `ticket_status_periods`, `response_turns`, `ticket_events`, `feedback_submissions` | `ticket.owner.name` | `ticket.owner.team.name` | `ticket.channel_account` | `ticket.pipeline` | `ticket.company.name` |
-| `agent_workload` | `owner.name` | `owner.team.name` | `ticket.channel_account` * | `ticket.pipeline` * | `ticket.company.name` * |
-| `messages` | `owner.name` (the sender) for the reply-time reports; `conversation.owner.name` (the assignee) for message volumes | the same, `.team.name` | `conversation.ticket.channel_account` | `conversation.ticket.pipeline` | `conversation.contact.company.name` |
-| `conversations` | `owner.name` | `owner.team.name` | `ticket.channel_account` | `ticket.pipeline` | `contact.company.name` |
-| `calls` | `owner.name` | `owner.team.name` | `phone_number` (the line) | `ticket.pipeline` | `contact.company.name` |
-
-\* Shifts belong to no ticket: a ticket filter on `agent_workload` drops the shift rows and
-leaves utilization null, so a dashboard should apply only `owner` and `team` to
-`agent_utilization`. Rows without the related record (a feedback without ticket, a call
-without contact) are dropped by a filter on that path, as any filter on a missing link.
+Each report names, for each dashboard filter, the field path it compares from the
+report's source: the source entity's `dashboard_filters` in the catalog
+(`reportbuilder/catalog/helpdesk.yaml`, `vocabulary.yaml`), replaced key by key by the
+spec's own `dashboard_filters:` (the reply-time reports follow the agent who sent the
+reply, `owner.name`, where message volumes follow the conversation's assignee,
+`conversation.owner.name`). A panel is exactly the report run with
+`--filter "<path> = '<value>'"` (a list of values: `in (...)`). A filter a report has no
+path for (— below) is an error for that panel and makes `rb dashboard` exit 1 after
+writing the page, never an unfiltered number: shifts belong to no ticket, so a ticket
+filter on `agent_utilization` would drop every shift. Rows without the related record
+(a feedback without ticket, a call without contact) are dropped by a filter on that path,
+as by any filter on a missing link.
 '''
+
+
+def dashboard_filters_table(names: list[str]) -> str:
+    """Per report, the path of each dashboard filter, from the checked spec."""
+    from reportbuilder.catalog.load_catalog import load_catalog
+    from reportbuilder.catalog.model import DASHBOARD_FILTER_KEYS
+    from reportbuilder.check.check_spec import check_spec
+    from reportbuilder.check.options import ReportOptions
+    from reportbuilder.load.load_spec import load_spec_file
+
+    catalog = load_catalog()
+    lines = ["| report | source | " + " | ".join(DASHBOARD_FILTER_KEYS) + " |",
+             "|---" * (len(DASHBOARD_FILTER_KEYS) + 2) + "|"]
+    for name in names:
+        report = check_spec(load_spec_file(SPECS / f"{name}.yaml", name), catalog, ReportOptions())
+        paths = dict(report.dashboard_filters)
+        cells = [f"`{paths[k]}`" if paths.get(k) else "—" for k in DASHBOARD_FILTER_KEYS]
+        lines.append(f"| [`{name}`](#{name}) | `{report.source}` | " + " | ".join(cells) + " |")
+    return DASHBOARD_FILTERS_INTRO + "\n" + "\n".join(lines) + "\n"
+
 
 TESTS = r'''## Tests
 
@@ -300,7 +319,7 @@ def build_page() -> str:
         CHOICES,
         DASHBOARDS_INTRO,
         dashboards_table(),
-        DASHBOARD_FILTERS,
+        dashboard_filters_table(names),
         TESTS,
     ]
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)

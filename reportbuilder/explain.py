@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .build.build_sql import output_columns
+from .check.resolve_expr import node_paths
 from .expr.unparse import unparse
 from .plan.query_plan import QueryPlan
 
@@ -18,6 +19,27 @@ def explain_coverage(plan: QueryPlan, coverage) -> str:
     if not coverage:
         lines.append("  (no joins between data tables)")
     return "\n".join(lines)
+
+
+def grain_note(plan: QueryPlan, agg) -> str:
+    """Which rows an aggregate runs over, in words: look-alikes such as
+    `sum_if(x, conversations.channel = 'chat')` (each ticket once) and
+    `sum(if(conversations.channel = 'chat', x, 0))` (each conversation) differ here."""
+    name = ".".join(agg.grain) or plan.report.source
+    note = f"grain {name}: each {name} row once"
+    if agg.func in ("sum_if", "avg_if"):
+        many = sorted({".".join(p) for p in node_paths(agg.args[1]) if _to_many_below(plan, agg.grain, p)})
+        if many:
+            note += (f", when the condition holds on at least one of its {' / '.join(many)} rows "
+                     f"(not once per matching row)")
+    return note
+
+
+def _to_many_below(plan: QueryPlan, grain: tuple, path: tuple) -> bool:
+    """True when `path` lies below `grain` through a one-to-many step."""
+    if path[:len(grain)] != grain:
+        return False
+    return any(plan.node(path[:i]).relationship.to_many for i in range(len(grain) + 1, len(path) + 1))
 
 
 def explain_plan(plan: QueryPlan) -> str:
@@ -43,14 +65,14 @@ def explain_plan(plan: QueryPlan) -> str:
             tested = ", ".join(unparse(report.filters[i]) for i in semi.filters)
             lines.append(f"    kept when some {'.'.join(semi.path)} row passes {tested} (tested, not joined)")
         for slot, agg in step.aggregates:
-            lines.append(f"    {slot} = {unparse(agg)}")
+            lines.append(f"    {slot} = {unparse(agg)}  [{grain_note(plan, agg)}]")
         for slot, agg in step.partials:
-            lines.append(f"    {slot} = {unparse(agg)}  (grain {'.'.join(agg.grain)}: same joined rows, "
-                         f"per {grain} row, then combined)")
+            lines.append(f"    {slot} = {unparse(agg)}  [{grain_note(plan, agg)}; computed on the joined rows "
+                         f"of {grain}, per {grain} row, then combined]")
         for branch in step.branches:
             child = ".".join(branch.path)
             lines.append(f"    per {report.source} row, {child} pre-aggregated by its link (one row each):")
-            lines += [f"      {slot} = {unparse(agg)}" for slot, agg in branch.aggregates]
+            lines += [f"      {slot} = {unparse(agg)}  [{grain_note(plan, agg)}]" for slot, agg in branch.aggregates]
     lines += ["", "filters before aggregation (on joined rows):"]
     lines += [f"  {unparse(f)}" for f in report.filters] or ["  (none)"]
     if report.window is not None:

@@ -181,7 +181,13 @@ class JoinSql:
         value = exp.column("value", table=f"{self.alias(field.path)}__{field.column.name}")
         if field.column.default is None:
             return value
-        return exp.Coalesce(this=value, expressions=[sql_literal(field.column.default)])
+        filled = exp.Coalesce(this=value, expressions=[sql_literal(field.column.default)])
+        if not field.path:
+            return filled  # a source row always exists
+        # The default is for a row the field's query has no row for, never for a missing
+        # linked row: a call without a ticket has no ticket.agent_reply_count (null), not 0.
+        present = exp.Not(this=exp.Is(this=self.key(field.path), expression=exp.Null()))
+        return exp.Case(ifs=[exp.If(this=present, true=filled)])
 
     def from_nodes(self, select: exp.Select, paths, top: tuple = (), source: exp.Expression | None = None
                    ) -> exp.Select:

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlglot
 import yaml
 
-from .model import Catalog, Column, Entity, NamedMeasure, Relationship
+from .model import DASHBOARD_FILTER_KEYS, Catalog, Column, Entity, NamedMeasure, Relationship
 from .sql_trees import parse_duckdb
 
 SHIPPED = ("helpdesk.yaml", "vocabulary.yaml")
@@ -68,8 +68,21 @@ def _entity(name: str, spec: dict, derived: bool) -> tuple[Entity, list[tuple]]:
         sql=sql,
         description=spec.get("description", ""),
         small=bool(spec.get("small", False)),
+        dashboard_filters=_dashboard_filters(spec.get("dashboard_filters"), where),
     )
     return entity, links
+
+
+def _dashboard_filters(spec, where: str) -> tuple[tuple[str, str], ...]:
+    """(key, path) of an entity's `dashboard_filters`; the paths are checked with the reports."""
+    if spec is None:
+        return ()
+    if not isinstance(spec, dict) or any(not isinstance(v, str) for v in spec.values()):
+        raise CatalogError(f"{where}: dashboard_filters maps filter names to field paths")
+    unknown = sorted(set(spec) - set(DASHBOARD_FILTER_KEYS))
+    if unknown:
+        raise CatalogError(f"{where}: unknown dashboard filters {unknown}; known: {list(DASHBOARD_FILTER_KEYS)}")
+    return tuple((k, spec[k]) for k in DASHBOARD_FILTER_KEYS if k in spec)
 
 
 def _derived_field(entity: str, name: str, spec: dict) -> Column:

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FIELD_TYPES = ("integer", "number", "text", "boolean", "timestamp", "date")
+# Dashboard-wide filters (shared/contract/spec-language.md, "Dashboards"): each entity (and
+# each spec, overriding it) names the path from its rows to the field a filter compares.
+DASHBOARD_FILTER_KEYS = ("owner", "team", "channel_account", "pipeline", "company")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Entity:
     sql: object | None = None  # sqlglot SELECT of a derived entity
     description: str = ""
     small: bool = False  # a reference table of at most a few thousand rows (owners, teams)
+    dashboard_filters: tuple[tuple[str, str], ...] = ()  # (filter key, field path from this entity)
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:

@@ -11,6 +11,7 @@ from ..load.yaml_nodes import YList, YMap, YScalar, to_plain
 from ..timeframe.buckets import GRANULARITIES, MAX_BUCKETS
 from ..timeframe.ranges import explicit_range, is_preset, preset_range
 from . import check_spec as cs
+from .dashboard_paths import dashboard_paths
 from .functions import COUNT_LIKE
 from .options import ReportOptions
 from .report import Dimension, Measure, Report, TimeWindow
@@ -56,7 +57,7 @@ class PartChecker:
             measures=tuple(measures), filters=self.filters(), having=self.having(outputs),
             sort=self.sort(outputs), limit=limit.value if limit else None,
             fill_gaps=fill.value if fill else True, compare=compare.value if compare else None,
-            window=window, chart=self.chart(outputs),
+            window=window, chart=self.chart(outputs), dashboard_filters=dashboard_paths(self),
         )
         if self.problems:
             return None

@@ -52,6 +52,7 @@ class Report:
     compare: str | None = None
     window: TimeWindow | None = None
     chart: dict | None = None
+    dashboard_filters: tuple[tuple[str, str | None], ...] = ()  # (filter key, field path; None: not applicable)
 
     def __post_init__(self):
         names = [d.name for d in self.dimensions] + [m.name for m in self.measures]

@@ -274,7 +274,7 @@ class Resolver:
             # The value decides whose rows are summed; the condition only selects them
             # (true when any joined row of the grain row satisfies it).
             args = args[:1]
-        paths = sorted({p for a in args for p in _node_paths(a)}, key=lambda p: (-len(p), p))
+        paths = sorted({p for a in args for p in node_paths(a)}, key=lambda p: (-len(p), p))
         if not paths:
             return prefix
         for origin in paths:
@@ -418,13 +418,13 @@ class Resolver:
         return replace(node, whens=tuple(whens), default=default), kind
 
 
-def _node_paths(node):
+def node_paths(node):
     """Join-tree nodes referenced inside a resolved expression."""
     if isinstance(node, (Field, EntityRef)):
         yield node.path
         return
     for child in ast.children(node):
-        yield from _node_paths(child)
+        yield from node_paths(child)
 
 
 def _at(node, pos):

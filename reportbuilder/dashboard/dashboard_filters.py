@@ -1,25 +1,26 @@
 """Dashboard-wide filters as extra filter expressions, one per filter key.
 
-Each key names a field through the entity shorthand, so the engine finds the join
-path from each report's source (`owners.name` from `tickets` is `owner.name`, from
-`messages` it is `conversation.ticket.owner.name`...). A value is quoted as an
-expression string literal (`'` doubled); a list of values becomes `in (...)`.
+Each report names the path each filter takes from its source (the source entity's
+catalog `dashboard_filters`, replaced key by key by the spec's own, see
+check/dashboard_paths.py), so a panel is exactly the report run with
+`--filter "<path> = '<value>'"`; a filter without a path is an error for that panel.
+A value is quoted as an expression string literal (`'` doubled); a list of values
+becomes `in (...)`.
 
 Example:
-    >>> filter_expression("company", "O'Brien & Co")
-    "companies.name = 'O''Brien & Co'"
+    >>> filter_expression("contact.company.name", "O'Brien & Co")
+    "contact.company.name = 'O''Brien & Co'"
     >>> filter_expression("channel_account", ["a", "b"])
-    "tickets.channel_account in ('a', 'b')"
+    "channel_account in ('a', 'b')"
 """
 from __future__ import annotations
 
-DASHBOARD_FILTERS = {
-    "owner": "owners.name",
-    "team": "teams.name",
-    "channel_account": "tickets.channel_account",
-    "pipeline": "tickets.pipeline",
-    "company": "companies.name",
-}
+from reportbuilder.catalog.model import DASHBOARD_FILTER_KEYS as DASHBOARD_FILTERS
+from reportbuilder.errors import ReportError
+
+
+class FilterNotApplicable(ReportError):
+    """A dashboard filter the report names no path for: its panel is an error."""
 
 
 def quote(value) -> str:
@@ -27,9 +28,26 @@ def quote(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def filter_expression(key: str, value) -> str:
-    """The filter expression of dashboard filter `key` (one of DASHBOARD_FILTERS)."""
-    field = DASHBOARD_FILTERS[key]
+def filter_expression(path: str, value) -> str:
+    """The filter expression comparing the field at `path` with a dashboard filter's value."""
     if isinstance(value, (list, tuple)):
-        return f"{field} in ({', '.join(quote(v) for v in value)})"
-    return f"{field} = {quote(value)}"
+        return f"{path} in ({', '.join(quote(v) for v in value)})"
+    return f"{path} = {quote(value)}"
+
+
+def panel_filters(report, filters) -> tuple[str, ...]:
+    """The expressions of the dashboard's `filters` ((key, value) pairs) along the paths the
+    checked `report` names; FilterNotApplicable names a filter that does not apply to it."""
+    paths = dict(report.dashboard_filters)
+    out = []
+    for key, value in filters:
+        path = paths.get(key)
+        if path is None:
+            why = "its dashboard_filters set it to null" if key in paths else \
+                f"neither it nor its source {report.source} names a path for it under dashboard_filters"
+            raise FilterNotApplicable(f"the dashboard filter {key} does not apply to this report: {why}")
+        out.append(filter_expression(path, value))
+    return tuple(out)
+
+
+__all__ = ["DASHBOARD_FILTERS", "FilterNotApplicable", "filter_expression", "panel_filters", "quote"]

@@ -1,17 +1,17 @@
 """Run every report of a dashboard with the dashboard's date range and filters.
 
-A dashboard filter applies to a report when the report still checks with it: the
-entity shorthand (`owners.name`) has one shortest join path from the report's
-source. When the path is missing or ambiguous, the report runs without that filter
-and its panel says so; likewise for a date range a report cannot take. A report
-that fails is kept as a panel with its error, so one bad report does not blank a page.
+A dashboard filter takes the path the report names for it (dashboard_filters.py): the
+panel is the report run with that `--filter`. A filter the report names no path for is
+an error for that panel, never an unfiltered number. A date range a report cannot take
+is left out with a note on the panel. A report that fails is kept as a panel with its
+error, so one bad report does not blank a page.
 
 The data is opened once for the whole dashboard (one connection, one view per table) and
 every report's query runs on it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, timezone as dt_timezone
 from pathlib import Path
 from typing import Callable
@@ -19,7 +19,7 @@ from typing import Callable
 from reportbuilder.build.build_sql import BuildError, BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
-from reportbuilder.dashboard.dashboard_filters import filter_expression
+from reportbuilder.dashboard.dashboard_filters import panel_filters
 from reportbuilder.dashboard.load_dashboard import Dashboard
 from reportbuilder.errors import DataError, ReportError, SpecError
 from reportbuilder.load.load_spec import load_spec_file
@@ -52,7 +52,10 @@ class DashboardRun:
     panels: tuple[PanelRun, ...]
     now_utc: datetime
     timezone: str
-    filters: tuple[tuple[str, str], ...] = field(default=())  # (key, expression) in force
+
+    @property
+    def failed(self) -> tuple[PanelRun, ...]:
+        return tuple(p for p in self.panels if p.error is not None)
 
 
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
@@ -67,8 +70,7 @@ def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, n
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
     panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
-    filters = tuple((k, filter_expression(k, v)) for k, v in dashboard.filters)
-    return DashboardRun(dashboard, tuple(panels), now, shown_zone, filters)
+    return DashboardRun(dashboard, tuple(panels), now, shown_zone)
 
 
 @dataclass(frozen=True)
@@ -129,16 +131,8 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
                 options = ranged
             else:
                 notes.append(f"the dashboard's date range does not apply ({problem})")
-        applied = []
-        for key, value in dashboard.filters:
-            expression = filter_expression(key, value)
-            trial = ReportOptions(**{**options.__dict__, "filters": (expression,)})
-            problem = _problem(raw, workspace, trial)
-            if problem is None:
-                applied.append(expression)
-            else:
-                notes.append(f"filter {key} does not apply to this report ({problem})")
-        options = ReportOptions(**{**options.__dict__, "filters": tuple(applied)})
+        checked = plan(raw, workspace.catalog, options).report
+        options = ReportOptions(**{**options.__dict__, "filters": panel_filters(checked, dashboard.filters)})
         report_plan = plan(raw, workspace.catalog, options)
         report = report_plan.report
         query = build_sql(report_plan, workspace.catalog)

@@ -111,17 +111,23 @@ class _Converter:
         return YMap(tuple(items), _span(self.file, node.start_mark))
 
 
-def _check_depth(text: str, file: str) -> None:
-    """Refuse deep nesting from the event stream, before the (recursive) composer sees it."""
-    depth = 0
+def _check_events(text: str, file: str) -> None:
+    """Refuse deep nesting and self-referring aliases from the event stream, before the
+    (recursive) composer and converter see them: an alias to an anchor still open would
+    make the node graph a cycle."""
+    open_anchors: list = []  # the anchor (or None) of each enclosing mapping or list
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
+            open_anchors.append(event.anchor)
+            if len(open_anchors) > MAX_DEPTH:
                 raise YamlError(Diagnostic("spec-too-deep", f"the spec nests lists and mappings deeper than "
                                            f"{MAX_DEPTH} levels", _span(file, event.start_mark)))
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+            open_anchors.pop()
+        elif isinstance(event, yaml.AliasEvent) and event.anchor in open_anchors:
+            raise YamlError(Diagnostic("recursive-alias", f"alias *{event.anchor} refers to the list or mapping "
+                                       f"it is inside (&{event.anchor}): a recursive value has no meaning in a spec",
+                                       _span(file, event.start_mark)))
 
 
 def _reader_span(exc, file: str, text: str) -> Span:
@@ -136,7 +142,7 @@ def _reader_span(exc, file: str, text: str) -> Span:
 def parse_yaml(text: str, file: str):
     """Parse one YAML document into positioned nodes (None for an empty document)."""
     try:
-        _check_depth(text, file)
+        _check_events(text, file)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -29,14 +29,14 @@ def demo_dir(tmp_path_factory) -> Path:
 
 
 def test_filter_values_are_quoted():
-    assert filter_expression("company", "O'Brien") == "companies.name = 'O''Brien'"
-    assert filter_expression("team", ["A", "B"]) == "teams.name in ('A', 'B')"
+    assert filter_expression("contact.company.name", "O'Brien") == "contact.company.name = 'O''Brien'"
+    assert filter_expression("owner.team.name", ["A", "B"]) == "owner.team.name in ('A', 'B')"
 
 
-def _render(demo_dir, dash, out, *extra):
+def _render(demo_dir, dash, out, *extra, code=0):
     result = CliRunner().invoke(main, ["dashboard", str(dash), "-o", str(out), "--data", str(demo_dir),
                                        "--now", "2026-06-15T12:00:00", *extra])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return out.read_text(encoding="utf-8") if out.suffix == ".html" else out.read_bytes()
 
 
@@ -47,13 +47,18 @@ def test_builtin_dashboards_render(name, demo_dir, tmp_path):
     assert page.count("<svg") >= 1 and "This report failed" not in page
 
 
-def test_filter_that_cannot_apply_is_shown(demo_dir, tmp_path):
+def test_filter_that_cannot_apply_is_an_error_on_the_panel_and_in_the_cli(demo_dir, tmp_path):
     report = tmp_path / "msgs.yaml"
-    report.write_text("title: Messages\nsource: messages\nmeasures: [count() as n]\n")
+    report.write_text("title: Messages\nsource: messages\nmeasures: [count() as n]\n"
+                      "dashboard_filters: {company: null}\n")
     dash = tmp_path / "d.yaml"
     dash.write_text(f"title: D\nreports: ['{report}']\nfilters: {{company: \"O'Brien\"}}\n")
-    page = _render(demo_dir, dash, tmp_path / "d.html")
-    assert "filter company does not apply" in page
+    result = CliRunner().invoke(main, ["dashboard", str(dash), "-o", str(tmp_path / "d.html"),
+                                       "--data", str(demo_dir), "--now", "2026-06-15T12:00:00"])
+    assert result.exit_code == 1, result.output
+    assert f"panel {report}: the dashboard filter company does not apply" in result.output
+    page = (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "This report failed: the dashboard filter company does not apply" in page
 
 
 def test_dashboard_png(demo_dir, tmp_path):
@@ -114,7 +119,7 @@ def test_a_missing_table_fails_only_the_panels_that_read_it(demo_dir, tmp_path):
     calls.write_text("title: Calls\nsource: calls\nmeasures: [count() as n]\n")
     dash = tmp_path / "d.yaml"
     dash.write_text(f"title: D\nreports: ['{tickets}', '{calls}']\n")
-    page = _render(data, dash, tmp_path / "d.html")
+    page = _render(data, dash, tmp_path / "d.html", code=1)
     assert "table &#x27;calls&#x27; is needed by the report" in page and page.count("This report failed") == 1
 
 

@@ -3,7 +3,7 @@ from click.testing import CliRunner
 
 from reportbuilder.cli import main
 
-from .fixture_data import write_tables
+from .fixture_data import run_report, write_tables
 
 SPEC = """
 source: tickets
@@ -60,3 +60,36 @@ def test_join_coverage_on_the_data(tmp_path):
     assert "owner: 2 of 3 tickets rows have no owner; 1 orphan link(s); 1 duplicated owners key(s)" in text
     assert ("conversations: 2 of 3 tickets rows have no conversations row; 1 orphan link(s); "
             "0 duplicated conversations key(s)") in text
+
+
+LOOK_ALIKES = """
+source: tickets
+measures:
+  - sum_if(handle_time_seconds, conversations.channel = 'chat') as once_per_ticket
+  - sum(if(conversations.channel = 'chat', handle_time_seconds, 0)) as once_per_chat
+"""
+
+
+def test_each_aggregate_says_its_grain(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(LOOK_ALIKES)
+    text = CliRunner().invoke(main, ["explain", str(spec)], catch_exceptions=False).stdout
+    assert ("sum_if(handle_time_seconds, (conversations.channel = 'chat'))  [grain tickets: each tickets row "
+            "once, when the condition holds on at least one of its conversations rows (not once per matching "
+            "row)]") in text
+    assert "handle_time_seconds, 0))  [grain conversations: each conversations row once" in text
+
+
+def test_look_alike_conditional_sums_on_hand_made_data(tmp_path):
+    # T1 handle 100: chats C1, C2 and email C3; T2 handle 50: email C4; T3 handle 7: no conversation
+    # sum_if: T1 once (it has a chat) = 100; sum(if(...)): per conversation C1 100 + C2 100 = 200
+    # avg_if: over T1 only = 100.0
+    data = write_tables(
+        tmp_path / "data",
+        tickets=[{"id": 1, "handle_time_seconds": 100}, {"id": 2, "handle_time_seconds": 50},
+                 {"id": 3, "handle_time_seconds": 7}],
+        conversations=[{"id": 1, "ticket_id": 1, "channel": "chat"}, {"id": 2, "ticket_id": 1, "channel": "chat"},
+                       {"id": 3, "ticket_id": 1, "channel": "email"}, {"id": 4, "ticket_id": 2, "channel": "email"}],
+    )
+    rows = run_report(LOOK_ALIKES + "  - avg_if(handle_time_seconds, conversations.channel = 'chat') as avg\n", data)
+    assert rows == [{"once_per_ticket": 100, "once_per_chat": 200, "avg": 100.0}]

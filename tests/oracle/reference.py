@@ -14,15 +14,20 @@ the planner, SQL or DuckDB:
    there is exactly one group, even when no row is left;
 4. each aggregate runs over the distinct rows of its grain node present in the group
    (told apart by primary key, or by position in a table without one); a missing side
-   (None) is not a row of the entity and is never aggregated;
+   (None) is not a row of the entity and is never aggregated; sum_if/avg_if pick a grain
+   row when their condition holds on any of its joined rows;
 5. measures, having, sort (nulls last in both directions; then the dimensions), limit.
 
 Values: ints, floats, str, bool, `datetime` (naive UTC instants), `date`, None. A bucket
 is a `date` for day and coarser, the UTC instant of the local hour start for `hour`, an
 int for the cyclic granularities.
 
-Left out (NotImplementedError): derived fields and entities defined by `sql`, fill_gaps
-and compare.
+Fields the catalog defines by `sql` come from their plain-Python definitions in
+sql_fields.py: the definition's value for a row it covers, the field's `default` for an
+existing row it does not cover, and None for a missing row (a link to nothing).
+
+Left out (NotImplementedError): derived entities, SQL-derived fields without a Python
+definition, fill_gaps and compare.
 """
 from __future__ import annotations
 
@@ -40,6 +45,8 @@ from reportbuilder.expr import ast
 from reportbuilder.timeframe.ranges import range_to_utc
 from reportbuilder.timeframe.units import add_months, start_of
 
+from .sql_fields import SQL_FIELDS
+
 _COMPARE = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
@@ -49,15 +56,40 @@ _INTERVAL_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "wee
 _INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
-def evaluate(report, tables: dict[str, list[dict]], catalog) -> list[dict]:
-    """The rows of `report` over `tables` (table name -> rows as dicts), in output order."""
+# The path each dashboard-wide filter takes from a source (docs/reports.md), written out
+# here so that the engine's catalog and specs are checked against it, not copied from it.
+_TICKET_PATHS = {"owner": "owner.name", "team": "owner.team.name", "channel_account": "channel_account",
+                 "pipeline": "pipeline", "company": "company.name"}
+DASHBOARD_PATHS = {
+    "tickets": _TICKET_PATHS,
+    "companies": {"company": "name"},
+    "contacts": {"company": "company.name"},
+    "owners": {"owner": "name", "team": "team.name"},
+    "conversations": {"owner": "owner.name", "team": "owner.team.name", "channel_account": "ticket.channel_account",
+                      "pipeline": "ticket.pipeline", "company": "contact.company.name"},
+    "calls": {"owner": "owner.name", "team": "owner.team.name", "channel_account": "phone_number",
+              "pipeline": "ticket.pipeline", "company": "contact.company.name"},
+    "messages": {k: "conversation." + v for k, v in _TICKET_PATHS.items() if k in ("owner", "team")}
+    | {"channel_account": "conversation.ticket.channel_account", "pipeline": "conversation.ticket.pipeline",
+       "company": "conversation.contact.company.name"},
+}
+DASHBOARD_PATHS["agent_workload"] = {"owner": "owner.name", "team": "owner.team.name"}  # shifts have no ticket
+for _source in ("ticket_status_changes", "feedback_submissions", "ticket_status_periods", "response_turns",
+                "ticket_events"):
+    DASHBOARD_PATHS[_source] = {k: "ticket." + v for k, v in _TICKET_PATHS.items()}
+
+
+def evaluate(report, tables: dict[str, list[dict]], catalog, dashboard_filters=()) -> list[dict]:
+    """The rows of `report` over `tables` (table name -> rows as dicts), in output order;
+    `dashboard_filters` ((key, value or list of values) pairs) keep the source rows whose
+    field at DASHBOARD_PATHS[source][key] is (one of) the value(s)."""
     if report.compare:
         raise NotImplementedError("compare is not covered by the reference evaluator")
     if report.fill_gaps and report.time_dimension is not None and (
             report.time_dimension.granularity in ("hour_of_day", "day_of_week", "month_of_year")
             or (report.window is not None and report.window.range.bounded)):
         raise NotImplementedError("fill_gaps is not covered by the reference evaluator")
-    return _Evaluation(report, tables, catalog).rows()
+    return _Evaluation(report, tables, catalog, dashboard_filters).rows()
 
 
 # --- three-valued logic ---------------------------------------------------------------
@@ -167,9 +199,19 @@ def mean(values: list):
 
 # --- the evaluation -----------------------------------------------------------------------
 class _Evaluation:
-    def __init__(self, report, tables, catalog):
+    def __init__(self, report, tables, catalog, dashboard_filters=()):
         self.report, self.tables, self.catalog = report, tables, catalog
+        self.dashboard_filters = dashboard_filters
         self.tz, self.week_start = report.timezone, report.week_start
+        self._sql_values: dict = {}
+
+    def _sql_field(self, entity: str, name: str) -> dict:
+        """{key: value} of a field the catalog defines by SQL, from its Python definition."""
+        if (entity, name) not in self._sql_values:
+            if (entity, name) not in SQL_FIELDS:
+                raise NotImplementedError(f"sql-derived field {entity}.{name}")
+            self._sql_values[(entity, name)] = SQL_FIELDS[(entity, name)](self.tables)
+        return self._sql_values[(entity, name)]
 
     # joined rows
     def rows(self) -> list[dict]:
@@ -226,6 +268,21 @@ class _Evaluation:
             joined = extended
         return joined
 
+    def _follow(self, row: dict, path: str):
+        """The value at a dotted path of many-to-one steps from a source row (None past a
+        missing link)."""
+        entity = self.catalog.entity(self.report.source)
+        *steps, column = path.split(".")
+        for step in steps:
+            rel = entity.relationship(step)
+            entity = self.catalog.entity(rel.target)
+            link = row[rel.column]
+            row = next((r for _, r in self._entity_rows(entity.name) if link is not None
+                        and r[entity.primary_key] == link), None)
+            if row is None:
+                return None
+        return row[column]
+
     def _step(self, rel, parent_entity, parent, targets) -> list:
         if parent is None:
             return [None]
@@ -242,6 +299,10 @@ class _Evaluation:
     def _passes(self, jr) -> bool:
         for condition in self.report.filters:
             if self.eval(condition, jr) is not True:
+                return False
+        for key, value in self.dashboard_filters:
+            found = self._follow(jr[()][1], DASHBOARD_PATHS[self.report.source][key])
+            if found is None or found not in (value if isinstance(value, (list, tuple)) else [value]):
                 return False
         window = self.report.window
         if window is None:
@@ -284,8 +345,13 @@ class _Evaluation:
         if func == "count_if":
             return sum(1 for jr in rows if self.eval(args[0], jr) is True)
         if func in ("sum_if", "avg_if"):
-            values = [self.eval(args[0], jr) for jr in rows if self.eval(args[1], jr) is True]
-            values = [v for v in values if v is not None]
+            # the grain is the value's alone: a grain row is picked once when the condition
+            # holds on any of its joined rows (one with a matching to-many child)
+            picked = {}
+            for jr in members:
+                if jr[agg.grain] is not None and self.eval(args[1], jr) is True:
+                    picked.setdefault(jr[agg.grain][0], jr)
+            values = [v for v in (self.eval(args[0], jr) for jr in picked.values()) if v is not None]
             return total(values) if func == "sum_if" else mean(values)
         values = [v for v in (self.eval(args[0], jr) for jr in rows) if v is not None]
         if func == "count":
@@ -314,10 +380,13 @@ class _Evaluation:
         if isinstance(node, Const):
             return node.value
         if isinstance(node, Field):
-            if node.column.sql is not None:
-                raise NotImplementedError(f"sql-derived field {node.entity}.{node.column.name}")
             item = jr[node.path]
-            return None if item is None else item[1][node.column.name]
+            if item is None:  # a missing row has no fields, not even a derived field's default
+                return None
+            if node.column.sql is not None:
+                value = self._sql_field(node.entity, node.column.name).get(item[0])
+                return node.column.default if value is None else value
+            return item[1][node.column.name]
         if isinstance(node, OutputRef):
             return output[node.name]
         if isinstance(node, Agg):

@@ -10,7 +10,7 @@ three hours of DST changes (Europe/Paris 2025-03-30 01:00 and 2025-10-26 01:00 U
 America/New_York 2025-03-09 07:00 and 2025-11-02 06:00 UTC) and of a year and a quarter
 boundary. Text values include quotes, accents, `%` and `_`.
 
-Specs (`specs()`): a source among tickets/companies/contacts/owners/conversations, 0-2
+Specs (`specs()`): a source among tickets/companies/contacts/owners/conversations/calls, 0-2
 dimensions along any relationship path (to-one or to-many, up to 3 steps; a timestamp may
 get a granularity), 1-3 measures (count(), count(path), count(field), count_distinct,
 sum/avg/min/max/median/percentile along paths, count_if/sum_if/avg_if with conditions,
@@ -38,6 +38,8 @@ from reportbuilder.check.options import ReportOptions
 from reportbuilder.load.load_spec import load_spec_text
 from reportbuilder.plan.plan_report import plan_report
 from reportbuilder.run.execute import run_query
+
+from .sql_fields import SQL_FIELDS
 
 # Engine bugs the generated specs step around until they are fixed (each is pinned by an
 # xfail(strict=True) case in test_reference_known_cases.py; drop the entry with the fix):
@@ -130,7 +132,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 TABLE_ORDER = ("companies", "contacts", "teams", "owners", "tickets", "ticket_status_changes",
                "conversations", "messages", "calls")
 ENTITIES = frozenset(TABLE_ORDER)
-SOURCES = ("tickets", "companies", "contacts", "owners", "conversations")
+SOURCES = ("tickets", "companies", "contacts", "owners", "conversations", "calls")
 
 
 def vocabulary(name: str) -> list[str]:
@@ -224,9 +226,10 @@ def catalog():
 
 
 def _sql_backed(entity, column, seen=()) -> bool:
-    """True when a derived field is (or builds on) a field defined by SQL."""
+    """True when a derived field is (or builds on) a field defined by SQL that the reference
+    evaluator has no Python definition of (sql_fields.SQL_FIELDS)."""
     if column.sql is not None:
-        return True
+        return (entity.name, column.name) not in SQL_FIELDS
     if column.expr is None:
         return False
     for name in re.findall(r"[a-z_][a-z0-9_]*", column.expr):
@@ -239,7 +242,8 @@ def _sql_backed(entity, column, seen=()) -> bool:
 
 @lru_cache(maxsize=None)
 def fields_of(entity_name: str, kind: str) -> tuple[str, ...]:
-    """Fields of an entity of one kind: numeric | text | timestamp | boolean (no SQL-derived ones)."""
+    """Fields of an entity of one kind: numeric | text | timestamp | boolean (SQL-derived ones
+    only with a Python definition)."""
     entity = catalog().entity(entity_name)
     kinds = {"numeric": ("integer", "number"), "text": ("text",), "timestamp": ("timestamp",),
              "boolean": ("boolean",)}[kind]
@@ -412,6 +416,8 @@ def aggregates(draw, source: str, numeric_only: bool = False, hints=None) -> tup
         path, entity = draw(node_paths(source, "numeric"))
         f = _dotted(path, draw(st.sampled_from(fields_of(entity, "numeric"))))
         func = draw(st.sampled_from(["sum_if", "avg_if"]))
+        if draw(st.booleans()):  # the condition on another node, often a to-many child
+            path, entity = draw(node_paths(source))
         return f"{func}({f}, {draw(conditions(path, entity, hints=hints))})", True
     if kind == "expr_arg":
         path, entity = draw(node_paths(source, "numeric"))
@@ -467,11 +473,11 @@ def date_ranges(draw, source: str) -> dict:
 
 
 @st.composite
-def specs(draw, data: dict | None = None) -> dict:
+def specs(draw, data: dict | None = None, sources: tuple = SOURCES) -> dict:
     """A random valid spec over the generated tables, as a dict ready for yaml.safe_dump;
     with `data`, literals of conditions are often values of the data."""
     hints = value_hints(data) if data else None
-    source = draw(st.sampled_from(SOURCES))
+    source = draw(st.sampled_from(sources))
     spec: dict = {"source": source}
     zone = draw(st.sampled_from((None,) + ZONES))
     if zone:
@@ -514,6 +520,55 @@ def specs(draw, data: dict | None = None) -> dict:
     return spec
 
 
+DEFAULTED = ("reopen_count", "agent_reply_count", "is_reopened", "first_contact_resolution")
+
+
+@st.composite
+def defaulted_specs(draw, data: dict | None = None) -> dict:
+    """A spec that reads a ticket field with a `default` (or one built on it) through a link
+    that may lead to no ticket (null or dangling): as a dimension, a filter, or both."""
+    hints = value_hints(data) if data else None
+    source, path = draw(st.sampled_from([("calls", ("ticket",)), ("conversations", ("ticket",)),
+                                         ("messages", ("conversation", "ticket"))]))
+    field = _dotted(path, draw(st.sampled_from(DEFAULTED)))
+    boolean = catalog().entity("tickets").column(field.rsplit(".", 1)[1]).type == "boolean"
+    tests = [field, f"not {field}", f"{field} is null", f"coalesce({field}, true)"] if boolean else [
+        f"{field} = 0", f"{field} > 0", f"{field} is null", f"{field} in (0, 1)", f"coalesce({field}, -1) < 1"]
+    spec: dict = {"source": source}
+    where = draw(st.sampled_from(["dimension", "filter", "both"]))
+    if where != "filter":
+        spec["dimensions"] = [{"field": field, "as": "d0"}]
+    spec["measures"] = [{"name": "m0", "expr": "count()"}]
+    for i in range(draw(st.integers(0, 2))):
+        text, _ = draw(measures(source, hints))
+        spec["measures"].append({"name": f"m{i + 1}", "expr": text})
+    if where != "dimension":
+        spec["filters"] = [draw(st.sampled_from(tests))]
+    return spec
+
+
+@st.composite
+def dashboard_filters(draw, source: str, data: dict | None = None) -> tuple:
+    """One or two dashboard filters ((key, value or list of values) pairs) that apply to the
+    source, with values often present in the data at the end of the filter's path."""
+    from .reference import DASHBOARD_PATHS
+
+    paths = DASHBOARD_PATHS[source]
+    keys = draw(st.lists(st.sampled_from(sorted(paths)), min_size=1, max_size=2, unique=True))
+    hints = value_hints(data) if data else {}
+    out = []
+    for key in keys:
+        entity = catalog().entity(source)
+        *steps, column = paths[key].split(".")
+        for step in steps:
+            entity = catalog().entity(entity.relationship(step).target)
+        words = [v for v in hints.get((entity.table, column), ()) if isinstance(v, str)]
+        words += vocabulary(column if column != "phone_number" else "phone_number")[:3]
+        value = draw(st.sampled_from(words))
+        out.append((key, [value, draw(st.sampled_from(words))] if draw(st.integers(0, 3)) == 0 else value))
+    return tuple(out)
+
+
 def spec_yaml(spec: dict) -> str:
     return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
 
@@ -521,9 +576,9 @@ def spec_yaml(spec: dict) -> str:
 # =========================================================================================
 # both paths, and comparing their rows
 # =========================================================================================
-def check_text(text: str, now: datetime = NOW):
-    """The checked Report of a spec text (the report's now fixed)."""
-    return check_spec(load_spec_text(text, "oracle.yaml"), catalog(), ReportOptions(now_utc=now))
+def check_text(text: str, now: datetime = NOW, filters: tuple = ()):
+    """The checked Report of a spec text (the report's now fixed; `filters` as `--filter`)."""
+    return check_spec(load_spec_text(text, "oracle.yaml"), catalog(), ReportOptions(now_utc=now, filters=filters))
 
 
 def run_sql(report, data: dict[str, list[dict]], directory: Path) -> list[dict]:

@@ -4,6 +4,9 @@ Hypothesis draws a hostile dataset (strategies.datasets) and a valid spec over i
 (strategies.specs); the spec is checked once, then run through plan -> build -> DuckDB
 over CSV files, and through tests/oracle/reference.py. Rows are compared as multisets
 (numbers within 1e-9 relative, timestamps as instants), in order where the spec sorts.
+Two focused variants: specs reading a ticket field with a `default` through a link that
+may lead to no ticket, and specs under dashboard filters (the engine's paths against the
+reference's own table, reference.DASHBOARD_PATHS).
 
 By default the run is fixed and bounded (derandomize=True, 60 examples, about 10 s).
 For a longer hunt (still reproducible: the same count gives the same examples), and one
@@ -25,8 +28,11 @@ import tempfile
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from reportbuilder.dashboard.dashboard_filters import panel_filters
+
 from .reference import evaluate
-from .strategies import assert_rows_match, catalog, check_text, datasets, run_sql, spec_yaml, specs
+from .strategies import (assert_rows_match, catalog, check_text, dashboard_filters, datasets, defaulted_specs,
+                         run_sql, spec_yaml, specs)
 
 EXAMPLES = int(os.environ.get("RB_PROPERTY_EXAMPLES", "60"))
 FIXED = os.environ.get("RB_PROPERTY_RANDOM", "") in ("", "0")
@@ -36,8 +42,43 @@ FIXED = os.environ.get("RB_PROPERTY_RANDOM", "") in ("", "0")
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_sql_matches_reference(draws):
+    _check_both_ways(draws, specs)
+
+
+@settings(max_examples=max(EXAMPLES // 2, 20), deadline=None, derandomize=FIXED, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_derived_defaults_over_missing_links_match_reference(draws):
+    """A field with a `default` read through a link to no ticket is null, not the default."""
+    _check_both_ways(draws, defaulted_specs)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=FIXED, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_dashboard_filters_match_reference(draws):
+    """A report under dashboard filters (the engine's paths, as a dashboard applies them) gives
+    the rows the reference gives with its own table of paths (docs/reports.md)."""
     data = draws.draw(datasets(), label="data")
-    spec = draws.draw(specs(data), label="spec")
+    # sources with several paths first: their paths can disagree (a chat's contact's company
+    # is not always its ticket's company)
+    spec = draws.draw(specs(data, ("conversations", "calls", "tickets", "conversations", "calls", "contacts",
+                                   "owners", "companies")), label="spec")
+    chosen = draws.draw(dashboard_filters(spec["source"], data), label="dashboard filters")
+    text = spec_yaml(spec)
+    note(f"spec:\n{text}")
+    note(f"data: {data!r}")
+    report = check_text(text)
+    panel = check_text(text, filters=panel_filters(report, chosen))
+    expected = evaluate(report, data, catalog(), dashboard_filters=chosen)
+    with tempfile.TemporaryDirectory() as directory:
+        actual = run_sql(panel, data, directory)
+    assert_rows_match(report, expected, actual)
+
+
+def _check_both_ways(draws, spec_strategy):
+    data = draws.draw(datasets(), label="data")
+    spec = draws.draw(spec_strategy(data), label="spec")
     text = spec_yaml(spec)
     note(f"spec:\n{text}")
     note(f"data: {data!r}")

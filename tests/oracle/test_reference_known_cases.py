@@ -193,6 +193,38 @@ measures:
 GRAINS_ROWS = [{"owners": 2, "owner_ids": 3, "names": 1, "changes": 4, "med": 30.0, "p90": 82.0,
                 "per_change": 42.5}]
 
+# =========================================================================================
+# defaults over missing links: a ticket field's default (0) is for an existing ticket only
+# =========================================================================================
+#   T1 open:   new@1, closed@2, open@3, closed@4, open@5       reopen_count 2
+#   T2 closed: closed@1, open@2, closed@2 (the last group: the current status last) -> 1
+#   T3 new:    no history                                        0 (the default)
+#   calls K1 -> T1, K2 -> T2, K3 -> T3, K4 no ticket, K5 -> 99: null, not 0
+# agent_reply_count: no messages, so 0 for T1..T3; its sum over no ticket is null.
+DEFAULTS = tables(
+    tickets=[{"id": 1, "status": "open"}, {"id": 2, "status": "closed"}, {"id": 3, "status": "new"}],
+    ticket_status_changes=[{"ticket_id": 1, "status": s, "changed_at": D(2025, 3, 1, h)}
+                           for s, h in [("new", 1), ("closed", 2), ("open", 3), ("closed", 4), ("open", 5)]]
+    + [{"ticket_id": 2, "status": "closed", "changed_at": D(2025, 3, 1, 1)},
+       {"ticket_id": 2, "status": "closed", "changed_at": D(2025, 3, 1, 2)},
+       {"ticket_id": 2, "status": "open", "changed_at": D(2025, 3, 1, 2)}],
+    calls=[{"id": 1, "ticket_id": 1}, {"id": 2, "ticket_id": 2}, {"id": 3, "ticket_id": 3},
+           {"id": 4, "ticket_id": None}, {"id": 5, "ticket_id": 99}],
+    conversations=[], messages=[],
+)
+DEFAULTS_SPEC = """
+source: calls
+dimensions: [{field: ticket.reopen_count, as: reopens}]
+measures: [count() as n, sum(ticket.agent_reply_count) as replies]
+"""
+DEFAULTS_ROWS = [{"reopens": 2, "n": 1, "replies": 0}, {"reopens": 1, "n": 1, "replies": 0},
+                 {"reopens": 0, "n": 1, "replies": 0}, {"reopens": None, "n": 2, "replies": None}]
+DEFAULTS_FILTER_SPEC = """
+source: calls
+filters: [not ticket.is_reopened]
+measures: [count() as n]
+"""
+
 HAND_CASES = [
     pytest.param(ONE_TO_MANY_SPEC, ONE_TO_MANY, ONE_TO_MANY_ROWS, id="one_to_many"),
     pytest.param(BY_CHANNEL_SPEC, ONE_TO_MANY, BY_CHANNEL_ROWS, id="one_to_many_by_channel"),
@@ -200,6 +232,8 @@ HAND_CASES = [
     pytest.param(PARIS_SPEC, PARIS, PARIS_ROWS, id="paris_hours_across_dst"),
     pytest.param(NEW_YORK_SPEC, NEW_YORK, NEW_YORK_ROWS, id="new_york_range_weeks"),
     pytest.param(GRAINS_SPEC, GRAINS, GRAINS_ROWS, id="grains_and_quantiles"),
+    pytest.param(DEFAULTS_SPEC, DEFAULTS, DEFAULTS_ROWS, id="defaults_over_missing_links"),
+    pytest.param(DEFAULTS_FILTER_SPEC, DEFAULTS, [{"n": 1}], id="defaulted_filter_over_missing_links"),
 ]
 
 

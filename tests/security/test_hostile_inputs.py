@@ -686,6 +686,25 @@ def test_alias_bomb_in_a_list_of_measures_is_refused(sandbox):
     assert_quick(out)
 
 
+@pytest.mark.parametrize("text, line, column", [
+    pytest.param("source: tickets\nmeasures: &m\n  - count() as n\n  - *m\n", 4, 5, id="list-holds-itself"),
+    pytest.param("source: tickets\nmeasures: [count() as n]\nx: &a {b: *a}\n", 3, 11, id="mapping-holds-itself"),
+    pytest.param("source: tickets\nmeasures: [count() as n]\nx: &a {b: [c, {d: *a}]}\n", 3, 19, id="deep-cycle"),
+])
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_recursive_alias_is_a_positioned_error(sandbox, text, line, column, command):
+    spec = sandbox.write(text)
+    out = sandbox.validate(spec) if command == "validate" else sandbox.run(spec)
+    assert_spec_error(out, spec, line, column, "recursive")
+    assert_quick(out)
+
+
+def test_alias_to_a_closed_anchor_is_still_allowed(sandbox):
+    spec = sandbox.write("source: tickets\ndimensions: &d [status]\nsort: *d\nmeasures: [count() as n]\n")
+    out = sandbox.validate(spec)
+    assert out.code == 0, out.output
+
+
 def _nested_groups(depth: int, leaf: str = "status = 'closed'") -> str:
     text = BASE + "filters:\n"
     for level in range(1, depth + 1):

@@ -203,7 +203,7 @@ def test_every_entry_follows_the_format():
                 assert "sql" in spec, where
     for name, spec in doc["derived_entities"].items():
         assert set(spec) <= {"description", "sql", "primary_key", "time_field", "columns", "units",
-                             "links"}, name
+                             "links", "dashboard_filters"}, name
         assert name not in base
         assert spec["time_field"] in spec["columns"]
         assert spec["primary_key"] is None or spec["primary_key"] in spec["columns"]
