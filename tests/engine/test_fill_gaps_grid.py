@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .fixture_data import run_report, write_tables
+from .fixture_data import invoke, run_report, write_tables
 
 WEEK = [str(date(2025, 3, 3) + timedelta(days=i)) for i in range(7)]
 RANGE = "{from: 2025-03-03, to: 2025-03-10}"
@@ -207,6 +207,19 @@ def test_having_sees_the_filled_values(week_data):
     rows = run_report(grid_spec("week", "day_of_week", measures="  - count() + 1 as n1\n")
                       + "having: [n1 = 1]\n", week_data)
     assert keys(rows, "day_of_week") == [(2,), (3,), (4,), (6,), (7,)]
+
+
+# --- the limit -------------------------------------------------------------------------------
+
+def test_too_many_combinations_is_a_positioned_error(week_data):
+    # [2000-01-01, 2030-01-01) walked by hours: about 10,958 days x 24 = 263,016 > 200,000
+    result = invoke(grid_spec("day", "hour_of_day", date_range="{from: 2000-01-01, to: 2030-01-01}"), week_data)
+    assert result.exit_code == 2
+    assert "spec.yaml:6:38: error: the date range has about 263,016 day x hour_of_day combinations" in result.output
+    # by days it fits (10,958 x 7), and so does any cyclic grid
+    assert len(run_report(grid_spec("week", "day_of_week", date_range="{from: 2000-01-01, to: 2030-01-01}"),
+                          week_data)) == 10_958
+    assert "Traceback" not in result.output
 
 
 # --- the examples on the acceptance data --------------------------------------------

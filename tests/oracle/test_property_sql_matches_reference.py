@@ -5,7 +5,8 @@ Hypothesis draws a hostile dataset (strategies.datasets) and a valid spec over i
 over CSV files, and through tests/oracle/reference.py. Rows are compared as multisets
 (numbers within 1e-9 relative, timestamps as instants), in order where the spec sorts.
 
-By default the run is fixed and bounded (derandomize=True, 60 examples, about 10 s).
+By default the run is fixed and bounded (derandomize=True, 60 examples, about 10 s, and
+20 examples of filled bucket grids: two time-bucket dimensions, gaps filled).
 For a longer hunt (still reproducible: the same count gives the same examples), and one
 with fresh random examples each time:
 
@@ -32,12 +33,27 @@ EXAMPLES = int(os.environ.get("RB_PROPERTY_EXAMPLES", "60"))
 FIXED = os.environ.get("RB_PROPERTY_RANDOM", "") in ("", "0")
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=FIXED, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = dict(deadline=None, derandomize=FIXED, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@settings(max_examples=EXAMPLES, **SETTINGS)
 @given(st.data())
 def test_sql_matches_reference(draws):
+    check_both_paths(draws, grid=False)
+
+
+@settings(max_examples=max(EXAMPLES // 3, 10), **SETTINGS)
+@given(st.data())
+def test_filled_bucket_grids_match_reference(draws):
+    """Two time-bucket dimensions (and maybe a plain one), gaps filled: every combination
+    the date range allows, measures of the filled rows evaluated over no rows."""
+    check_both_paths(draws, grid=True)
+
+
+def check_both_paths(draws, grid: bool) -> None:
     data = draws.draw(datasets(), label="data")
-    spec = draws.draw(specs(data), label="spec")
+    spec = draws.draw(specs(data, grid=grid), label="spec")
     text = spec_yaml(spec)
     note(f"spec:\n{text}")
     note(f"data: {data!r}")
