@@ -24,7 +24,8 @@ from ..check.report import Report
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
 from ..plan.query_plan import AggregateStep, QueryPlan
-from ..timeframe.buckets import CYCLIC, MAX_BUCKETS, align_buckets, bucket_values, previous_range
+from ..timeframe.buckets import (CYCLIC, MAX_BUCKETS, align_buckets, bucket_grid, bucket_values, grid_unit,
+                                 previous_range)
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
 from .compile_expr import ExprCompiler, operand, safe_divide
 from .join_sql import JoinSql
@@ -149,44 +150,65 @@ class _Builder:
         return select
 
     # -- gap filling ----------------------------------------------------------------
-    def _fills_gaps(self, local_range) -> bool:
-        if self.time_index is None or not self.report.fill_gaps:
-            return False
-        granularity = self.report.dimensions[self.time_index].granularity
-        return granularity in CYCLIC or (local_range is not None and local_range.bounded)
+    def _bucket_dims(self) -> list[int]:
+        return [i for i, d in enumerate(self.report.dimensions) if d.granularity]
 
-    def _bucket_list(self, local_range) -> list:
-        granularity = self.report.dimensions[self.time_index].granularity
+    def _fills_gaps(self, local_range) -> bool:
+        """Gap filling lists the buckets: cyclic ones always, calendar ones over a bounded range."""
+        granularities = [self.report.dimensions[i].granularity for i in self._bucket_dims()]
+        if not granularities or not self.report.fill_gaps:
+            return False
+        return all(g in CYCLIC for g in granularities) or (local_range is not None and local_range.bounded)
+
+    def _localized(self, local_range, unit: str) -> LocalRange:
+        """The range in the report's zone, refused when walking it by `unit` would pass the limit."""
         rng = localize(local_range, self.report.timezone) if local_range else LocalRange(None, None)
-        if rng.bounded:
-            per_day = 24 if granularity == "hour" else 1
-            if (rng.end - rng.start).days * per_day > MAX_BUCKETS * (1 if granularity in ("hour", "day") else 7):
-                raise BuildError(f"the date range is too long to fill {granularity} buckets (more than "
+        if rng.bounded and unit not in CYCLIC:
+            per_day = 24 if unit == "hour" else 1
+            if (rng.end - rng.start).days * per_day > MAX_BUCKETS * (1 if unit in ("hour", "day") else 7):
+                raise BuildError(f"the date range is too long to fill {unit} buckets (more than "
                                  f"{MAX_BUCKETS:,}); use a coarser granularity or a shorter range")
-        values = bucket_values(granularity, rng, self.report.timezone, self.report.week_start)
+        return rng
+
+    def _limited(self, values: list, what: str) -> list:
         if len(values) > MAX_BUCKETS:
-            raise BuildError(f"the date range has {len(values):,} {granularity} buckets; the limit is "
+            raise BuildError(f"the date range has {len(values):,} {what} buckets; the limit is "
                              f"{MAX_BUCKETS:,} (use a coarser granularity or a shorter range)")
         return values
 
+    def _bucket_list(self, local_range) -> list:
+        """The buckets of the time dimension a comparison aligns."""
+        granularity = self.report.dimensions[self.time_index].granularity
+        rng = self._localized(local_range, granularity)
+        values = bucket_values(granularity, rng, self.report.timezone, self.report.week_start)
+        return self._limited(values, granularity)
+
+    def _bucket_grid(self, local_range) -> list[tuple]:
+        """Every combination of the bucket dimensions' values the range allows."""
+        granularities = [self.report.dimensions[i].granularity for i in self._bucket_dims()]
+        unit = granularities[0] if all(g in CYCLIC for g in granularities) else grid_unit(granularities)
+        rng = self._localized(local_range, unit)
+        grid = bucket_grid(granularities, rng, self.report.timezone, self.report.week_start)
+        return self._limited(grid, " x ".join(granularities))
+
     def _fill(self, prefix: str, rows: str, local_range) -> str:
+        """The rows plus one row per missing combination of the bucket dimensions' values (the
+        range's) and the other dimensions' values (those with rows), its measures evaluated
+        with count-like aggregates 0 and the others null."""
         dims = self.report.dimensions
-        time_name = dims[self.time_index].name
+        bucket_dims = self._bucket_dims()
+        columns = {i: "bucket" + (f"_{k}" if k else "") for k, i in enumerate(bucket_dims)}
         buckets = prefix + "buckets"
-        values = self._bucket_list(local_range)
-        self.ctes.append((buckets, _values_cte(values, "bucket")))
-        others = [d.name for i, d in enumerate(dims) if i != self.time_index]
-        match = [exp.EQ(this=_col(time_name, "r"), expression=exp.column("bucket", table="b"))]
+        self.ctes.append((buckets, _values_cte(self._bucket_grid(local_range), *columns.values())))
+        others = [d.name for i, d in enumerate(dims) if i not in columns]
+        match = [exp.EQ(this=_col(dims[i].name, "r"), expression=exp.column(c, table="b")) for i, c in columns.items()]
         match += [exp.NullSafeEQ(this=_col(n, "r"), expression=_col(n, "k")) for n in others]
         missing = exp.Not(this=exp.Exists(this=exp.select(exp.Literal.number(1)).from_(exp.to_table(rows).as_("r"))
                                           .where(exp.and_(*match))))
-        cols = []
-        for i, d in enumerate(dims):
-            source = exp.column("bucket", table="b") if i == self.time_index else _col(d.name, "k")
-            cols.append(exp.alias_(source, _q(d.name)))
-        for m in self.report.measures:
-            empty = exp.Literal.number(0) if m.count_like else exp.cast(exp.Null(), _sql_type(m.type))
-            cols.append(exp.alias_(empty, _q(m.name)))
+        cols = [exp.alias_(exp.column(columns[i], table="b") if i in columns else _col(d.name, "k"), _q(d.name))
+                for i, d in enumerate(dims)]
+        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=_empty_slot)
+        cols += [exp.alias_(compiler.compile(expr), _q(name)) for name, expr in self.plan.measures]
         gaps = exp.select(*cols).from_(exp.to_table(buckets).as_("b"))
         if others:
             keys = exp.select(*[_col(n) for n in others]).distinct().from_(exp.to_table(rows))
@@ -267,6 +289,11 @@ def _ordering(report: Report) -> list[tuple[str, bool]]:
         if d.name not in [n for n, _ in order]:
             order.append((d.name, False))
     return order
+
+
+def _empty_slot(slot) -> exp.Expression:
+    """An aggregate's value over no rows: 0 when it counts, else a typed null."""
+    return exp.Literal.number(0) if slot.count_like else exp.cast(exp.Null(), _sql_type(slot.type))
 
 
 def _values_cte(rows: list, *columns: str) -> exp.Select:

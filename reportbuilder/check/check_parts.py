@@ -8,7 +8,7 @@ from ..errors import Diagnostic, Span
 from ..expr import ast
 from ..load.load_spec import RawSpec
 from ..load.yaml_nodes import YList, YMap, YScalar, to_plain
-from ..timeframe.buckets import GRANULARITIES, MAX_BUCKETS
+from ..timeframe.buckets import CYCLIC, GRANULARITIES, MAX_BUCKETS, grid_unit
 from ..timeframe.ranges import explicit_range, is_preset, preset_range
 from . import check_spec as cs
 from .dashboard_paths import dashboard_paths
@@ -131,20 +131,27 @@ class PartChecker:
         return out
 
     def _check_bucket_count(self, dims, window, fill) -> None:
-        """Refuse, at the granularity, a gap-filled range with more buckets than the limit."""
+        """Refuse, at the granularity, a gap-filled range with more buckets (or combinations of
+        several bucket dimensions' buckets) than the limit."""
         if window is None or not window.range.bounded or (fill is not None and not fill.value):
             return
-        for dim in dims:
-            per_day = {"hour": 24, "day": 1}.get(dim.granularity)
-            if per_day is None:
-                continue
-            start, end = window.range.start, window.range.end
-            count = int((end - start).total_seconds() // 86400 + 1) * per_day
-            if count > MAX_BUCKETS:
-                self.problems.append(Diagnostic(
-                    "too-many-buckets", f"the date range has about {count:,} {dim.granularity} buckets to fill; "
-                    f"the limit is {MAX_BUCKETS:,} (use a coarser granularity, a shorter range or fill_gaps: false)",
-                    self.granularity_spans.get(dim.name, Span(self.raw.file, 1, 1))))
+        bucketed = [d for d in dims if d.granularity]
+        if not bucketed or all(d.granularity in CYCLIC for d in bucketed):
+            return
+        per_day = {"hour": 24, "day": 1}.get(grid_unit([d.granularity for d in bucketed]))
+        if per_day is None:
+            return
+        start, end = window.range.start, window.range.end
+        count = int((end - start).total_seconds() // 86400 + 1) * per_day
+        if count > MAX_BUCKETS:
+            finest = next(d for d in bucketed if d.granularity in (("hour", "hour_of_day") if per_day == 24
+                                                                   else ("day", "day_of_week", "week")))
+            what = " x ".join(d.granularity for d in bucketed)
+            noun = "buckets" if len(bucketed) == 1 else "combinations"
+            self.problems.append(Diagnostic(
+                "too-many-buckets", f"the date range has about {count:,} {what} {noun} to fill; "
+                f"the limit is {MAX_BUCKETS:,} (use a coarser granularity, a shorter range or fill_gaps: false)",
+                self.granularity_spans.get(finest.name, Span(self.raw.file, 1, 1))))
 
     def _granularity(self, node, kind):
         if node is None:

@@ -88,3 +88,4 @@ class Slot:
     name: str
     count_like: bool
     pos: tuple[int, int] = (1, 1)
+    type: str = "number"  # the aggregate's type (a filled empty bucket's null is cast to it)

@@ -1,5 +1,6 @@
-"""Time buckets: the bucket of one local time, every bucket of a range (for gap
-filling), and the preceding range a comparison reads, aligned bucket by bucket.
+"""Time buckets: the bucket of one local time, every bucket of a range and every
+combination of several granularities' buckets (for gap filling), and the preceding
+range a comparison reads, aligned bucket by bucket.
 
 A bucket's value is its start in the report's zone: a `date` for day and coarser,
 a naive local datetime for `hour` (`bucket_values` gives hours as UTC instants,
@@ -12,12 +13,15 @@ Example:
     [datetime.date(2025, 3, 29), datetime.date(2025, 3, 30)]
     >>> len(bucket_values("hour", LocalRange(datetime(2025, 3, 30), datetime(2025, 3, 31)), "Europe/Paris"))
     23
+    >>> bucket_grid(["week", "day_of_week"], LocalRange(datetime(2025, 3, 7), datetime(2025, 3, 11)), "UTC")
+    [(datetime.date(2025, 3, 3), 5), (datetime.date(2025, 3, 3), 6), (datetime.date(2025, 3, 3), 7), \
+(datetime.date(2025, 3, 10), 1)]
 """
 from __future__ import annotations
 
 import difflib
 from datetime import date, datetime, time, timedelta
-from itertools import zip_longest
+from itertools import product, zip_longest
 
 from .ranges import PARTIAL_PRESETS, LocalRange, localize, range_to_utc
 from .units import add_months, add_units, months_between, start_of
@@ -69,6 +73,42 @@ def bucket_values(granularity: str, r: LocalRange, tz: str, week_start: str = "m
     if granularity == "hour":
         return _hour_starts(start_utc, end_utc, tz)
     return _date_buckets(granularity, localize(r, tz), week_start)
+
+
+def grid_unit(granularities) -> str:
+    """The step `bucket_grid` walks a range by: fine enough that each step lies in one
+    bucket of every granularity (hour, day, or the finest calendar unit; a week that
+    meets a month, quarter or year is walked by days, since weeks straddle them)."""
+    chosen = set(granularities)
+    if chosen & {"hour", "hour_of_day"}:
+        return "hour"
+    if chosen & {"day", "day_of_week"} or ("week" in chosen and chosen & {"month", "quarter", "year", "month_of_year"}):
+        return "day"
+    calendar = {"month_of_year": "month"}
+    return next(u for u in ("week", "month", "quarter", "year") if u in {calendar.get(g, g) for g in chosen})
+
+
+def bucket_grid(granularities, r: LocalRange, tz: str, week_start: str = "monday") -> list[tuple]:
+    """Every combination of buckets (one per granularity, in order) that gap filling must show.
+
+    Cyclic granularities alone: every combination of their whole cycles, whatever the
+    range (`[day_of_week, hour_of_day]`: 168). With a calendar granularity (the range must
+    be bounded): the combinations some moment of `r` falls in, so the pairs agree with
+    each other (`[day, hour]` over a 23-hour spring-forward day: 23 pairs; `[week,
+    day_of_week]` over a range from a Friday: Friday to Sunday of the first week).
+    """
+    for g in granularities:
+        _check_granularity(g)
+    if all(g in CYCLIC for g in granularities):
+        return list(product(*(_CYCLES[g] for g in granularities)))
+    unit = grid_unit(granularities)
+    if unit == "hour":
+        moments = [(start, utc_to_local(start, tz)) for start in bucket_values("hour", r, tz)]
+    else:
+        moments = [(day, day) for day in bucket_values(unit, r, tz, week_start)]
+    combos = (tuple(instant if g == "hour" else bucket_start(local, g, week_start) for g in granularities)
+              for instant, local in moments)
+    return list(dict.fromkeys(combos))
 
 
 def previous_range(r: LocalRange, mode: str, preset: str | None = None) -> LocalRange:

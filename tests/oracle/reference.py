@@ -16,7 +16,15 @@ the planner, SQL or DuckDB:
    (told apart by primary key, or by position in a table without one); a missing side
    (None) is not a row of the entity and is never aggregated; sum_if/avg_if pick a grain
    row when their condition holds on any of its joined rows;
-5. measures, having, sort (nulls last in both directions; then the dimensions), limit.
+5. gap filling (`fill_gaps`, with time-bucket dimensions): the combinations of the bucket
+   dimensions' values are those of some instant of the date range, found by sampling it
+   every 30 minutes and at its last instant (each bucket overlapping the range holds one
+   such instant), or, for cyclic granularities only, every combination of their cycles;
+   each is crossed with the other dimensions' value tuples that have groups, and every
+   combination without a group becomes an empty group, whose aggregates run over no rows
+   (count 0, sum null, `count() + 1` is 1); a calendar granularity without a bounded range
+   fills nothing;
+6. measures, having, sort (nulls last in both directions; then the dimensions), limit.
 
 Values: ints, floats, str, bool, `datetime` (naive UTC instants), `date`, None. A bucket
 is a `date` for day and coarser, the UTC instant of the local hour start for `hour`, an
@@ -27,11 +35,12 @@ sql_fields.py: the definition's value for a row it covers, the field's `default`
 existing row it does not cover, and None for a missing row (a link to nothing).
 
 Left out (NotImplementedError): derived entities, SQL-derived fields without a Python
-definition, fill_gaps and compare.
+definition, and compare.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -54,6 +63,8 @@ _COMPARE = {
 _SECONDS_PER = {"minutes": 60, "hours": 3600, "days": 86400}
 _INTERVAL_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 _INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+_CYCLES = {"hour_of_day": range(24), "day_of_week": range(1, 8), "month_of_year": range(1, 13)}
+_SAMPLE_STEP = timedelta(minutes=30)  # no local hour is shorter (Australia/Lord_Howe's spring hour)
 
 
 # The path each dashboard-wide filter takes from a source (docs/reports.md), written out
@@ -85,10 +96,6 @@ def evaluate(report, tables: dict[str, list[dict]], catalog, dashboard_filters=(
     field at DASHBOARD_PATHS[source][key] is (one of) the value(s)."""
     if report.compare:
         raise NotImplementedError("compare is not covered by the reference evaluator")
-    if report.fill_gaps and report.time_dimension is not None and (
-            report.time_dimension.granularity in ("hour_of_day", "day_of_week", "month_of_year")
-            or (report.window is not None and report.window.range.bounded)):
-        raise NotImplementedError("fill_gaps is not covered by the reference evaluator")
     return _Evaluation(report, tables, catalog, dashboard_filters).rows()
 
 
@@ -217,7 +224,7 @@ class _Evaluation:
     def rows(self) -> list[dict]:
         joined = self._joined_rows()
         kept = [jr for jr in joined if self._passes(jr)]
-        groups = self._groups(kept)
+        groups = self._filled(self._groups(kept))
         out = []
         for key, members in groups.items():
             row = {d.name: v for d, v in zip(self.report.dimensions, key)}
@@ -321,6 +328,38 @@ class _Evaluation:
             key = tuple(self._dimension_value(d, jr) for d in self.report.dimensions)
             groups.setdefault(key, []).append(jr)
         return groups
+
+    def _filled(self, groups: dict) -> dict:
+        """The groups plus an empty group for each missing combination (step 5)."""
+        dims = self.report.dimensions
+        bucketed = [i for i, d in enumerate(dims) if d.granularity]
+        if not self.report.fill_gaps or not bucketed:
+            return groups
+        granularities = [dims[i].granularity for i in bucketed]
+        if all(g in _CYCLES for g in granularities):
+            combos = set(itertools.product(*(_CYCLES[g] for g in granularities)))
+        elif self.report.window is not None and self.report.window.range.bounded:
+            combos = {tuple(time_bucket(t, g, self.tz, self.week_start) for g in granularities)
+                      for t in self._range_samples()}
+        else:
+            return groups
+        others = {tuple(v for i, v in enumerate(key) if i not in bucketed) for key in groups}
+        if len(bucketed) == len(dims):
+            others = {()}
+        filled = dict(groups)
+        for combo, rest in itertools.product(combos, others):
+            values, rest = dict(zip(bucketed, combo)), iter(rest)
+            filled.setdefault(tuple(values[i] if i in values else next(rest) for i in range(len(dims))), [])
+        return filled
+
+    def _range_samples(self) -> list[datetime]:
+        """Instants of the date range every 30 minutes from its start, and its last instant."""
+        start, end = range_to_utc(self.report.window.range, self.tz)
+        samples, moment = [], start
+        while moment < end:
+            samples.append(moment)
+            moment += _SAMPLE_STEP
+        return samples + ([end - timedelta(microseconds=1)] if end > start else [])
 
     def _dimension_value(self, dim, jr):
         value = self.eval(dim.expr, jr)

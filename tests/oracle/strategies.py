@@ -12,11 +12,13 @@ boundary. Text values include quotes, accents, `%` and `_`.
 
 Specs (`specs()`): a source among tickets/companies/contacts/owners/conversations/calls, 0-2
 dimensions along any relationship path (to-one or to-many, up to 3 steps; a timestamp may
-get a granularity), 1-3 measures (count(), count(path), count(field), count_distinct,
+get a granularity; a third of the two-dimension specs get two time buckets, filled as a
+grid, with a date range more often), 1-3 measures (count(), count(path), count(field), count_distinct,
 sum/avg/min/max/median/percentile along paths, count_if/sum_if/avg_if with conditions,
 arithmetic over two aggregates, hours() of an average duration), 0-2 filters (conditions
 on any path, `any:`/`all:` groups), optional having, sort, limit (then sorted by every
-column), date_range (explicit or preset) and time zone. Spec dicts are dumped with YAML.
+column), date_range (explicit or preset), time zone, and fill_gaps (true, the default,
+three times in four with a time bucket).  Spec dicts are dumped with YAML.
 """
 from __future__ import annotations
 
@@ -455,6 +457,14 @@ def dimensions(draw, source: str) -> tuple[dict, bool]:
 
 
 @st.composite
+def bucket_dimensions(draw, source: str) -> tuple[dict, bool]:
+    """A time-bucket dimension: a timestamp along any path, with any granularity."""
+    path, entity = draw(node_paths(source, "timestamp"))
+    field = _dotted(path, draw(st.sampled_from(fields_of(entity, "timestamp"))))
+    return {"field": field, "granularity": draw(st.sampled_from(GRANULARITIES))}, True
+
+
+@st.composite
 def date_ranges(draw, source: str) -> dict:
     out = {}
     if draw(st.integers(0, 2)) == 0:
@@ -473,9 +483,10 @@ def date_ranges(draw, source: str) -> dict:
 
 
 @st.composite
-def specs(draw, data: dict | None = None, sources: tuple = SOURCES) -> dict:
+def specs(draw, data: dict | None = None, sources: tuple = SOURCES, grid: bool = False) -> dict:
     """A random valid spec over the generated tables, as a dict ready for yaml.safe_dump;
-    with `data`, literals of conditions are often values of the data."""
+    with `data`, literals of conditions are often values of the data. `grid`: always two
+    time buckets (sometimes a third, plain dimension), gaps filled."""
     hints = value_hints(data) if data else None
     source = draw(st.sampled_from(sources))
     spec: dict = {"source": source}
@@ -485,10 +496,14 @@ def specs(draw, data: dict | None = None, sources: tuple = SOURCES) -> dict:
     if draw(st.integers(0, 2)) == 0:
         spec["date_range"] = draw(date_ranges(source))
     dims, bucketed = [], False
-    for i in range(draw(st.integers(0, 2))):
-        dim, is_bucket = draw(dimensions(source))
+    count = draw(st.integers(2, 3) if grid else st.integers(0, 2))
+    two_buckets = grid or (count == 2 and draw(st.integers(0, 2)) == 0)  # gap filling of a bucket grid
+    for i in range(count):
+        dim, is_bucket = draw(bucket_dimensions(source) if two_buckets and i < 2 else dimensions(source))
         bucketed = bucketed or is_bucket
         dims.append({**dim, "as": f"d{i}"})
+    if two_buckets and "date_range" not in spec and draw(st.booleans()):
+        spec["date_range"] = draw(date_ranges(source))
     if dims:
         spec["dimensions"] = dims
     numeric = []
@@ -515,7 +530,7 @@ def specs(draw, data: dict | None = None, sources: tuple = SOURCES) -> dict:
         picked = draw(st.lists(st.sampled_from(columns), max_size=2, unique=True))
         if picked:
             spec["sort"] = [("-" if draw(st.booleans()) else "") + c for c in picked]
-    if bucketed:
+    if bucketed and not grid and draw(st.integers(0, 3)) == 0:
         spec["fill_gaps"] = False
     return spec
 

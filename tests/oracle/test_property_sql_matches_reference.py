@@ -8,7 +8,8 @@ Two focused variants: specs reading a ticket field with a `default` through a li
 may lead to no ticket, and specs under dashboard filters (the engine's paths against the
 reference's own table, reference.DASHBOARD_PATHS).
 
-By default the run is fixed and bounded (derandomize=True, 60 examples, about 10 s).
+By default the run is fixed and bounded (derandomize=True, 60 examples, about 10 s, and
+20 examples of filled bucket grids: two time-bucket dimensions, gaps filled).
 For a longer hunt (still reproducible: the same count gives the same examples), and one
 with fresh random examples each time:
 
@@ -38,23 +39,32 @@ EXAMPLES = int(os.environ.get("RB_PROPERTY_EXAMPLES", "60"))
 FIXED = os.environ.get("RB_PROPERTY_RANDOM", "") in ("", "0")
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=FIXED, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = dict(deadline=None, derandomize=FIXED, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@settings(max_examples=EXAMPLES, **SETTINGS)
 @given(st.data())
 def test_sql_matches_reference(draws):
     _check_both_ways(draws, specs)
 
 
-@settings(max_examples=max(EXAMPLES // 2, 20), deadline=None, derandomize=FIXED, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=max(EXAMPLES // 3, 10), **SETTINGS)
+@given(st.data())
+def test_filled_bucket_grids_match_reference(draws):
+    """Two time-bucket dimensions (and maybe a plain one), gaps filled: every combination
+    the date range allows, measures of the filled rows evaluated over no rows."""
+    _check_both_ways(draws, lambda data: specs(data, grid=True))
+
+
+@settings(max_examples=max(EXAMPLES // 2, 20), **SETTINGS)
 @given(st.data())
 def test_derived_defaults_over_missing_links_match_reference(draws):
     """A field with a `default` read through a link to no ticket is null, not the default."""
     _check_both_ways(draws, defaulted_specs)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=FIXED, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=EXAMPLES, **SETTINGS)
 @given(st.data())
 def test_dashboard_filters_match_reference(draws):
     """A report under dashboard filters (the engine's paths, as a dashboard applies them) gives

@@ -16,7 +16,8 @@ Conventions the expectations follow (docs/time.md, docs/spec-language.md):
   today [2026-06-15, 2026-06-16), all_time unbounded;
 - a time bucket dimension over a bounded range lists every bucket overlapping the range
   (weeks from Monday, months from the 1st; hour_of_day / day_of_week their whole cycle),
-  crossed with the values of the other dimensions that have rows; missing cells get 0 for
+  (two of them: every pair, 7 x 24 for day_of_week x hour_of_day), crossed with the values
+  of the other dimensions that have rows; missing cells get 0 for
   count-like measures and null for the others;
 - rows are sorted by `sort`, then every dimension ascending, nulls last in both
   directions; numbers are compared within 1e-9 relative, dates as ISO strings.
@@ -38,6 +39,7 @@ import json
 import math
 import os
 import statistics
+from itertools import product
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -208,7 +210,8 @@ def aggregate(rows, dims, measures, *, sort=(), time_dim=None, buckets=None, hav
     """Group `rows` by `dims` [(name, fn)], compute `measures`, fill gaps, sort, limit.
 
     `sort`: [(name, descending)], then every dimension ascending; nulls last.
-    `time_dim`: index of the bucket dimension; `buckets`: its values to fill in.
+    `time_dim`: index of the bucket dimension, or a tuple of indices when several are;
+    `buckets`: its values (tuples of values, one per index, when several) to fill in.
     """
     names = [n for n, _ in dims]
     groups: dict = {}
@@ -221,15 +224,17 @@ def aggregate(rows, dims, measures, *, sort=(), time_dim=None, buckets=None, hav
             row[m.name] = m.fn(grp)
         out.append(row)
     if time_dim is not None:
-        others = sorted({tuple(v for i, v in enumerate(k) if i != time_dim) for k in groups},
+        time_dims = (time_dim,) if isinstance(time_dim, int) else tuple(time_dim)
+        combos = buckets if len(time_dims) > 1 else [(b,) for b in buckets]
+        others = sorted({tuple(v for i, v in enumerate(k) if i not in time_dims) for k in groups},
                         key=lambda t: tuple((v is None, v if v is not None else 0) for v in t))
-        if not groups:
+        if not groups and len(time_dims) < len(dims):
             others = []
-        for b in buckets:
+        for combo in combos:
             for o in others:
-                key = list(o)
-                key.insert(time_dim, b)
-                if tuple(key) not in groups:
+                values, rest = dict(zip(time_dims, combo)), iter(o)
+                key = tuple(values[i] if i in values else next(rest) for i in range(len(dims)))
+                if key not in groups:
                     row = dict(zip(names, key))
                     for m in measures:
                         row[m.name] = 0 if m.count_like else None
@@ -455,7 +460,8 @@ def activity_heatmap(md: Model):
     return aggregate(rows, [("day_of_week", lambda m: m["sent_at"].isoweekday()), ("hour", lambda m: m["sent_at"].hour)],
                      [C("messages"), C("received", lambda m: m["direction"] == "incoming"),
                       C("sent", lambda m: m["direction"] == "outgoing")],
-                     sort=[("day_of_week", False), ("hour", False)], time_dim=0, buckets=list(range(1, 8)))
+                     sort=[("day_of_week", False), ("hour", False)], time_dim=(0, 1),
+                     buckets=list(product(range(1, 8), range(24))))
 
 
 def _call_measures(g):
