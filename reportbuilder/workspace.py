@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
+from .calendars.read import read_business_hours
 from .catalog.load_catalog import CatalogError, load_catalog, read_workspace
 from .catalog.model import Catalog
 from .errors import Diagnostic, Span, SpecError
@@ -36,7 +37,7 @@ def open_workspace(path: Path | None = None) -> Workspace:
         return Workspace(load_catalog(), {})
     try:
         settings = read_workspace(path)
-        return Workspace(load_catalog(settings), settings, path)
+        return Workspace(load_catalog(settings, read_business_hours(path)), settings, path)
     except (CatalogError, OSError, ValueError, KeyError, TypeError) as exc:
         raise SpecError((Diagnostic("bad-workspace", f"invalid workspace: {exc}", Span(str(path), 1, 1)),)) from None
 

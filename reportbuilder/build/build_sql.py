@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from ..calendars.sql import BusinessSql
 from ..catalog.model import Catalog
 from ..check.report import Report
 from ..check.resolved import EntityRef, Field
@@ -67,9 +68,10 @@ def _col(name: str, table: str | None = None) -> exp.Column:
 class _Builder:
     def __init__(self, plan: QueryPlan, catalog: Catalog):
         self.plan, self.report, self.catalog = plan, plan.report, catalog
-        self.joins = JoinSql(plan, catalog)
+        self.business = BusinessSql(catalog.business, self.report.now_utc)
+        self.joins = JoinSql(plan, catalog, self.business)
         self.compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field,
-                                     self.joins.key)
+                                     self.joins.key, business=self.business)
         self.joins.restrict_lookups(self._source_only_filters())
         self.ctes: list[tuple[str, exp.Expression]] = self.joins.source_ctes()
         self.dims = [self._dimension_sql(d) for d in self.report.dimensions]
@@ -134,7 +136,8 @@ class _Builder:
         cols = [exp.alias_(exp.column(dimension_name(i), table=first), _q(d.name))
                 for i, d in enumerate(self.report.dimensions)]
         slot = lambda s: exp.column(s.name, table=prefix + s.step)  # noqa: E731
-        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=slot)
+        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=slot,
+                                business=self.business)
         for name, expr in self.plan.measures:
             cols.append(exp.alias_(compiler.compile(expr), _q(name)))
         select = exp.select(*cols).from_(exp.to_table(first), copy=False)
@@ -244,7 +247,7 @@ class _Builder:
             select = select.order_by(exp.Ordered(this=_col(name), desc=desc, nulls_first=False), copy=False)
         if self.report.limit is not None:
             select = select.limit(self.report.limit)
-        for name, cte in self.ctes:
+        for name, cte in self.business.ctes() + self.ctes:  # calendar relations first: steps read them
             select = select.with_(name, as_=cte, copy=False)
         return select
 
