@@ -36,8 +36,9 @@ def open_workspace(path: Path | None = None) -> Workspace:
     if path is None:
         return Workspace(load_catalog(), {})
     try:
+        business = read_business_hours(path)  # first: its errors carry the line
         settings = read_workspace(path)
-        return Workspace(load_catalog(settings, read_business_hours(path)), settings, path)
+        return Workspace(load_catalog(settings, business), settings, path)
     except (CatalogError, OSError, ValueError, KeyError, TypeError) as exc:
         raise SpecError((Diagnostic("bad-workspace", f"invalid workspace: {exc}", Span(str(path), 1, 1)),)) from None
 
