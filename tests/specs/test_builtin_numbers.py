@@ -271,6 +271,17 @@ def sla_status(done_at, due_at):
     return "overdue" if NOW > due_at else "pending"
 
 
+def sla_progress_of(done_at, due_at):
+    """SLA progress (workspace.md): the default due-soon window is 60 minutes."""
+    if due_at is None:
+        return None
+    if done_at is not None:
+        return "completed"
+    if NOW > due_at:
+        return "overdue"
+    return "due_soon" if due_at <= NOW + timedelta(minutes=60) else "active"
+
+
 def is_agent_reply(m) -> bool:
     return m["direction"] == "outgoing" and m["sender_type"] == "agent"
 
@@ -620,6 +631,14 @@ def sla_progress(md: Model):
           for s in ("on_time", "late", "overdue", "pending")],
         C("close_overdue", lambda t: md.close_sla(t) == "overdue"),
         C("close_pending", lambda t: md.close_sla(t) == "pending"),
+        *[C(f"first_response_{p}", lambda t, p=p: sla_progress_of(t["first_response_at"], t["first_response_due_at"]) == p)
+          for p in ("due_soon", "active")],
+        *[C(f"close_{p}", lambda t, p=p: sla_progress_of(t["closed_at"], t["close_due_at"]) == p)
+          for p in ("due_soon", "active")],
+        *[M(f"next_response_{p}", lambda g, p=p: sum(
+            1 for t in g for turn in md.turns
+            if turn["ticket_id"] == t["id"] and sla_progress_of(turn["replied_at"], turn["due_at"]) == p))
+          for p in ("overdue", "due_soon", "active")],
     ], sort=[("status", False), ("priority", False)])
 
 
