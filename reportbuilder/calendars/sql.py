@@ -117,8 +117,9 @@ class BusinessSql:
                        .from_(lookup.subquery("cal_target"))
                        .join(exp.to_table(open_table(name)).as_("cal_open"), on=on, join_type="inner"))
             moved = exp.Sub(this=exp.Subquery(this=reached), expression=x.copy())
-        later = exp.Add(this=start.copy(), expression=exp.Interval(this=exp.paren(moved, copy=False),
-                                                                   unit=exp.Var(this="SECOND")))
+        one_second = exp.Interval(this=exp.Literal.string("1"), unit=exp.Var(this="SECOND"))
+        later = exp.Add(this=start.copy(), expression=exp.paren(
+            exp.Mul(this=exp.paren(moved, copy=False), expression=one_second), copy=False))
         return exp.Case(ifs=[exp.If(this=exp.EQ(this=s.copy(), expression=_n(0)), true=start.copy()),
                              exp.If(this=exp.GT(this=s.copy(), expression=_n(0)), true=later)])
 

@@ -117,3 +117,14 @@ def test_always_is_plain_elapsed_time():
                                         ("seconds", T("2025-03-31 00:00"), T("2025-03-30 00:00")),
                                         ("add", T("2025-03-30 00:00"), 90)])
     assert values == [86400, 0, T("2025-03-30 00:01:30")]
+
+
+def test_the_worked_example_of_the_docs():
+    # docs/business-hours.md: paris_support closes at 17:00 on Fridays
+    support = Calendar("paris_support", "Europe/Paris",
+                       week(mon=["09:00-12:30", "13:30-18:00"], tue=["09:00-18:00"], wed=["09:00-18:00"],
+                            thu=["09:00-18:00"], fri=["09:00-17:00"]))
+    assert seconds(support, "2025-06-13 15:50", "2025-06-16 07:10") == 600
+    assert add(support, "2025-06-13 15:50", 3600) == T("2025-06-16 08:00")
+    # Monday's lunch break: 12:00 Paris + 1 open hour = 14:00 Paris
+    assert add(support, "2025-06-16 10:00", 3600) == T("2025-06-16 12:00")
