@@ -82,9 +82,10 @@ def merge(intervals) -> list[tuple[int, int]]:
 
 
 def span_days(cal: Calendar, now: datetime) -> tuple[int, int]:
-    """The UTC days [first, last] the relation covers: the calendar's `years`, else the ten
-    years from six years before now's year to the end of three years after it."""
-    years = cal.years or (now.year - 6, now.year + 3)
+    """The UTC days [first, last] the relation covers: the calendar's `years`, else the six
+    years from four years before now's year to the end of the year after it (the relation is
+    part of the SQL text: a longer default would slow every compile)."""
+    years = cal.years or (now.year - 4, now.year + 1)
     return (date(years[0], 1, 1) - EPOCH).days, (date(years[1], 12, 31) - EPOCH).days
 
 
