@@ -63,8 +63,16 @@ source: ticket_status_periods
 dimensions: [status]
 measures:
   - sum(business_seconds) as open_seconds
-  - count_if(response_turns.sla_progress = 'active') as turns_active
+  - count() as periods
 sort: [status]
+""",
+    "business_turns": """\
+source: response_turns
+dimensions: [sla_progress]
+measures:
+  - count() as turns
+  - sum(business_seconds(started_at, replied_at, 'night')) as night_seconds
+sort: [sla_progress]
 """,
 }
 
