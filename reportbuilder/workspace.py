@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from .access.policy import Policy, read_policy
+from .calendars.read import read_business_hours
 from .catalog.load_catalog import CatalogError, load_catalog, read_workspace
 from .catalog.model import Catalog
 from .errors import Diagnostic, Span, SpecError
@@ -37,8 +38,9 @@ def open_workspace(path: Path | None = None) -> Workspace:
     if path is None:
         return Workspace(load_catalog(), {})
     try:
+        business = read_business_hours(path)  # first: its errors carry the line
         settings = read_workspace(path)
-        catalog = load_catalog(settings)
+        catalog = load_catalog(settings, business)
         return Workspace(catalog, settings, path, read_policy(path, catalog))
     except (CatalogError, OSError, ValueError, KeyError, TypeError) as exc:
         raise SpecError((Diagnostic("bad-workspace", f"invalid workspace: {exc}", Span(str(path), 1, 1)),)) from None

@@ -29,3 +29,67 @@ def mixed_functions_spec(timezone: str | None = None) -> str:
     """A tickets report using every dialect-sensitive function at once."""
     zone = f"timezone: {timezone}\n" if timezone else ""
     return "source: tickets\n" + zone + _MIXED_MEASURES
+
+
+# -- business hours: calendars across DST, holidays and an overnight shift, an SLA policy ------
+BUSINESS_SPECS = {
+    "business_tickets": """\
+source: tickets
+dimensions: [priority]
+measures:
+  - count() as n
+  - sum(business_time_to_first_response) as fr_open
+  - sum(business_time_to_close) as close_open
+  - sum(business_seconds(created_at, closed_at, 'night')) as close_night
+  - max(business_add(created_at, 7200)) as latest_plus_two_open_hours
+  - min(business_add(created_at, 0, 'night')) as earliest
+  - max(business_add(created_at, 36000, 'night')) as latest_night_deadline
+  - count_if(first_response_sla_progress = 'due_soon') as fr_due_soon
+  - count_if(first_response_sla_progress = 'overdue') as fr_overdue
+  - count_if(close_sla_status = 'late') as close_late
+  - max(close_due) as last_close_due
+sort: [priority]
+""",
+    "business_replies": """\
+source: messages
+dimensions: [channel]
+measures:
+  - sum(business_reply_time) as reply_open
+  - count(business_reply_time) as replies
+sort: [channel]
+""",
+    "business_status_periods": """\
+source: ticket_status_periods
+dimensions: [status]
+measures:
+  - sum(business_seconds) as open_seconds
+  - count() as periods
+sort: [status]
+""",
+    "business_turns": """\
+source: response_turns
+dimensions: [sla_progress]
+measures:
+  - count() as turns
+  - sum(business_seconds(started_at, replied_at, 'night')) as night_seconds
+sort: [sla_progress]
+""",
+}
+
+
+def business_catalog():
+    """The shipped catalog with a Paris office calendar (holidays, lunch break), a Lord Howe
+    overnight shift (30-minute DST) and an SLA policy on the latter."""
+    from datetime import date
+
+    from reportbuilder.calendars.model import ALWAYS_CALENDAR, BusinessHours, Calendar, SlaPolicy
+    from reportbuilder.catalog.load_catalog import load_catalog
+
+    office = ((540, 750), (810, 1080))
+    paris = Calendar("paris", "Europe/Paris", (office,) * 5 + ((), ()),
+                     frozenset({date(2025, 5, 1), date(2025, 5, 8)}))
+    night = Calendar("night", "Australia/Lord_Howe", tuple(((0, 360), (1320, 1440)) for _ in range(7)))
+    policy = SlaPolicy("night", (("urgent", 30), ("high", 120), ("medium", 480)),
+                       (("urgent", 240), ("low", 4320)))
+    business = BusinessHours((ALWAYS_CALENDAR, paris, night), "paris", 240, policy)
+    return load_catalog(None, business)

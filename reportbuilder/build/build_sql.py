@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from ..calendars.sql import BusinessSql
 from ..catalog.model import Catalog
 from ..errors import BuildError  # noqa: F401  (re-exported: raised here and in dialects.py)
 from ..check.report import Report
@@ -65,9 +66,10 @@ def _col(name: str, table: str | None = None) -> exp.Column:
 class _Builder:
     def __init__(self, plan: QueryPlan, catalog: Catalog, keyed: tuple = ()):
         self.plan, self.report, self.catalog = plan, plan.report, catalog
-        self.joins = JoinSql(plan, catalog, keyed)
+        self.business = BusinessSql(catalog.business, self.report.now_utc)
+        self.joins = JoinSql(plan, catalog, keyed, self.business)
         self.compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field,
-                                     self.joins.key)
+                                     self.joins.key, business=self.business)
         self.joins.restrict_lookups(self._source_only_filters())
         self.ctes: list[tuple[str, exp.Expression]] = self.joins.source_ctes()
         self.dims = [self._dimension_sql(d) for d in self.report.dimensions]
@@ -137,7 +139,8 @@ class _Builder:
         cols = [exp.alias_(exp.column(dimension_name(i), table=first), _q(d.name))
                 for i, d in enumerate(self.report.dimensions)]
         slot = lambda s: exp.column(s.name, table=prefix + s.step)  # noqa: E731
-        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=slot)
+        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=slot,
+                                business=self.business)
         for name, expr in self.plan.measures:
             cols.append(exp.alias_(compiler.compile(expr), _q(name)))
         select = exp.select(*cols).from_(exp.to_table(first), copy=False)
@@ -207,7 +210,8 @@ class _Builder:
                                           .where(exp.and_(*match))))
         cols = [exp.alias_(exp.column(columns[i], table="b") if i in columns else _col(d.name, "k"), _q(d.name))
                 for i, d in enumerate(dims)]
-        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=_empty_slot)
+        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, slot=_empty_slot,
+                                business=self.business)
         cols += [exp.alias_(compiler.compile(expr), _q(name)) for name, expr in self.plan.measures]
         gaps = exp.select(*cols).from_(exp.to_table(buckets).as_("b"))
         if others:
@@ -260,7 +264,8 @@ class _Builder:
         if self.report.compare:
             rows = self.compare(rows)
         output = lambda ref: _col(ref.name)  # noqa: E731
-        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, output=output)
+        compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field, output=output,
+                                business=self.business)
         select = exp.select(*[_col(c.name) for c in output_columns(self.report)]).from_(exp.to_table(rows))
         for condition in self.report.having:
             select = select.where(compiler.compile(condition), copy=False)
@@ -268,7 +273,7 @@ class _Builder:
             select = select.order_by(exp.Ordered(this=_col(name), desc=desc, nulls_first=False), copy=False)
         if self.report.limit is not None:
             select = select.limit(self.report.limit)
-        for name, cte in self.ctes:
+        for name, cte in self.business.ctes() + self.ctes:  # calendar relations first: steps read them
             select = select.with_(name, as_=cte, copy=False)
         return select
 

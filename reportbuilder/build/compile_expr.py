@@ -10,6 +10,7 @@ from typing import Callable
 
 from sqlglot import exp
 
+from ..calendars.sql import BusinessSql
 from ..check.resolve_expr import SECONDS_BETWEEN
 from ..check.resolved import Agg, Const, EntityRef, Field, OutputRef
 from ..expr import ast
@@ -52,6 +53,7 @@ class ExprCompiler:
     key: Callable[[tuple], exp.Expression] | None = None
     slot: Callable[[Slot], exp.Expression] | None = None
     output: Callable[[OutputRef], exp.Expression] | None = None
+    business: BusinessSql | None = None  # business_seconds / business_add (and their relations)
 
     def compile(self, node) -> exp.Expression:
         if isinstance(node, Const):
@@ -123,6 +125,12 @@ class ExprCompiler:
             if unit == "hour":
                 return bucket(ts, "hour", self.tz, self.week_start)
             return local_date_trunc(ts, unit, self.tz, self.week_start)
+        if name == "business_seconds":
+            start, end = (self._as_timestamp(a) for a in node.args[:2])
+            return self.business.seconds(start, end, node.args[2].value)
+        if name == "business_add":
+            return self.business.add(self._as_timestamp(node.args[0]), self.compile(node.args[1]),
+                                     node.args[2].value)
         args = [self.compile(a) for a in node.args]
         if name in _SIMPLE:
             return _SIMPLE[name](this=args[0])

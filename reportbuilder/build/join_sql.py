@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlglot import exp
 
+from ..calendars.sql import BusinessSql
 from ..catalog.model import Catalog, Entity
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
@@ -25,7 +26,7 @@ REPORT_KEYS = "report_keys"  # CTE: keys of the source rows the report's source-
 
 
 def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | None = None,
-             keyed: bool = False) -> exp.Expression:
+             keyed: bool = False, business: BusinessSql | None = None) -> exp.Expression:
     """A catalog query with its placeholders filled in for one report.
 
     NOW()/CURRENT_TIMESTAMP: the report's now. RANGE_START(): the start of the date range where
@@ -33,7 +34,8 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
     row the report can keep (with `keyed`), else true: lookups then skip rows no report row needs.
     IF_REPORT_KEYS(condition): the condition (its IS_REPORT_KEY filled in) with `keyed`, else true,
     for a restriction that costs a pass of its own (a lookup over whole conversations restricted
-    to those with a report key: nothing to pay when there are no keys).
+    to those with a report key: nothing to pay when there are no keys). BUSINESS_ADD(start,
+    seconds, 'calendar') and BUSINESS_SECONDS(start, end, 'calendar'): the business-time functions.
     """
     def swap(node):
         name = str(node.this).lower() if isinstance(node, exp.Anonymous) else ""
@@ -47,6 +49,10 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
             return node.expressions[0].copy().isin(query=exp.select(exp.column("key")).from_(exp.to_table(REPORT_KEYS)))
         if name == "if_report_keys":
             return node.expressions[0].transform(swap) if keyed else exp.true()
+        if name in ("business_add", "business_seconds") and business is not None:
+            first, second, calendar = (e.transform(swap) for e in node.expressions)
+            call = business.add if name == "business_add" else business.seconds
+            return call(first, second, calendar.name)
         return node
 
     return _folded(select.transform(swap))  # a new tree: the catalog's stays as it is
@@ -109,9 +115,10 @@ def keyed_nodes(plan: QueryPlan) -> set[tuple]:
 class JoinSql:
     """Spells the nodes of one plan's join tree in SQL."""
 
-    def __init__(self, plan: QueryPlan, catalog: Catalog, keyed: tuple = ()):
-        """`keyed`: more nodes whose row key the caller uses (a drill-down lists a grain's rows)."""
-        self.plan, self.catalog = plan, catalog
+    def __init__(self, plan: QueryPlan, catalog: Catalog, keyed: tuple = (), business: BusinessSql | None = None):
+        """`keyed`: more nodes whose row key the caller uses (a drill-down lists a grain's rows);
+        `business`: the business-hours relations of the report's calendars."""
+        self.plan, self.catalog, self.business = plan, catalog, business
         self.root_alias = plan.report.source
         self.keyed = {plan.node(p).entity for p in keyed_nodes(plan) | set(keyed)}
         self.range_start = pushed_range_start(plan, catalog)
@@ -157,7 +164,7 @@ class JoinSql:
             if name not in seen and name != entity.table:
                 seen.add(name)
                 start = self.range_start if node.path == () else None
-                inner = with_now(entity.sql, now, start).subquery("d") if entity.sql is not None else \
+                inner = with_now(entity.sql, now, start, business=self.business).subquery("d") if entity.sql is not None else \
                     exp.to_table(entity.table)
                 select = exp.select(exp.Star())
                 if self._numbered(entity):
@@ -168,7 +175,7 @@ class JoinSql:
                 if cte not in seen:
                     seen.add(cte)
                     keyed = node.path == () and self.report_keys is not None
-                    ctes.append((cte, with_now(entity.column(field).sql, now, keyed=keyed)))
+                    ctes.append((cte, with_now(entity.column(field).sql, now, keyed=keyed, business=self.business)))
         return ctes
 
     def key(self, path: tuple) -> exp.Expression:

@@ -15,12 +15,15 @@ from pathlib import Path
 import sqlglot
 import yaml
 
+from ..calendars.model import DEFAULT_BUSINESS_HOURS, BusinessHours
+from ..calendars.policy import policy_document
 from .model import DASHBOARD_FILTER_KEYS, Catalog, Column, Entity, NamedMeasure, Relationship
 from .sql_trees import parse_duckdb
 
 SHIPPED = ("helpdesk.yaml", "vocabulary.yaml")
 WORKSPACE_KEYS = ("data", "timezone", "week_start", "now", "spark_master", "entities", "derived_fields",
-                  "derived_entities", "measures")
+                  "derived_entities", "measures", "calendars", "default_calendar", "sla_due_soon_minutes",
+                  "sla_policy")
 WORKSPACE_KEYS += ("users", "access")  # read by access/policy.py
 
 
@@ -114,7 +117,8 @@ def _merge(documents: list[dict]) -> tuple[dict, dict, dict]:
     return entities, fields, measures
 
 
-def build_catalog(documents: list[dict], settings: dict | None = None) -> Catalog:
+def build_catalog(documents: list[dict], settings: dict | None = None,
+                  business: BusinessHours = DEFAULT_BUSINESS_HOURS) -> Catalog:
     """Assemble a catalog from parsed YAML documents (later ones extend or override earlier)."""
     entity_specs, field_specs, measure_specs = _merge(documents)
     built: dict[str, Entity] = {}
@@ -143,6 +147,7 @@ def build_catalog(documents: list[dict], settings: dict | None = None) -> Catalo
         week_start=settings.get("week_start", "monday"),
         timezone=settings.get("timezone", "UTC"),
         data_path=settings.get("data"),
+        business=business,
     )
 
 
@@ -151,12 +156,12 @@ def _shipped_documents() -> tuple[dict, ...]:
     return tuple(_read_shipped(n) for n in SHIPPED)
 
 
-def load_catalog(workspace: dict | None = None) -> Catalog:
-    """The shipped catalog, extended by a parsed workspace document if given."""
-    documents = list(_shipped_documents())
+def load_catalog(workspace: dict | None = None, business: BusinessHours = DEFAULT_BUSINESS_HOURS) -> Catalog:
+    """The shipped catalog, extended by a parsed workspace document and its business hours."""
+    documents = list(_shipped_documents()) + [policy_document(business)]
     if workspace:
         documents.append(workspace)
-    return build_catalog(documents, workspace)
+    return build_catalog(documents, workspace, business)
 
 
 def read_workspace(path: Path) -> dict:

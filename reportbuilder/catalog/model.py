@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..calendars.model import DEFAULT_BUSINESS_HOURS, BusinessHours
+
 FIELD_TYPES = ("integer", "number", "text", "boolean", "timestamp", "date")
 # Dashboard-wide filters (shared/contract/spec-language.md, "Dashboards"): each entity (and
 # each spec, overriding it) names the path from its rows to the field a filter compares.
@@ -92,6 +94,7 @@ class Catalog:
     timezone: str = "UTC"
     data_path: str | None = None
     source_files: tuple[str, ...] = field(default=())
+    business: BusinessHours = DEFAULT_BUSINESS_HOURS  # calendars, default calendar, SLA policy
 
     def entity(self, name: str) -> Entity | None:
         for e in self.entities:

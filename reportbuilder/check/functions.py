@@ -32,6 +32,7 @@ SCALARS = {
     "length": (1, 1),
     "concat": (1, 16),
     "now": (0, 0),
+    "sla_due_soon_until": (0, 0),
     "today": (0, 0),
     "date_trunc": (2, 2),
     "date": (1, 1),
@@ -49,7 +50,10 @@ SCALARS = {
     "greatest": (2, 16),
     "least": (2, 16),
     "nullif": (2, 2),
+    "business_seconds": (2, 3),
+    "business_add": (2, 3),
 }
+BUSINESS = ("business_seconds", "business_add")  # last argument: a calendar name (a string literal)
 TRUNC_UNITS = ("hour", "day", "week", "month", "quarter", "year")
 ALL_FUNCTIONS = tuple(sorted(set(AGGREGATES) | set(SCALARS)))
 
@@ -63,7 +67,7 @@ def scalar_type(name: str, arg_types: list[str]) -> str | None:
         return "integer" if first in ("text", "null") else None
     if name == "concat":
         return "text"
-    if name == "now":
+    if name in ("now", "sla_due_soon_until"):
         return "timestamp"
     if name == "today":
         return "date"
@@ -78,6 +82,11 @@ def scalar_type(name: str, arg_types: list[str]) -> str | None:
         return "number" if ok else None
     if name == "abs":
         return first if first in NUMERIC else ("number" if first == "null" else None)
+    if name == "business_seconds":
+        return "number" if all(t in ("timestamp", "null") for t in arg_types[:2]) else None
+    if name == "business_add":
+        ok = first in ("timestamp", "null") and arg_types[1] in NUMERIC + ("null",)
+        return "timestamp" if ok else None
     if name in ("coalesce", "greatest", "least", "nullif"):
         return common_type(arg_types)
     if name == "if":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Callable
 
@@ -287,6 +287,9 @@ class Resolver:
     def _scalar(self, node, mode, prefix, in_agg, expanding):
         if node.name == "now":
             return Const(self.scope.now_utc, "timestamp", node.pos), "timestamp"
+        if node.name == "sla_due_soon_until":  # the end of the due-soon window of SLA progress
+            until = self.scope.now_utc + timedelta(minutes=self.catalog.business.due_soon_minutes)
+            return Const(until, "timestamp", node.pos), "timestamp"
         if node.name == "today":
             from ..timeframe.zones import utc_to_local
 
@@ -302,6 +305,8 @@ class Resolver:
                     and not isinstance(places.value, bool) and 0 <= places.value <= fn.ROUND_PLACES):
                 self.fail("bad-argument", "round() takes a whole number of decimal places from 0 to "
                           f"{fn.ROUND_PLACES}, e.g. round(x, 2)", places.pos)
+        if node.name in fn.BUSINESS:
+            node = replace(node, args=node.args[:2] + (self._calendar_arg(node),))
         args, types = [], []
         for arg in node.args:
             resolved, kind = self._resolve(arg, mode, prefix, in_agg, expanding)
@@ -316,6 +321,21 @@ class Resolver:
         if kind is None:
             self.fail("type-mismatch", f"{node.name}() cannot take ({', '.join(types)})", node.pos)
         return replace(node, args=tuple(args)), kind
+
+    def _calendar_arg(self, node) -> ast.Literal:
+        """The calendar of a business-time call: a string literal naming a workspace calendar,
+        the default calendar when absent."""
+        business = self.catalog.business
+        if len(node.args) < 3:
+            return ast.Literal(business.default_calendar, "string", node.pos)
+        arg = node.args[2]
+        if not (isinstance(arg, ast.Literal) and arg.kind == "string"):
+            self.fail("bad-argument", f"the calendar of {node.name}() must be a string literal naming a "
+                      "calendar, e.g. 'always'", arg.pos)
+        if business.calendar(arg.value) is None:
+            self.fail("unknown-calendar", f"unknown calendar '{arg.value}' (calendars: "
+                      f"{', '.join(business.calendar_names)})", arg.pos, suggest(arg.value, business.calendar_names))
+        return arg
 
     # -- operators ----------------------------------------------------------------
     def _unary(self, node, *args):

@@ -21,7 +21,7 @@ from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import compile_report, compile_text
 from reportbuilder.run.execute import run_query
-from tests.equal_answer_corpus import ROOT, SPECS, mixed_functions_spec
+from tests.equal_answer_corpus import BUSINESS_SPECS, ROOT, SPECS, business_catalog, mixed_functions_spec
 
 
 
@@ -103,4 +103,16 @@ def test_acceptance_csv_utc(postgres):
 def test_acceptance_csv_kolkata_sunday_weeks(postgres):
     catalog = dataclasses.replace(load_catalog(), week_start="sunday")
     failures = _run_all(postgres, catalog, ReportOptions(now_utc=NOW, timezone="Asia/Kolkata"), "Asia/Kolkata")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.postgres
+def test_business_hours(postgres):
+    catalog = business_catalog()
+    failures = []
+    for name, text in BUSINESS_SPECS.items():
+        try:
+            _compare(compile_text(text, catalog, ReportOptions(now_utc=NOW)), catalog, postgres, "UTC")
+        except Exception as exc:
+            failures.append(f"{name}: {type(exc).__name__}: {str(exc)[:600]}")
     assert not failures, "\n".join(failures)

@@ -26,7 +26,7 @@ from reportbuilder.build.build_sql import build_sql
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.run.execute import run_query
 from reportbuilder.run.spark_engine import run_query_spark, spark_available, spark_session
-from tests.equal_answer_corpus import ROOT, SPECS, mixed_functions_spec
+from tests.equal_answer_corpus import BUSINESS_SPECS, ROOT, SPECS, business_catalog, mixed_functions_spec
 
 MIXED = mixed_functions_spec("Asia/Kolkata")
 
@@ -98,6 +98,19 @@ def test_demo_parquet_kolkata_sunday_weeks(spark, demo_data):
     for name, query in _queries(catalog, datetime(2026, 6, 15, 12), "Asia/Kolkata"):
         try:
             _compare(query, demo_data, catalog, spark)
+        except AssertionError as exc:
+            failures.append(f"{name}: {exc}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.spark
+def test_business_hours(spark, acceptance_data):
+    catalog = business_catalog()
+    options = ReportOptions(now_utc=datetime(2025, 6, 30, 12))
+    failures = []
+    for name, text in BUSINESS_SPECS.items():
+        try:
+            _compare(compile_text(text, catalog, options), acceptance_data, catalog, spark)
         except AssertionError as exc:
             failures.append(f"{name}: {exc}")
     assert not failures, "\n".join(failures)

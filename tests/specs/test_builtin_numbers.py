@@ -276,6 +276,17 @@ def sla_status(done_at, due_at):
     return "overdue" if NOW > due_at else "pending"
 
 
+def sla_progress_of(done_at, due_at):
+    """SLA progress (workspace.md): the default due-soon window is 60 minutes."""
+    if due_at is None:
+        return None
+    if done_at is not None:
+        return "completed"
+    if NOW > due_at:
+        return "overdue"
+    return "due_soon" if due_at <= NOW + timedelta(minutes=60) else "active"
+
+
 def is_agent_reply(m) -> bool:
     return m["direction"] == "outgoing" and m["sender_type"] == "agent"
 
@@ -626,6 +637,14 @@ def sla_progress(md: Model):
           for s in ("on_time", "late", "overdue", "pending")],
         C("close_overdue", lambda t: md.close_sla(t) == "overdue"),
         C("close_pending", lambda t: md.close_sla(t) == "pending"),
+        *[C(f"first_response_{p}", lambda t, p=p: sla_progress_of(t["first_response_at"], t["first_response_due_at"]) == p)
+          for p in ("due_soon", "active")],
+        *[C(f"close_{p}", lambda t, p=p: sla_progress_of(t["closed_at"], t["close_due_at"]) == p)
+          for p in ("due_soon", "active")],
+        *[M(f"next_response_{p}", lambda g, p=p: sum(
+            1 for t in g for turn in md.turns
+            if turn["ticket_id"] == t["id"] and sla_progress_of(turn["replied_at"], turn["due_at"]) == p))
+          for p in ("overdue", "due_soon", "active")],
     ], sort=[("status", False), ("priority", False)])
 
 
@@ -700,6 +719,26 @@ def rep_reply_time_over_time(md: Model):
         M("p90_reply_minutes", lambda g: scale(percentile(rt(g), 0.9), 60)),
         C("replies"),
     ], sort=[("week", False)], time_dim=0, buckets=week_buckets(rng))
+
+
+def _on_the_business_clock(rows, renames: dict) -> list:
+    """Without a workspace the default calendar is `always`: open time is elapsed time."""
+    return [{renames.get(k, k): v for k, v in row.items()} for row in rows]
+
+
+def business_first_response_time_over_time(md: Model):
+    return _on_the_business_clock(first_response_time_over_time(md), {
+        f"{s}_first_response_hours": f"{s}_first_response_open_hours" for s in ("avg", "median", "p90")})
+
+
+def business_time_to_close_over_time(md: Model):
+    return _on_the_business_clock(time_to_close_over_time(md), {
+        f"{s}_time_to_close_hours": f"{s}_time_to_close_open_hours" for s in ("avg", "median", "p90")})
+
+
+def business_reply_time_over_time(md: Model):
+    return _on_the_business_clock(rep_reply_time_over_time(md), {
+        f"{s}_reply_minutes": f"{s}_reply_open_minutes" for s in ("avg", "median", "p90")})
 
 
 def customer_wait_time_by_company(md: Model):
@@ -807,7 +846,8 @@ EXPECTED = {f.__name__: f for f in [
     time_to_close_sla_over_time, sla_progress, tickets_per_customer, tickets_per_company,
     first_contact_resolution, ticket_time_in_status, rep_reply_time_over_time,
     customer_wait_time_by_company, slowest_responding_reps, next_response_sla_over_time,
-    team_summary, agent_utilization,
+    team_summary, agent_utilization, business_first_response_time_over_time,
+    business_time_to_close_over_time, business_reply_time_over_time,
 ]}
 
 # Reports whose engine output disagrees with the definitions (see the reason).
