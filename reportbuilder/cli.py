@@ -166,17 +166,9 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
     chosen = fmt or (_format_of(output) if output else "table")
 
     def action(sources):
-        from .compile import plan
-        from .workspace import open_workspace, resolve_data, resolve_now
-
-        ws = open_workspace(workspace)
-        raw = _load(spec, sources)
-        data_path, demo_now = resolve_data(data, ws)
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
-        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
-        report_plan = plan(raw, ws.catalog, options)
-        result = _execute(report_plan, ws, data_path, engine, spark_master, _restriction(viewer),
-                          _result_cache(no_cache))
+        ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
+                                                           from_, to, filters, as_user)
+        result = _execute(report_plan, ws, data_path, engine, spark_master, restriction, _result_cache(no_cache))
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape
@@ -189,6 +181,20 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
         _emit(rendered, output)
 
     _guard(debug, action)
+
+
+def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user):
+    """What `rb run`, `rb insights` and `rb rows` share: the workspace, SPEC checked and planned
+    (as the viewer of `--as` sees it), the data path and the viewer's restriction."""
+    from .compile import plan
+    from .workspace import open_workspace, resolve_data, resolve_now
+
+    ws = open_workspace(workspace)
+    raw = _load(spec, sources)
+    data_path, demo_now = resolve_data(data, ws)
+    viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
+    options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
+    return ws, plan(raw, ws.catalog, options), data_path, _restriction(viewer)
 
 
 def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None, restriction=None,
@@ -222,21 +228,14 @@ def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, a
     """Summarise what SPEC's numbers show: trends, changes and what drives them, unusual
     buckets; each with its numbers, and nothing the data cannot support (docs/insights.md)."""
     def action(sources):
-        from .compile import plan
         from .insights import find_insights, render_json, render_text  # scipy: only for this command
-        from .workspace import open_workspace, resolve_data, resolve_now
 
-        ws = open_workspace(workspace)
-        raw = _load(spec, sources)
-        data_path, demo_now = resolve_data(data, ws)
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
-        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
-        report = plan(raw, ws.catalog, options).report
-        restriction = _restriction(viewer)
+        ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
+                                                           from_, to, filters, as_user)
+        report = report_plan.report
         found = find_insights(report, ws.catalog,
                               lambda p: _execute(p, ws, data_path, engine, spark_master, restriction))
         _emit(render_json(found) if fmt == "json" else render_text(report, found), output)
-
 
     _guard(debug, action)
 
@@ -265,18 +264,12 @@ def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace
         raise click.UsageError(f"rb rows writes data formats ({', '.join(FORMATS)}), not {chosen}")
 
     def action(sources):
-        from .compile import plan
         from .render.render_data import render
-        from .workspace import open_workspace, resolve_data, resolve_now
 
-        ws = open_workspace(workspace)
-        raw = _load(spec, sources)
-        data_path, demo_now = resolve_data(data, ws)
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
-        options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
+        ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
+                                                           from_, to, filters, as_user)
         request = DrillRequest(split_cells(cells), measure, part)
-        page = drill_rows(plan(raw, ws.catalog, options), ws.catalog, data_path, request, limit, offset,
-                          restriction=_restriction(viewer))
+        page = drill_rows(report_plan, ws.catalog, data_path, request, limit, offset, restriction=restriction)
         _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output), output)
 
     _guard(debug, action)
