@@ -10,22 +10,25 @@ import json
 import logging
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import BuildError, DataError, ReportError, SpecError
 from ..running import execute, load_spec, plan_report, viewer_of
 from ..workspace import open_workspace, resolve_data, resolve_now
 from . import pages
-from .auth import Unauthorized, user_of
+from .auth import Unauthorized, needs_token, user_of, user_of_token
 from .guard import Stopped, run_guarded
 from .library import entries
 from .params import BadQuery, rows_params, run_params
+from .sessions import COOKIE, Sessions
 
 TIME_LIMIT_S = 30.0
+SIGN_IN_BODY_MAX = 4096
 log = logging.getLogger("reportbuilder.serve")
 
 
@@ -38,6 +41,7 @@ class _Server:
         self.ws = open_workspace(workspace_path)  # errors here stop `rb serve` before it listens
         self.data = data
         self.time_limit_s = time_limit_s
+        self.sessions = Sessions()
         data_path, _ = resolve_data(data, self.ws)
         hidden = [Path(str(data_path)).resolve(), Path(__file__).resolve().parents[1]]
         if self.ws.path is not None:
@@ -68,10 +72,13 @@ class _Server:
             return JSONResponse({"error": message}, status)
 
         try:
-            user = user_of(request.headers.get("authorization"), self.ws.access)
+            user = user_of(request.headers.get("authorization"), self.ws.access,
+                           self.sessions.email(request.cookies.get(COOKIE)))
             return await run_guarded(lambda on_open: work(user, on_open, sources), self.time_limit_s,
                                      request.is_disconnected)
         except Unauthorized:
+            if html:
+                return HTMLResponse(pages.sign_in_page(), 401)
             return JSONResponse({"error": "unauthorized"}, 401, headers={"WWW-Authenticate": "Bearer"})
         except NotFound as exc:
             return failure(404, str(exc))
@@ -105,6 +112,34 @@ class _Server:
         return report_plan, execute(report_plan, self.ws, data_path, restriction=restriction, on_open=on_open)
 
     # -- routes --------------------------------------------------------------------------------
+    async def sign_in(self, request: Request) -> Response:
+        """GET: the form; POST: the token for a session cookie (the same origin only)."""
+        if not needs_token(self.ws.access):
+            return RedirectResponse("/", 303)
+        if request.method == "GET":
+            return HTMLResponse(pages.sign_in_page())
+        origin = request.headers.get("origin")
+        if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+            return HTMLResponse(pages.error_page("Sign in", "refused: the form was sent from another site"), 403)
+        body = await request.body()
+        if len(body) > SIGN_IN_BODY_MAX:
+            return HTMLResponse(pages.error_page("Sign in", "refused: the form is too large"), 413)
+        token = parse_qs(body.decode("utf-8", "replace")).get("token", [""])[0].strip()
+        try:
+            user = user_of_token(token, self.ws.access)
+        except Unauthorized:
+            return HTMLResponse(pages.sign_in_page(failed=True), 401)
+        answer = RedirectResponse("/", 303)
+        answer.set_cookie(COOKIE, self.sessions.start(user.email), max_age=int(self.sessions.lifetime_s),
+                          httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return answer
+
+    async def sign_out(self, request: Request) -> Response:
+        self.sessions.end(request.cookies.get(COOKIE))
+        answer = RedirectResponse("/signin", 303)
+        answer.delete_cookie(COOKIE)
+        return answer
+
     async def library(self, request: Request) -> Response:
         def work(user, on_open, sources):
             run_params(request.query_params.multi_items(), ())
@@ -193,6 +228,8 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
     server = _Server(workspace_path, data, time_limit_s)
     return Starlette(routes=[
         Route("/", server.library),
+        Route("/signin", server.sign_in, methods=["GET", "POST"]),
+        Route("/signout", server.sign_out, methods=["POST"]),
         Route("/report/{name}", server.report_page),
         Route("/dashboard/{name}", server.dashboard_page),
         Route("/api/run/{name}", server.api_run),

@@ -19,14 +19,23 @@ def needs_token(policy: Policy | None) -> bool:
     return policy is not None and bool(policy.users)
 
 
-def user_of(authorization: str | None, policy: Policy | None) -> User | None:
-    """The user the `Authorization` header names (None when the workspace lists no users)."""
+def user_of(authorization: str | None, policy: Policy | None, session_email: str | None = None) -> User | None:
+    """The user the `Authorization` header names, else the signed-in session's user (None when the
+    workspace lists no users)."""
     if not needs_token(policy):
         return None
     scheme, _, token = (authorization or "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise Unauthorized()
+        found = policy.user(session_email) if session_email and not authorization else None
+        if found is None:
+            raise Unauthorized()
+        return found
+    return user_of_token(token, policy)
+
+
+def user_of_token(token: str, policy: Policy) -> User:
+    """The user whose token_sha256 is the hash of `token`; Unauthorized when none."""
     digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
     found = None
     for user in policy.users:

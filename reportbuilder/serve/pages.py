@@ -88,5 +88,13 @@ def report_page(name: str, title: str, params, result=None, svg: str | None = No
     return page(title or name, body)
 
 
+def sign_in_page(failed: bool = False) -> str:
+    """The token form (a browser cannot send the bearer header itself)."""
+    note = '<p class="error">That token is not valid.</p>\n' if failed else ""
+    return page("Sign in", note + '<form class="options" method="post" action="/signin">'
+                '<label>Token<input type="password" name="token" autocomplete="current-password" autofocus>'
+                '</label><button type="submit">Sign in</button></form>\n')
+
+
 def error_page(title: str, message: str) -> str:
     return page(title, f'<pre class="error">{escape(message)}</pre>\n')

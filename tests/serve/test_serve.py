@@ -291,3 +291,28 @@ def test_server_time_limit_answers_504(world, monkeypatch):
                                                                                  params={"now": NOW})
     assert answer.status_code == 504 and interrupted.is_set()
     assert answer.json() == {"error": "error: the query ran past the time limit of 2 s"}
+
+
+def test_sign_in_session(world):
+    app = create_app(world[3], str(world[1]))
+    browser = TestClient(app, base_url="http://127.0.0.1:8000")
+    assert browser.get("/").status_code == 401 and 'action="/signin"' in browser.get("/").text
+    wrong = browser.post("/signin", data={"token": "nope"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "rb_session" not in wrong.headers.get("set-cookie", "")
+    foreign = browser.post("/signin", data={"token": TOKENS[MEMBER]}, headers={"Origin": "http://evil.example"},
+                           follow_redirects=False)
+    assert foreign.status_code == 403 and "rb_session" not in foreign.headers.get("set-cookie", "")
+    signed = browser.post("/signin", data={"token": TOKENS[MEMBER]}, follow_redirects=False)
+    assert signed.status_code == 303
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    member = browser.get("/api/run/tickets_by_channel", params={"now": NOW})
+    assert member.status_code == 200
+    assert member.text == cli_json("tickets_by_channel", "--workspace", world[3], "--data", world[1], "--now", NOW,
+                                   "--as", MEMBER)
+    assert browser.get("/report/by_status", params={"now": NOW}).status_code == 200
+    # a wrong bearer header is refused even with a session
+    assert browser.get("/", headers={"Authorization": "Bearer nope"}).status_code == 401
+    browser.post("/signout", follow_redirects=False)
+    assert browser.get("/").status_code == 401
+    assert TestClient(app).get("/", cookies={"rb_session": "forged"}).status_code == 401
