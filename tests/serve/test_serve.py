@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -316,3 +317,37 @@ def test_sign_in_session(world):
     browser.post("/signout", follow_redirects=False)
     assert browser.get("/").status_code == 401
     assert TestClient(app).get("/", cookies={"rb_session": "forged"}).status_code == 401
+
+
+def test_time_limit_interrupts_a_real_duckdb_query(world):
+    """DataConnection.interrupt ends a long DuckDB query from the watcher's thread."""
+    from reportbuilder.catalog.load_catalog import load_catalog
+    from reportbuilder.run.load_data import open_data
+
+    con = open_data(world[1], ("tickets",), load_catalog())
+    long_query = "SELECT count(*) FROM range(100000000000) AS t(x) WHERE x % 7 = 3"
+
+    def work(on_open):
+        on_open(con)
+        return con.execute(long_query).fetchall()
+
+    async def go():
+        async def connected():
+            return False
+        with pytest.raises(Stopped) as stopped:
+            await run_guarded(work, 0.3, connected)
+        return stopped.value.reason
+
+    started = time.monotonic()
+    try:
+        assert anyio.run(go) == "time"
+    finally:
+        con.close()
+    assert time.monotonic() - started < 10  # the whole range would take many minutes
+
+
+def test_rb_serve_with_a_broken_workspace_stops_before_listening(tmp_path):
+    (tmp_path / "rb.yaml").write_text("users:\n  bob@example.com: {role: member, token_sha256: abc}\n")
+    result = CliRunner().invoke(main, ["serve", "--workspace", str(tmp_path / "rb.yaml")])
+    assert result.exit_code == 2
+    assert "rb.yaml:2:" in result.output and "64 hex digits" in result.output and "Traceback" not in result.output
