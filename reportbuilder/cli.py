@@ -57,38 +57,21 @@ def _guard(debug: bool, action):
 
 
 def _load(spec: str, sources: dict):
-    """Load a spec, remembering its text so that errors can quote the offending line."""
-    from .load.load_spec import decode_spec, load_spec_text, read_limited
-    from .workspace import find_spec
+    from .running import load_spec
 
-    path = find_spec(spec)
-    label = spec if Path(spec).is_file() else str(path)
-    try:
-        data = read_limited(path)
-    except OSError as exc:
-        raise DataError(f"cannot read {label}: {exc.strerror}") from None
-    text = decode_spec(data, label)
-    sources[label] = text
-    return load_spec_text(text, label, path.stem)
+    return load_spec(spec, sources)
 
 
 def _options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer=None):
-    from .check.options import ReportOptions
-    from .workspace import resolve_now
+    from .running import report_options
 
-    return ReportOptions(now_utc=resolve_now(now, workspace, demo_now), timezone=timezone, preset=range_,
-                         start=from_, end=to, filters=tuple(filters),
-                         hidden_fields=viewer.hidden if viewer else frozenset())
+    return report_options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer)
 
 
 def _viewer(as_user, workspace, now_utc):
-    """The user of `--as` / RB_USER (None without one): what the report may read."""
-    from .access import viewer_for
+    from .running import viewer_of
 
-    from datetime import datetime, timezone
-
-    now_utc = now_utc or datetime.now(timezone.utc).replace(tzinfo=None)
-    return viewer_for(as_user, workspace.access, workspace.catalog, now_utc)
+    return viewer_of(as_user, workspace, now_utc)
 
 
 def _restriction(viewer):
@@ -186,34 +169,18 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
 def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user):
     """What `rb run`, `rb insights` and `rb rows` share: the workspace, SPEC checked and planned
     (as the viewer of `--as` sees it), the data path and the viewer's restriction."""
-    from .compile import plan
-    from .workspace import open_workspace, resolve_data, resolve_now
+    from .running import plan_report
+    from .workspace import open_workspace
 
     ws = open_workspace(workspace)
-    raw = _load(spec, sources)
-    data_path, demo_now = resolve_data(data, ws)
-    viewer = _viewer(as_user, ws, resolve_now(now, ws, demo_now))
-    options = _options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
-    return ws, plan(raw, ws.catalog, options), data_path, _restriction(viewer)
+    return (ws, *plan_report(ws, _load(spec, sources), data, now, timezone, range_, from_, to, filters, as_user))
 
 
 def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None, restriction=None,
              cache=None):
-    """Build and run one plan where `rb run` runs it (also every variant `rb insights` runs)."""
-    from .build.build_sql import build_sql
-    from .run.execute import run_query
+    from .running import execute
 
-    query = build_sql(report_plan, ws.catalog)
-    if engine == "spark":
-        from .run.spark_engine import resolve_master, run_query_spark
-
-        if restriction:
-            raise _Failure("error: --engine spark does not apply row-level access; run this user's "
-                           "reports with --engine duckdb (see docs/access.md)", 2)
-        return run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
-                               report_plan.report.title, resolve_master(spark_master, ws.settings))
-    return run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title,
-                     restriction, cache)
+    return execute(report_plan, ws, data_path, engine, spark_master, restriction, cache)
 
 
 @main.command()
@@ -467,6 +434,28 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         if run.failed:  # the page is written, each failed panel shown as such; the run failed
             lines = [f"error: {dash}: panel {p.ref}: {p.error}" for p in run.failed]
             raise _Failure("\n".join(lines), 1)
+
+    _guard(debug, action)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default ./rb.yaml).")
+@click.option("--data", "data", metavar="PATH", help="Folder of <table>.csv|parquet|json files or a .duckdb file.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, metavar="SECONDS",
+              help="Longest a request's query may run (then 504).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def serve(host, port, workspace, data, time_limit, debug):
+    """Serve the built-in and workspace reports and dashboards in a browser, with a JSON API
+    (`/api/run/NAME`, `/api/rows/NAME`) that answers as `rb run` and `rb rows` do (docs/serve.md)."""
+    def action(sources):
+        import uvicorn  # starlette and uvicorn: only for this command
+
+        from .serve import create_app
+
+        app = create_app(workspace, data, time_limit)
+        uvicorn.run(app, host=host, port=port, log_level="info")
 
     _guard(debug, action)
 

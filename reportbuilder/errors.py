@@ -48,5 +48,11 @@ class DataError(ReportError):
     exit_code = 1
 
 
+class UsageError(ReportError):
+    """An option cannot be used as given (no position to show): exit code 2."""
+
+    exit_code = 2
+
+
 class BuildError(ValueError):
     """The report cannot be expressed (e.g. too many time buckets to fill)."""

@@ -91,10 +91,14 @@ def drill_tables(plan: QueryPlan, catalog: Catalog, request: DrillRequest) -> tu
 
 
 def drill_rows(plan: QueryPlan, catalog: Catalog, data_path: Path, request: DrillRequest,
-               limit: int | None = None, offset: int = 0, total: bool = False, restriction=None) -> DrillPage:
-    """Open the data as `rb run` does (as the viewer `restriction` is for), then list the rows behind the cell."""
+               limit: int | None = None, offset: int = 0, total: bool = False, restriction=None,
+               on_open=None) -> DrillPage:
+    """Open the data as `rb run` does (as the viewer `restriction` is for), then list the rows behind the
+    cell; `on_open(connection)` is called once the data is open (to interrupt it from elsewhere)."""
     con = open_data(data_path, drill_tables(plan, catalog, request), catalog, restriction)
     try:
+        if on_open is not None:
+            on_open(con)
         return drill_on(con, plan, catalog, request, limit, offset, total)
     finally:
         con.close()

@@ -18,11 +18,14 @@ _MISSING_COLUMN = re.compile(r'(?:does not have a column named|Referenced column
 
 
 def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "",
-              restrict=None, cache: ResultCache | None = None) -> Result:
+              restrict=None, cache: ResultCache | None = None, on_open=None) -> Result:
     """`restrict`: the rows and fields a user may see (access.Restriction), applied as the data opens;
-    `cache`: reuse the rows of an identical earlier run on unchanged data (and the same views)."""
+    `cache`: reuse the rows of an identical earlier run on unchanged data (and the same views);
+    `on_open(connection)`: called once the data is open (to interrupt the query from elsewhere)."""
     con = open_data(data_path, query.tables, catalog, restrict)
     try:
+        if on_open is not None:
+            on_open(con)
         return run_on(con, query, timezone, title, cache)
     finally:
         con.close()

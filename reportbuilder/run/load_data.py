@@ -92,6 +92,10 @@ class DataConnection:
         cursor = self._con.execute(sql)
         return Rows(tuple(cursor.description), cursor)
 
+    def interrupt(self) -> None:
+        """Stop the running query (from another thread): it fails with a DuckDB error."""
+        self._con.interrupt()
+
     def close(self) -> None:
         self._con.close()
 

@@ -16,7 +16,8 @@ import pytest
 # Imported by no command below (charts, dashboards and `rb import` import them when they run).
 NEVER = ("altair", "vl_convert", "lark", "interegular", "pandas", "pyarrow", "pyspark", "jinja2",
          "reportbuilder.demo.generate_demo", "reportbuilder.importers", "reportbuilder.dashboard",
-         "reportbuilder.render.chart_vega", "reportbuilder.run.spark_engine")
+         "reportbuilder.render.chart_vega", "reportbuilder.run.spark_engine",
+         "starlette", "uvicorn", "reportbuilder.serve")
 
 _PROBE = """
 import json, sys

@@ -1,0 +1,80 @@
+"""Plan and run one report as `rb run` does: shared by the CLI (`rb run`, `rb insights`,
+`rb rows`) and the web app (`rb serve`), so both answer with the same numbers.
+
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone as tz
+from pathlib import Path
+
+from .errors import DataError, UsageError
+
+
+def load_spec(spec: str, sources: dict, path: Path | None = None, label: str | None = None):
+    """Load a spec (a file or built-in name, or the file `path` shown as `label`), remembering
+    its text in `sources` so that errors can quote the offending line."""
+    from .load.load_spec import decode_spec, load_spec_text, read_limited
+    from .workspace import find_spec
+
+    if path is None:
+        path = find_spec(spec)
+        label = spec if Path(spec).is_file() else str(path)
+    label = label or str(path)
+    try:
+        data = read_limited(path)
+    except OSError as exc:
+        raise DataError(f"cannot read {label}: {exc.strerror}") from None
+    text = decode_spec(data, label)
+    sources[label] = text
+    return load_spec_text(text, label, path.stem)
+
+
+def report_options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer=None):
+    """The `rb run` options as the checker takes them (a viewer's hidden fields included)."""
+    from .check.options import ReportOptions
+    from .workspace import resolve_now
+
+    return ReportOptions(now_utc=resolve_now(now, workspace, demo_now), timezone=timezone, preset=range_,
+                         start=from_, end=to, filters=tuple(filters),
+                         hidden_fields=viewer.hidden if viewer else frozenset())
+
+
+def viewer_of(as_user, workspace, now_utc):
+    """The user of `--as` / RB_USER (None without one): what the report may read."""
+    from .access import viewer_for
+
+    now_utc = now_utc or datetime.now(tz.utc).replace(tzinfo=None)
+    return viewer_for(as_user, workspace.access, workspace.catalog, now_utc)
+
+
+def plan_report(ws, raw, data=None, now=None, timezone=None, range_=None, from_=None, to=None, filters=(),
+                as_user=None):
+    """A loaded spec checked and planned on workspace `ws` as the viewer `as_user` sees it:
+    (plan, data path, the viewer's row restriction or None)."""
+    from .compile import plan
+    from .workspace import resolve_data, resolve_now
+
+    data_path, demo_now = resolve_data(data, ws)
+    viewer = viewer_of(as_user, ws, resolve_now(now, ws, demo_now))
+    options = report_options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
+    return plan(raw, ws.catalog, options), data_path, viewer.restriction if viewer else None
+
+
+def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_master: str | None = None,
+            restriction=None, cache=None, on_open=None):
+    """Build and run one plan where `rb run` runs it; `on_open(connection)` is called once the
+    DuckDB data is open (the web app keeps it to interrupt a query that runs too long)."""
+    from .build.build_sql import build_sql
+    from .run.execute import run_query
+
+    query = build_sql(report_plan, ws.catalog)
+    if engine == "spark":
+        from .run.spark_engine import resolve_master, run_query_spark
+
+        if restriction:
+            raise UsageError("--engine spark does not apply row-level access; run this user's "
+                             "reports with --engine duckdb (see docs/access.md)")
+        return run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
+                               report_plan.report.title, resolve_master(spark_master, ws.settings))
+    return run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title,
+                     restriction, cache, on_open)

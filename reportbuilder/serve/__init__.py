@@ -1,0 +1,9 @@
+"""`rb serve`: the reports, dashboards and rows of the engine over HTTP (Starlette on uvicorn).
+
+`app` wires the routes; `params` reads the query string as the `rb run` options, `auth`
+checks the bearer token of the workspace's users, `guard` bounds each query in time,
+`library` lists the reports and dashboards, `pages` writes the HTML.
+"""
+from .app import create_app
+
+__all__ = ["create_app"]

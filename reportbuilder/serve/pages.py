@@ -1,0 +1,100 @@
+"""The HTML of the app: server-rendered, self-contained (no CDN), a little inline script.
+
+The report page's form is a GET form: its state is the URL's query, so a link reproduces the view.
+"""
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from ..render.chart_output import PAGE_STYLE, data_table
+from ..timeframe.ranges import PRESETS
+
+STYLE = PAGE_STYLE + """
+nav a { margin-right: 1rem; }
+form.options { display: flex; flex-wrap: wrap; gap: .75rem; align-items: end; margin: 0 0 1rem; }
+form.options label { display: flex; flex-direction: column; font-size: .85rem; color: #656d76; }
+input, select { font: inherit; padding: .25rem .4rem; }
+ul.library { list-style: none; padding: 0; } ul.library li { margin: .3rem 0; }
+.kind { color: #656d76; font-size: .8rem; margin-left: .5rem; }
+.error { background: #fff0f0; border: 1px solid #d1242f; padding: .75rem 1rem; white-space: pre-wrap; }
+"""
+
+SEARCH_SCRIPT = """
+document.getElementById('search').addEventListener('input', function (e) {
+  var words = e.target.value.toLowerCase().split(/\\s+/).filter(Boolean);
+  document.querySelectorAll('ul.library li').forEach(function (li) {
+    var text = li.textContent.toLowerCase();
+    li.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+  });
+});
+"""
+
+
+def page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
+            f'<style>{STYLE}</style>\n</head>\n<body>\n<nav><a href="/">All reports</a></nav>\n'
+            f"<h1>{escape(title)}</h1>\n{body}</body>\n</html>\n")
+
+
+def library_page(entries) -> str:
+    items = []
+    for entry in sorted(entries, key=lambda e: (e.kind, e.name)):
+        where = "built-in" if entry.builtin else "workspace"
+        items.append(f'<li><a href="/{entry.kind}/{escape(entry.name)}">{escape(entry.name)}</a> '
+                     f'{escape(entry.title)}<span class="kind">{entry.kind}, {where}</span></li>')
+    body = ('<input id="search" type="search" placeholder="Search reports and dashboards" autofocus '
+            'aria-label="Search">\n<ul class="library">\n' + "\n".join(items) + "\n</ul>\n"
+            f"<script>{SEARCH_SCRIPT}</script>\n")
+    return page("Reports and dashboards", body)
+
+
+def options_form(params, dashboard: bool = False) -> str:
+    """Range preset, from, to, time zone and filters; submitting it reloads the page with them in the URL."""
+    presets = "".join(f'<option value="{p}"{" selected" if p == params.range_ else ""}>{p}</option>'
+                      for p in ("",) + PRESETS)
+    fields = [f'<label>Range<select name="range">{presets}</select></label>',
+              f'<label>From<input type="date" name="from" value="{escape(params.from_ or "")}"></label>',
+              f'<label>To<input type="date" name="to" value="{escape(params.to or "")}"></label>',
+              f'<label>Time zone<input name="timezone" value="{escape(params.timezone or "")}" '
+              'placeholder="Europe/Paris"></label>']
+    if params.now:
+        fields.append(f'<input type="hidden" name="now" value="{escape(params.now)}">')
+    if not dashboard:
+        for text in params.filters + ("",):
+            fields.append(f'<label>Filter<input name="filter" value="{escape(text)}" '
+                          'placeholder="priority = \'high\'"></label>')
+    fields.append('<button type="submit">Apply</button>')
+    return '<form class="options" method="get">' + "".join(fields) + "</form>\n"
+
+
+def query_of(params) -> str:
+    pairs = [(k, v) for k, v in (("range", params.range_), ("from", params.from_), ("to", params.to),
+                                 ("timezone", params.timezone), ("now", params.now)) if v]
+    pairs += [("filter", f) for f in params.filters]
+    return urlencode(pairs)
+
+
+def report_page(name: str, title: str, params, result=None, svg: str | None = None, error: str | None = None) -> str:
+    query = query_of(params)
+    links = (f'<p class="meta"><a href="/api/run/{escape(name)}.csv{"?" + escape(query) if query else ""}">CSV</a> '
+             f'<a href="/api/run/{escape(name)}{"?" + escape(query) if query else ""}">JSON</a></p>\n')
+    body = options_form(params)
+    if error is not None:
+        body += f'<pre class="error">{escape(error)}</pre>\n'
+    else:
+        body += (links + f'<p class="meta">Times in {escape(result.timezone)}</p>\n'
+                 f'<div class="card chart">{svg}</div>\n{data_table(result)}')
+    return page(title or name, body)
+
+
+def sign_in_page(failed: bool = False) -> str:
+    """The token form (a browser cannot send the bearer header itself)."""
+    note = '<p class="error">That token is not valid.</p>\n' if failed else ""
+    return page("Sign in", note + '<form class="options" method="post" action="/signin">'
+                '<label>Token<input type="password" name="token" autocomplete="current-password" autofocus>'
+                '</label><button type="submit">Sign in</button></form>\n')
+
+
+def error_page(title: str, message: str) -> str:
+    return page(title, f'<pre class="error">{escape(message)}</pre>\n')
