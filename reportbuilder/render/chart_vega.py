@@ -88,7 +88,7 @@ def _category_channel(channel, info, **extra):
     if info.sort:  # a cyclic bucket shows all its values in order, even those without rows
         return channel(info.key, type="ordinal", title=info.title, sort=list(info.sort),
                        scale=alt.Scale(domain=list(info.sort)), **extra)
-    return channel(info.key, type="nominal", title=info.title, **extra)
+    return channel(info.key, type="nominal", title=info.title, sort=None, **extra)  # the result's order
 
 
 def _measure(channel, data: ChartData, column: str, title: str | None = None, **extra):
@@ -182,7 +182,7 @@ def _bar(result, spec, data, palette, width, height):
     category = _axis_x(data, spec.x, ordinal_time=True)
     if spec.horizontal:
         info = data[spec.x]
-        sort = list(info.sort) if info.sort else ("-x" if not color_field and info.kind != "temporal" else None)
+        sort = list(info.sort) if info.sort else None  # None: the result's order (its `sort:`, its ranking)
         category = alt.Y(info.key, type="ordinal" if info.sort or info.kind == "temporal" else "nominal",
                          title=info.title, sort=sort, axis=alt.Axis(labelLimit=180),
                          **({"timeUnit": "utcyearmonthdate"} if info.kind == "temporal" else {}))
