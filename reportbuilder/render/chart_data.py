@@ -21,8 +21,6 @@ from reportbuilder.run.result import Result
 _UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-TIME_FORMATS = {"hour": "%b %d %H:%M", "day": "%b %d", "week": "%b %d", "month": "%b %Y",
-                "quarter": "%b %Y", "year": "%Y"}
 NONE_LABEL = "(none)"
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import altair as alt
 
-from reportbuilder.render.chart_data import TIME_FORMATS, ChartData, chart_data, humanize
+from reportbuilder.render.chart_data import ChartData, chart_data, humanize
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec
+from reportbuilder.render.chart_time import time_format, time_ticks
 from reportbuilder.render.values import format_duration, format_number
 from reportbuilder.run.result import Result
 
@@ -72,14 +73,18 @@ def _base(records, width, height):
 
 # -- encodings ----------------------------------------------------------------
 
-def _axis_x(data: ChartData, column: str, ordinal_time: bool = False, **extra):
+def _axis_x(data: ChartData, column: str, ordinal_time: bool = False, width: int = 560, **extra):
     info = data[column]
     if info.kind == "temporal":
-        fmt = TIME_FORMATS.get(info.granularity or "day", "%b %d")
-        axis = alt.Axis(labelExpr=f"utcFormat(datum.value, '{fmt}')", labelAngle=0, labelOverlap=True)
-        if ordinal_time:
+        texts = [r[info.key] for r in data.records]
+        if ordinal_time:  # one band per bucket: Vega-Lite labels each band, dropping overlapping labels
+            fmt = time_format(texts, info.granularity)
+            axis = alt.Axis(labelExpr=f"utcFormat(datum.value, '{fmt}')", labelAngle=0, labelOverlap=True)
             unit = "utcyearmonthdatehours" if info.granularity == "hour" else "utcyearmonthdate"
             return alt.X(info.key, type="ordinal", timeUnit=unit, title=info.title, axis=axis, **extra)
+        ticks = time_ticks(texts, info.granularity, width)
+        axis = alt.Axis(values=ticks.values, labelExpr=f"utcFormat(datum.value, '{ticks.format}')", labelAngle=0,
+                        labelOverlap=True)
         return alt.X(info.key, type="temporal", title=info.title, scale=alt.Scale(type="utc"), axis=axis, **extra)
     return _category_channel(alt.X, info, axis=alt.Axis(labelAngle=0 if info.sort else -30, labelLimit=140), **extra)
 
@@ -148,7 +153,7 @@ def _series(result, spec, data, palette, width, height, mark):
         chart = chart.mark_area(opacity=0.85, line=True, color=mark_color) if mark == "area" else \
             chart.mark_line(point=alt.OverlayMarkDef(color=mark_color) if not many else False,
                             strokeWidth=2, color=mark_color)
-    return chart.encode(x=_axis_x(data, spec.x), **enc)
+    return chart.encode(x=_axis_x(data, spec.x, width=width), **enc)
 
 
 def _line(result, spec, data, palette, width, height):
@@ -179,7 +184,7 @@ def _bar(result, spec, data, palette, width, height):
     enc = dict(tooltip=_tooltip(data, [spec.x]) + value_tip)
     if color_field:
         enc["color"] = _color(palette, color_field, color_title)
-    category = _axis_x(data, spec.x, ordinal_time=True)
+    category = _axis_x(data, spec.x, ordinal_time=True, width=width)
     if spec.horizontal:
         info = data[spec.x]
         sort = list(info.sort) if info.sort else None  # None: the result's order (its `sort:`, its ranking)
@@ -238,7 +243,7 @@ def _combo(result, spec, data, palette, width, height):
 
 
 def _scatter(result, spec, data, palette, width, height):
-    enc = dict(x=_measure(alt.X, data, spec.x) if data[spec.x].kind == "quantitative" else _axis_x(data, spec.x),
+    enc = dict(x=_measure(alt.X, data, spec.x) if data[spec.x].kind == "quantitative" else _axis_x(data, spec.x, width=width),
                y=_measure(alt.Y, data, spec.y[0]), tooltip=_tooltip(data, [spec.x, spec.y[0], spec.color]))
     if spec.color:
         enc["color"] = _color(palette, data[spec.color].key, data[spec.color].title)
