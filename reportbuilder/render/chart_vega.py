@@ -16,6 +16,7 @@ from __future__ import annotations
 import altair as alt
 
 from reportbuilder.render.chart_data import ChartData, chart_data, humanize
+from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec
 from reportbuilder.render.chart_time import time_format, time_ticks
@@ -25,6 +26,8 @@ from reportbuilder.run.result import Result
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 TABLE_ROWS = 25
 _UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
+_MARKS_PARTIAL = ("line", "bar", "grouped_bar", "stacked_bar", "horizontal_bar", "combo")
+_PARTIAL_OPACITY = 0.4
 
 
 def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
@@ -42,11 +45,17 @@ def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape
                                             "pie", "donut", "combo") and spec.x else set()
     if spec.color:
         categorical.add(spec.color)
-    data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec))
+    partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
+    grain = (time_dimension(result, shape.granularities) or (None, None))[1]
+    data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec), partial, grain)
     builder = _BUILDERS.get(spec.type, _bar)
     chart = builder(result, spec, data, palette, width, height)
     if spec.title:
-        chart = chart.properties(title=alt.TitleParams(spec.title, anchor="start", fontSize=15))
+        marked = data.partial_grain and spec.type in _MARKS_PARTIAL
+        how = "dashed" if spec.type == "line" else "lighter"
+        subtitle = partial_note(data.partial_grain, how) if marked else alt.Undefined
+        chart = chart.properties(title=alt.TitleParams(spec.title, anchor="start", fontSize=15, subtitle=subtitle,
+                                                       subtitleColor="#656d76"))
     return chart
 
 
@@ -143,6 +152,11 @@ def _series(result, spec, data, palette, width, height, mark):
             enc["color"] = _color(palette, data[spec.color].key, data[spec.color].title)
         else:
             mark_color = palette.range[0]
+    if data.partial_grain and mark == "line":
+        records = _dashed_tail(records, data[spec.x].key)
+        enc["strokeDash"] = alt.StrokeDash("segment", type="nominal", legend=None,
+                                           scale=alt.Scale(domain=["complete", "partial"], range=[[1, 0], [5, 4]]))
+        enc["tooltip"] = enc["tooltip"] + _partial_tip(data)
     chart = _base(records, width, height)
     many = len(data.records) > 60
     if mark == "area":
@@ -154,6 +168,24 @@ def _series(result, spec, data, palette, width, height, mark):
             chart.mark_line(point=alt.OverlayMarkDef(color=mark_color) if not many else False,
                             strokeWidth=2, color=mark_color)
     return chart.encode(x=_axis_x(data, spec.x, width=width), **enc)
+
+
+def _dashed_tail(records, x_key):
+    """Records with a `segment`: the partial buckets, joined to the last complete bucket, form the
+    `partial` segment (drawn dashed); the last complete bucket is repeated there so the line is unbroken."""
+    complete = [r[x_key] for r in records if not r["partial"] and r[x_key] is not None]
+    last = max(complete, default=None)
+    out = [{**r, "segment": "partial" if r["partial"] else "complete"} for r in records]
+    out += [{**r, "segment": "partial"} for r in records if not r["partial"] and r[x_key] == last]
+    return out
+
+
+def _partial_tip(data: ChartData):
+    return [alt.Tooltip("partial", type="nominal", title=f"{data.partial_grain} not over yet")]
+
+
+def _partial_opacity():
+    return alt.condition("datum.partial", alt.value(_PARTIAL_OPACITY), alt.value(1.0))
 
 
 def _line(result, spec, data, palette, width, height):
@@ -182,6 +214,8 @@ def _bar(result, spec, data, palette, width, height):
     else:
         chart = _base(records, width, height).mark_bar(color=palette.range[0], cornerRadiusEnd=2)
     enc = dict(tooltip=_tooltip(data, [spec.x]) + value_tip)
+    if data.partial_grain:
+        enc.update(opacity=_partial_opacity(), tooltip=enc["tooltip"] + _partial_tip(data))
     if color_field:
         enc["color"] = _color(palette, color_field, color_title)
     category = _axis_x(data, spec.x, ordinal_time=True, width=width)
