@@ -63,6 +63,11 @@ def duration_unit(values) -> tuple[str, int]:
     return "seconds", 1
 
 
+def duration_size(unit: str) -> int:
+    """Seconds in one `unit` of `_UNITS` (what a drawn duration was divided by)."""
+    return dict(_UNITS)[unit]
+
+
 def chart_data(result: Result, granularities: dict, categorical: set, partial: frozenset = frozenset(),
                partial_grain: str | None = None) -> ChartData:
     """The chart data of `result`; `categorical` columns are drawn as categories even if numeric;

@@ -16,6 +16,7 @@ from __future__ import annotations
 import altair as alt
 
 from reportbuilder.render.chart_data import ChartData, chart_data, humanize
+from reportbuilder.render.chart_compare import change, change_label, compare_records, lighter, previous_column, series_names
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec
@@ -105,10 +106,11 @@ def _category_channel(channel, info, **extra):
     return channel(info.key, type="nominal", title=info.title, sort=None, **extra)  # the result's order
 
 
-def _measure(channel, data: ChartData, column: str, title: str | None = None, **extra):
+def _measure(channel, data: ChartData, column: str, title: str | None = None, field: str | None = None, **extra):
+    """The value channel of `column` (read from `field` of long records when given)."""
     info = data[column]
     axis = alt.Axis(labelExpr="datum.label + '%'") if info.column_type == "percent" else alt.Axis()
-    return channel(info.key, type="quantitative", title=title or info.title, axis=axis, **extra)
+    return channel(field or info.key, type="quantitative", title=title or info.title, axis=axis, **extra)
 
 
 def _color(palette: Palette, field: str, title: str | None):
@@ -132,10 +134,32 @@ def _folded(result, spec, data, measures):
     return out
 
 
-def _series(result, spec, data, palette, width, height, mark):
-    """Line or area: one measure split by `color`, or several measures as series."""
+def _previous_series(result, spec, data, palette):
+    """(long records, palette) drawing one measure and, lighter, its previous period; None when
+    the report does not compare or the chart splits its series by `color:` already."""
     y = list(spec.y)
-    if len(y) > 1 and not spec.color:
+    if spec.color or len(y) != 1 or not previous_column(result, y[0]):
+        return None
+    base = palette.range[0]
+    return compare_records(result, data, y[0]), Palette(series_names(y[0]), (base, lighter(base)))
+
+
+def _compare_tips(data, spec):
+    return _tooltip(data, [spec.x]) + [alt.Tooltip("series", type="nominal", title="period"),
+                                       alt.Tooltip("value_label", type="nominal", title="value"),
+                                       alt.Tooltip("change_label", type="nominal", title="change")]
+
+
+def _series(result, spec, data, palette, width, height, mark):
+    """Line or area: one measure split by `color`, or several measures as series, or one
+    measure and its previous period."""
+    y = list(spec.y)
+    compared = _previous_series(result, spec, data, palette)
+    if compared:
+        records, palette = compared
+        enc = dict(y=_measure(alt.Y, data, y[0], field="value"), color=_color(palette, "series", None),
+                   tooltip=_compare_tips(data, spec))
+    elif len(y) > 1 and not spec.color:
         records = _folded(result, spec, data, y)
         units = {data[m].unit or data[m].column_type for m in y}
         title = data[y[0]].title if len(units) == 1 else None
@@ -199,7 +223,13 @@ def _area(result, spec, data, palette, width, height):
 def _bar(result, spec, data, palette, width, height):
     y = list(spec.y)
     records = data.records
-    if len(y) > 1 and not spec.color:
+    compared = _previous_series(result, spec, data, palette)
+    if compared:
+        records, palette = compared
+        spec = ChartSpec(spec.type, spec.x, spec.y, horizontal=spec.horizontal, title=spec.title)  # side by side
+        value = _measure(alt.Y, data, y[0], field="value")
+        color_field, color_title, value_tip = "series", None, _compare_tips(data, spec)[1:]
+    elif len(y) > 1 and not spec.color:
         records = _folded(result, spec, data, y)
         value = alt.Y("value", type="quantitative", title=None, stack=True if spec.stack else None)
         color_field, color_title, value_tip = "series", None, [alt.Tooltip("series", type="nominal", title="measure"),
@@ -292,12 +322,13 @@ def _kpi(result, spec, data, palette, width, height):
     kind = data[measure].column_type
     lines = [{"text": _kpi_text(value, kind), "y": 0, "size": 46, "weight": 700, "tone": "value"},
              {"text": humanize(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
-    change = f"{measure}_change_pct"
-    if row and change in names:
-        pct = row[names.index(change)]
+    change_column = f"{measure}_change_pct"
+    if row and change_column in names:
+        pct = row[names.index(change_column)]
         previous = row[names.index(f"{measure}_previous")] if f"{measure}_previous" in names else None
-        lines.append({"text": _change_text(pct, previous, kind), "y": 2, "size": 14, "weight": 600,
-                      "tone": _tone(pct, kind)})
+        moved = change(value, previous, pct, kind)
+        lines.append({"text": _change_text(value, previous, pct, kind), "y": 2, "size": 14, "weight": 600,
+                      "tone": _tone(moved, kind)})
     tones = ["value", "label", "up", "down", "flat"]
     colors = ["#1f2328", "#656d76", _UP, _DOWN, _FLAT]
     chart = _base(lines, width, min(height, 150)).mark_text(align="center", baseline="middle")
@@ -319,12 +350,15 @@ def _kpi_text(value, kind) -> str:
     return format_number(value)
 
 
-def _change_text(pct, previous, kind) -> str:
+def _change_text(value, previous, pct, kind) -> str:
+    """`▲ 1.45 pts vs previous period (...)` for a rate, `▼ 3.5% ...` for anything else."""
     before = f" (previous period: {_kpi_text(previous, kind)})" if previous is not None else ""
-    if pct is None:
+    label = change_label(value, previous, pct, kind)
+    if label is None:
         return "no change to compare" + before
-    arrow = "▲" if pct > 0 else ("▼" if pct < 0 else "■")
-    return f"{arrow} {format_number(abs(round(pct, 1)))}% vs previous period" + before
+    moved = change(value, previous, pct, kind)
+    arrow = "▲" if moved > 0 else ("▼" if moved < 0 else "■")
+    return f"{arrow} {label.lstrip('+-±')} vs previous period" + before
 
 
 def _tone(pct, kind) -> str:
