@@ -26,6 +26,7 @@ from reportbuilder.run.result import Result
 
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 TABLE_ROWS = 25
+EMPTY_TEXT = "No data for this range and filters"
 _UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
 _MARKS_PARTIAL = ("line", "bar", "grouped_bar", "stacked_bar", "horizontal_bar", "combo")
 _PARTIAL_OPACITY = 0.4
@@ -49,7 +50,7 @@ def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape
     partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
     grain = (time_dimension(result, shape.granularities) or (None, None))[1]
     data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec), partial, grain)
-    builder = _BUILDERS.get(spec.type, _bar)
+    builder = _empty if _nothing_to_draw(result, spec) else _BUILDERS.get(spec.type, _bar)
     chart = builder(result, spec, data, palette, width, height)
     if spec.title:
         marked = data.partial_grain and spec.type in _MARKS_PARTIAL
@@ -312,6 +313,22 @@ def _scatter(result, spec, data, palette, width, height):
     if spec.color:
         enc["color"] = _color(palette, data[spec.color].key, data[spec.color].title)
     return _base(data.records, width, height).mark_circle(size=70, opacity=0.8, color=palette.range[0]).encode(**enc)
+
+
+def _nothing_to_draw(result, spec) -> bool:
+    """No rows, or (a chart, not a table) no value in any measure it plots: axes alone would mislead."""
+    if not result.rows:
+        return True
+    plotted = [result.names.index(m) for m in (*spec.y, *spec.line) if m in result.names]
+    return spec.type != "table" and bool(plotted) and all(row[i] is None for row in result.rows for i in plotted)
+
+
+def _empty(result, spec, data, palette, width, height):
+    """The empty state: one plain sentence where the chart would be."""
+    box = min(height, 120)
+    return (alt.Chart(alt.Data(values=[{"text": EMPTY_TEXT}])).mark_text(fontSize=14, color="#656d76")
+            .encode(text="text:N", x=alt.value(width / 2), y=alt.value(box / 2))
+            .properties(width=width, height=box))
 
 
 def _kpi(result, spec, data, palette, width, height):
