@@ -30,6 +30,8 @@ EMPTY_TEXT = "No data for this range and filters"
 _UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
 _MARKS_PARTIAL = ("line", "bar", "grouped_bar", "stacked_bar", "horizontal_bar", "combo")
 _PARTIAL_OPACITY = 0.4
+_DASH = alt.StrokeDash("segment", type="nominal", legend=None,  # see _dashed_tail
+                       scale=alt.Scale(domain=["complete", "partial"], range=[[1, 0], [5, 4]]))
 
 
 def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
@@ -54,7 +56,7 @@ def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape
     chart = builder(result, spec, data, palette, width, height)
     if spec.title:
         marked = data.partial_grain and spec.type in _MARKS_PARTIAL
-        how = "dashed" if spec.type == "line" else "lighter"
+        how = {"line": "dashed", "combo": "lighter bar, dashed line"}.get(spec.type, "lighter")
         subtitle = partial_note(data.partial_grain, how) if marked else alt.Undefined
         chart = chart.properties(title=alt.TitleParams(spec.title, anchor="start", fontSize=15, subtitle=subtitle,
                                                        subtitleColor="#656d76"))
@@ -179,8 +181,7 @@ def _series(result, spec, data, palette, width, height, mark):
             mark_color = palette.range[0]
     if data.partial_grain and mark == "line":
         records = _dashed_tail(records, data[spec.x].key)
-        enc["strokeDash"] = alt.StrokeDash("segment", type="nominal", legend=None,
-                                           scale=alt.Scale(domain=["complete", "partial"], range=[[1, 0], [5, 4]]))
+        enc["strokeDash"] = _DASH
         enc["tooltip"] = enc["tooltip"] + _partial_tip(data)
     chart = _base(records, width, height)
     many = len(data.records) > 60
@@ -300,10 +301,13 @@ def _combo(result, spec, data, palette, width, height):
     lines = []
     for i, m in enumerate(spec.line or spec.y[1:2]):
         color = palette.range[(i + 1) % len(palette.range)] if not spec.color else "#1f2328"
-        lines.append(_base(data.records, width, height)
+        records, dash = data.records, {}
+        if data.partial_grain:
+            records, dash = _dashed_tail(records, data[spec.x].key), dict(strokeDash=_DASH)
+        lines.append(_base(records, width, height)
                      .mark_line(point=alt.OverlayMarkDef(color=color, size=50), strokeWidth=2.5, color=color)
-                     .encode(x=_axis_x(data, spec.x, ordinal_time=True), y=_measure(alt.Y, data, m),
-                             tooltip=_tooltip(data, [spec.x, m])))
+                     .encode(x=_axis_x(data, spec.x, ordinal_time=True, width=width), y=_measure(alt.Y, data, m),
+                             tooltip=_tooltip(data, [spec.x, m]), **dash))
     return alt.layer(bars, *lines).resolve_scale(y="independent")
 
 

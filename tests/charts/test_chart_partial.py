@@ -64,3 +64,15 @@ def test_the_html_page_marks_the_row_and_json_rows_are_unchanged():
     page = render_chart(_monthly(), "html", shape)
     assert page.count('<tr class="partial">') == 1 and "month is not over yet" in page
     assert '"partial"' not in render(_monthly(), "json", color=False)
+
+
+def test_a_combo_line_is_dashed_into_the_partial_bucket():
+    r = Result((ResultColumn("month", "date"), ResultColumn("responses", "integer"), ResultColumn("csat", "percent")),
+               ((date(2026, 5, 1), 40, 80.0), (date(2026, 6, 1), 41, 81.0), (date(2026, 7, 1), 3, 33.3)), "UTC", "T")
+    shape = ChartShape(("month",), (("month", "month"),), chart={"type": "combo", "y": ["responses", "csat"]},
+                       now_utc=datetime(2026, 7, 3))
+    spec = vegalite(r, choose_chart(r, shape), shape)
+    bars, line = spec["layer"]
+    assert bars["encoding"]["opacity"]["condition"]["test"] == "datum.partial"
+    assert line["encoding"]["strokeDash"]["field"] == "segment"
+    assert [v["segment"] for v in line["data"]["values"]] == ["complete", "complete", "partial", "partial"]
