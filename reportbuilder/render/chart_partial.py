@@ -7,7 +7,7 @@ table marks them. The data formats (`json`, `csv`, ...) keep the contract's colu
 unchanged: the flag lives only in what is drawn.
 
 Example:
-    >>> from datetime import datetime
+    >>> from datetime import date, datetime
     >>> from reportbuilder.run.result import Result, ResultColumn
     >>> r = Result((ResultColumn("month", "date"), ResultColumn("n", "integer")),
     ...            ((date(2026, 5, 1), 9), (date(2026, 6, 1), 2)), "Europe/Paris")
