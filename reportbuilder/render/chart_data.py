@@ -21,8 +21,6 @@ from reportbuilder.run.result import Result
 _UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-TIME_FORMATS = {"hour": "%b %d %H:%M", "day": "%b %d", "week": "%b %d", "month": "%b %Y",
-                "quarter": "%b %Y", "year": "%Y"}
 NONE_LABEL = "(none)"
 
 
@@ -42,8 +40,9 @@ class FieldInfo:
 
 @dataclass(frozen=True)
 class ChartData:
-    records: tuple[dict, ...]
+    records: tuple[dict, ...]  # one per result row; `partial` is true where its time bucket is not over
     fields: dict
+    partial_grain: str | None = None  # the granularity of the partial bucket, when some row is in one
 
     def __getitem__(self, column: str) -> FieldInfo:
         return self.fields[column]
@@ -64,8 +63,15 @@ def duration_unit(values) -> tuple[str, int]:
     return "seconds", 1
 
 
-def chart_data(result: Result, granularities: dict, categorical: set) -> ChartData:
-    """The chart data of `result`; `categorical` columns are drawn as categories even if numeric."""
+def duration_size(unit: str) -> int:
+    """Seconds in one `unit` of `_UNITS` (what a drawn duration was divided by)."""
+    return dict(_UNITS)[unit]
+
+
+def chart_data(result: Result, granularities: dict, categorical: set, partial: frozenset = frozenset(),
+               partial_grain: str | None = None) -> ChartData:
+    """The chart data of `result`; `categorical` columns are drawn as categories even if numeric;
+    rows whose index is in `partial` lie in a `partial_grain` bucket that is not over."""
     zone = ZoneInfo(result.timezone)
     fields = {}
     converters = []
@@ -75,14 +81,14 @@ def chart_data(result: Result, granularities: dict, categorical: set) -> ChartDa
         fields[column.name] = info
         converters.append(convert)
     records = []
-    for row in result.rows:
-        record = {}
+    for n, row in enumerate(result.rows):
+        record = {"partial": n in partial}
         for (column, convert, value) in zip(result.columns, converters, row):
             info = fields[column.name]
             record[info.key] = convert(value, zone)
             record[info.label_key] = _label(value, column.type, info, zone)
         records.append(record)
-    return ChartData(tuple(records), fields)
+    return ChartData(tuple(records), fields, partial_grain if partial else None)
 
 
 def _field(i, column, values, grain, categorical):

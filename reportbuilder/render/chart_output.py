@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import vl_convert
 
 from reportbuilder.render.chart_palette import Palette
+from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_spec import ChartShape, choose_chart
 from reportbuilder.render.chart_vega import vegalite
 from reportbuilder.render.values import NUMERIC_TYPES, display_value
@@ -47,7 +48,9 @@ def render_chart(result: Result, fmt: str, shape: ChartShape = ChartShape()) -> 
     if fmt == "png":
         return png_of(spec)
     if fmt == "html":
-        return chart_page(result, svg_of(spec))
+        found = time_dimension(result, shape.granularities)
+        partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
+        return chart_page(result, svg_of(spec), partial, found[1] if found else None)
     raise ValueError(f"unknown chart format {fmt!r}; expected png, svg or html")
 
 
@@ -62,29 +65,34 @@ table { border-collapse: collapse; font-size: .88rem; margin-top: 1.5rem; backgr
 th, td { padding: .35rem .75rem; border-bottom: 1px solid #d0d7de; text-align: left; }
 th { background: #f6f8fa; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.partial td { font-style: italic; color: #656d76; }
 caption { caption-side: bottom; text-align: left; color: #656d76; padding-top: .5rem; }
 """
 
 
-def chart_page(result: Result, svg: str) -> str:
-    """A self-contained page: title, the chart as inline SVG, then the data table."""
+def chart_page(result: Result, svg: str, partial: frozenset = frozenset(), grain: str | None = None) -> str:
+    """A self-contained page: title, the chart as inline SVG, then the data table (rows of a
+    bucket that is not over, `partial`, marked)."""
     title = html.escape(result.title or "Report")
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
             f'<p class="meta">Times in {html.escape(result.timezone)}</p>\n'
-            f'<div class="card chart">{svg}</div>\n{data_table(result)}</body>\n</html>\n')
+            f'<div class="card chart">{svg}</div>\n{data_table(result, partial, grain)}</body>\n</html>\n')
 
 
-def data_table(result: Result) -> str:
-    """The rows as an HTML table of display text (the markup of the `html` data format)."""
+def data_table(result: Result, partial: frozenset = frozenset(), grain: str | None = None) -> str:
+    """The rows as an HTML table of display text (the markup of the `html` data format);
+    rows whose index is in `partial` (their `grain` bucket is not over) get class `partial` and a note."""
     zone = ZoneInfo(result.timezone)
     classes = [' class="num"' if c.type in NUMERIC_TYPES else "" for c in result.columns]
     head = "".join(f"<th{cls}>{html.escape(c.name)}</th>" for cls, c in zip(classes, result.columns))
     body = []
-    for row in result.rows:
+    for n, row in enumerate(result.rows):
         cells = (display_value(v, c.type, zone) or "" for v, c in zip(row, result.columns))
-        body.append("<tr>" + "".join(f"<td{cls}>{html.escape(t)}</td>" for cls, t in zip(classes, cells)) + "</tr>\n")
+        body.append(("<tr class=\"partial\">" if n in partial else "<tr>") + "".join(f"<td{cls}>{html.escape(t)}</td>" for cls, t in zip(classes, cells)) + "</tr>\n")
     count = len(result.rows)
     caption = f"{count:,} row{'' if count == 1 else 's'}"
+    if partial and grain:
+        caption += html.escape(". " + partial_note(grain, "its rows in italics"))
     return (f"<table>\n<caption>{caption}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n"
             f"{''.join(body)}</tbody>\n</table>\n")

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from reportbuilder.render.values import NUMERIC_TYPES
 from reportbuilder.run.result import Result
@@ -36,12 +37,16 @@ class ChartShape:
     dimensions: tuple[str, ...] = ()
     granularities: tuple[tuple[str, str], ...] = ()  # (dimension, granularity) of time dimensions
     chart: dict | None = field(default=None, compare=False)
+    sort: tuple[tuple[str, bool], ...] = ()  # the spec's `sort:` as (column, descending)
+    now_utc: datetime | None = None  # the report's now: the bucket holding it is not over (partial)
+    week_start: str = "monday"
 
     @classmethod
     def of_report(cls, report) -> "ChartShape":
         """The shape of a checked `Report`."""
         grains = tuple((d.name, d.granularity) for d in report.dimensions if d.granularity)
-        return cls(tuple(d.name for d in report.dimensions), grains, report.chart)
+        return cls(tuple(d.name for d in report.dimensions), grains, report.chart, tuple(report.sort),
+                   report.now_utc, report.week_start)
 
     def granularity(self, column: str | None) -> str | None:
         return dict(self.granularities).get(column)
@@ -112,12 +117,19 @@ def choose_chart(result: Result, shape: ChartShape) -> ChartSpec:
 
 
 def _default_y(result, shape, auto) -> tuple[str, ...]:
-    return auto.y or tuple(measures_of(result, shape)[:1])
+    return auto.y or tuple(lead_measures(result, shape)[:1])
+
+
+def lead_measures(result: Result, shape: ChartShape) -> list[str]:
+    """The measures, the one the spec sorts by first (it is what the chart is about)."""
+    measures = measures_of(result, shape)
+    keys = [name for name, _ in shape.sort if name in measures]
+    return keys[:1] + [m for m in measures if m not in keys[:1]]
 
 
 def _default(result: Result, shape: ChartShape) -> ChartSpec:
     dims = dimensions_of(result, shape)
-    measures = measures_of(result, shape)
+    measures = lead_measures(result, shape)
     if not measures:
         return ChartSpec("table")
     same_unit = tuple(m for m in measures if _type(result, m) == _type(result, measures[0]))

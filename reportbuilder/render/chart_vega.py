@@ -15,15 +15,23 @@ from __future__ import annotations
 
 import altair as alt
 
-from reportbuilder.render.chart_data import TIME_FORMATS, ChartData, chart_data, humanize
+from reportbuilder.render.chart_data import ChartData, chart_data, humanize
+from reportbuilder.render.chart_compare import change, change_label, compare_records, lighter, previous_column, series_names
+from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec
+from reportbuilder.render.chart_time import time_format, time_ticks
 from reportbuilder.render.values import format_duration, format_number
 from reportbuilder.run.result import Result
 
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 TABLE_ROWS = 25
+EMPTY_TEXT = "No data for this range and filters"
 _UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
+_MARKS_PARTIAL = ("line", "bar", "grouped_bar", "stacked_bar", "horizontal_bar", "combo")
+_PARTIAL_OPACITY = 0.4
+_DASH = alt.StrokeDash("segment", type="nominal", legend=None,  # see _dashed_tail
+                       scale=alt.Scale(domain=["complete", "partial"], range=[[1, 0], [5, 4]]))
 
 
 def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
@@ -41,11 +49,17 @@ def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape
                                             "pie", "donut", "combo") and spec.x else set()
     if spec.color:
         categorical.add(spec.color)
-    data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec))
-    builder = _BUILDERS.get(spec.type, _bar)
+    partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
+    grain = (time_dimension(result, shape.granularities) or (None, None))[1]
+    data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec), partial, grain)
+    builder = _empty if _nothing_to_draw(result, spec) else _BUILDERS.get(spec.type, _bar)
     chart = builder(result, spec, data, palette, width, height)
     if spec.title:
-        chart = chart.properties(title=alt.TitleParams(spec.title, anchor="start", fontSize=15))
+        marked = data.partial_grain and spec.type in _MARKS_PARTIAL
+        how = {"line": "dashed", "combo": "lighter bar, dashed line"}.get(spec.type, "lighter")
+        subtitle = partial_note(data.partial_grain, how) if marked else alt.Undefined
+        chart = chart.properties(title=alt.TitleParams(spec.title, anchor="start", fontSize=15, subtitle=subtitle,
+                                                       subtitleColor="#656d76"))
     return chart
 
 
@@ -72,14 +86,18 @@ def _base(records, width, height):
 
 # -- encodings ----------------------------------------------------------------
 
-def _axis_x(data: ChartData, column: str, ordinal_time: bool = False, **extra):
+def _axis_x(data: ChartData, column: str, ordinal_time: bool = False, width: int = 560, **extra):
     info = data[column]
     if info.kind == "temporal":
-        fmt = TIME_FORMATS.get(info.granularity or "day", "%b %d")
-        axis = alt.Axis(labelExpr=f"utcFormat(datum.value, '{fmt}')", labelAngle=0, labelOverlap=True)
-        if ordinal_time:
+        texts = [r[info.key] for r in data.records]
+        if ordinal_time:  # one band per bucket: Vega-Lite labels each band, dropping overlapping labels
+            fmt = time_format(texts, info.granularity)
+            axis = alt.Axis(labelExpr=f"utcFormat(datum.value, '{fmt}')", labelAngle=0, labelOverlap=True)
             unit = "utcyearmonthdatehours" if info.granularity == "hour" else "utcyearmonthdate"
             return alt.X(info.key, type="ordinal", timeUnit=unit, title=info.title, axis=axis, **extra)
+        ticks = time_ticks(texts, info.granularity, width)
+        axis = alt.Axis(values=ticks.values, labelExpr=f"utcFormat(datum.value, '{ticks.format}')", labelAngle=0,
+                        labelOverlap=True)
         return alt.X(info.key, type="temporal", title=info.title, scale=alt.Scale(type="utc"), axis=axis, **extra)
     return _category_channel(alt.X, info, axis=alt.Axis(labelAngle=0 if info.sort else -30, labelLimit=140), **extra)
 
@@ -88,13 +106,14 @@ def _category_channel(channel, info, **extra):
     if info.sort:  # a cyclic bucket shows all its values in order, even those without rows
         return channel(info.key, type="ordinal", title=info.title, sort=list(info.sort),
                        scale=alt.Scale(domain=list(info.sort)), **extra)
-    return channel(info.key, type="nominal", title=info.title, **extra)
+    return channel(info.key, type="nominal", title=info.title, sort=None, **extra)  # the result's order
 
 
-def _measure(channel, data: ChartData, column: str, title: str | None = None, **extra):
+def _measure(channel, data: ChartData, column: str, title: str | None = None, field: str | None = None, **extra):
+    """The value channel of `column` (read from `field` of long records when given)."""
     info = data[column]
     axis = alt.Axis(labelExpr="datum.label + '%'") if info.column_type == "percent" else alt.Axis()
-    return channel(info.key, type="quantitative", title=title or info.title, axis=axis, **extra)
+    return channel(field or info.key, type="quantitative", title=title or info.title, axis=axis, **extra)
 
 
 def _color(palette: Palette, field: str, title: str | None):
@@ -118,10 +137,32 @@ def _folded(result, spec, data, measures):
     return out
 
 
-def _series(result, spec, data, palette, width, height, mark):
-    """Line or area: one measure split by `color`, or several measures as series."""
+def _previous_series(result, spec, data, palette):
+    """(long records, palette) drawing one measure and, lighter, its previous period; None when
+    the report does not compare or the chart splits its series by `color:` already."""
     y = list(spec.y)
-    if len(y) > 1 and not spec.color:
+    if spec.color or len(y) != 1 or not previous_column(result, y[0]):
+        return None
+    base = palette.range[0]
+    return compare_records(result, data, y[0]), Palette(series_names(y[0]), (base, lighter(base)))
+
+
+def _compare_tips(data, spec):
+    return _tooltip(data, [spec.x]) + [alt.Tooltip("series", type="nominal", title="period"),
+                                       alt.Tooltip("value_label", type="nominal", title="value"),
+                                       alt.Tooltip("change_label", type="nominal", title="change")]
+
+
+def _series(result, spec, data, palette, width, height, mark):
+    """Line or area: one measure split by `color`, or several measures as series, or one
+    measure and its previous period."""
+    y = list(spec.y)
+    compared = _previous_series(result, spec, data, palette)
+    if compared:
+        records, palette = compared
+        enc = dict(y=_measure(alt.Y, data, y[0], field="value"), color=_color(palette, "series", None),
+                   tooltip=_compare_tips(data, spec))
+    elif len(y) > 1 and not spec.color:
         records = _folded(result, spec, data, y)
         units = {data[m].unit or data[m].column_type for m in y}
         title = data[y[0]].title if len(units) == 1 else None
@@ -138,6 +179,10 @@ def _series(result, spec, data, palette, width, height, mark):
             enc["color"] = _color(palette, data[spec.color].key, data[spec.color].title)
         else:
             mark_color = palette.range[0]
+    if data.partial_grain and mark == "line":
+        records = _dashed_tail(records, data[spec.x].key)
+        enc["strokeDash"] = _DASH
+        enc["tooltip"] = enc["tooltip"] + _partial_tip(data)
     chart = _base(records, width, height)
     many = len(data.records) > 60
     if mark == "area":
@@ -148,7 +193,25 @@ def _series(result, spec, data, palette, width, height, mark):
         chart = chart.mark_area(opacity=0.85, line=True, color=mark_color) if mark == "area" else \
             chart.mark_line(point=alt.OverlayMarkDef(color=mark_color) if not many else False,
                             strokeWidth=2, color=mark_color)
-    return chart.encode(x=_axis_x(data, spec.x), **enc)
+    return chart.encode(x=_axis_x(data, spec.x, width=width), **enc)
+
+
+def _dashed_tail(records, x_key):
+    """Records with a `segment`: the partial buckets, joined to the last complete bucket, form the
+    `partial` segment (drawn dashed); the last complete bucket is repeated there so the line is unbroken."""
+    complete = [r[x_key] for r in records if not r["partial"] and r[x_key] is not None]
+    last = max(complete, default=None)
+    out = [{**r, "segment": "partial" if r["partial"] else "complete"} for r in records]
+    out += [{**r, "segment": "partial"} for r in records if not r["partial"] and r[x_key] == last]
+    return out
+
+
+def _partial_tip(data: ChartData):
+    return [alt.Tooltip("partial", type="nominal", title=f"{data.partial_grain} not over yet")]
+
+
+def _partial_opacity():
+    return alt.condition("datum.partial", alt.value(_PARTIAL_OPACITY), alt.value(1.0))
 
 
 def _line(result, spec, data, palette, width, height):
@@ -162,7 +225,13 @@ def _area(result, spec, data, palette, width, height):
 def _bar(result, spec, data, palette, width, height):
     y = list(spec.y)
     records = data.records
-    if len(y) > 1 and not spec.color:
+    compared = _previous_series(result, spec, data, palette)
+    if compared:
+        records, palette = compared
+        spec = ChartSpec(spec.type, spec.x, spec.y, horizontal=spec.horizontal, title=spec.title)  # side by side
+        value = _measure(alt.Y, data, y[0], field="value")
+        color_field, color_title, value_tip = "series", None, _compare_tips(data, spec)[1:]
+    elif len(y) > 1 and not spec.color:
         records = _folded(result, spec, data, y)
         value = alt.Y("value", type="quantitative", title=None, stack=True if spec.stack else None)
         color_field, color_title, value_tip = "series", None, [alt.Tooltip("series", type="nominal", title="measure"),
@@ -177,12 +246,14 @@ def _bar(result, spec, data, palette, width, height):
     else:
         chart = _base(records, width, height).mark_bar(color=palette.range[0], cornerRadiusEnd=2)
     enc = dict(tooltip=_tooltip(data, [spec.x]) + value_tip)
+    if data.partial_grain:
+        enc.update(opacity=_partial_opacity(), tooltip=enc["tooltip"] + _partial_tip(data))
     if color_field:
         enc["color"] = _color(palette, color_field, color_title)
-    category = _axis_x(data, spec.x, ordinal_time=True)
+    category = _axis_x(data, spec.x, ordinal_time=True, width=width)
     if spec.horizontal:
         info = data[spec.x]
-        sort = list(info.sort) if info.sort else ("-x" if not color_field and info.kind != "temporal" else None)
+        sort = list(info.sort) if info.sort else None  # None: the result's order (its `sort:`, its ranking)
         category = alt.Y(info.key, type="ordinal" if info.sort or info.kind == "temporal" else "nominal",
                          title=info.title, sort=sort, axis=alt.Axis(labelLimit=180),
                          **({"timeUnit": "utcyearmonthdate"} if info.kind == "temporal" else {}))
@@ -230,19 +301,38 @@ def _combo(result, spec, data, palette, width, height):
     lines = []
     for i, m in enumerate(spec.line or spec.y[1:2]):
         color = palette.range[(i + 1) % len(palette.range)] if not spec.color else "#1f2328"
-        lines.append(_base(data.records, width, height)
+        records, dash = data.records, {}
+        if data.partial_grain:
+            records, dash = _dashed_tail(records, data[spec.x].key), dict(strokeDash=_DASH)
+        lines.append(_base(records, width, height)
                      .mark_line(point=alt.OverlayMarkDef(color=color, size=50), strokeWidth=2.5, color=color)
-                     .encode(x=_axis_x(data, spec.x, ordinal_time=True), y=_measure(alt.Y, data, m),
-                             tooltip=_tooltip(data, [spec.x, m])))
+                     .encode(x=_axis_x(data, spec.x, ordinal_time=True, width=width), y=_measure(alt.Y, data, m),
+                             tooltip=_tooltip(data, [spec.x, m]), **dash))
     return alt.layer(bars, *lines).resolve_scale(y="independent")
 
 
 def _scatter(result, spec, data, palette, width, height):
-    enc = dict(x=_measure(alt.X, data, spec.x) if data[spec.x].kind == "quantitative" else _axis_x(data, spec.x),
+    enc = dict(x=_measure(alt.X, data, spec.x) if data[spec.x].kind == "quantitative" else _axis_x(data, spec.x, width=width),
                y=_measure(alt.Y, data, spec.y[0]), tooltip=_tooltip(data, [spec.x, spec.y[0], spec.color]))
     if spec.color:
         enc["color"] = _color(palette, data[spec.color].key, data[spec.color].title)
     return _base(data.records, width, height).mark_circle(size=70, opacity=0.8, color=palette.range[0]).encode(**enc)
+
+
+def _nothing_to_draw(result, spec) -> bool:
+    """No rows, or (a chart, not a table) no value in any measure it plots: axes alone would mislead."""
+    if not result.rows:
+        return True
+    plotted = [result.names.index(m) for m in (*spec.y, *spec.line) if m in result.names]
+    return spec.type != "table" and bool(plotted) and all(row[i] is None for row in result.rows for i in plotted)
+
+
+def _empty(result, spec, data, palette, width, height):
+    """The empty state: one plain sentence where the chart would be."""
+    box = min(height, 120)
+    return (alt.Chart(alt.Data(values=[{"text": EMPTY_TEXT}])).mark_text(fontSize=14, color="#656d76")
+            .encode(text="text:N", x=alt.value(width / 2), y=alt.value(box / 2))
+            .properties(width=width, height=box))
 
 
 def _kpi(result, spec, data, palette, width, height):
@@ -253,12 +343,13 @@ def _kpi(result, spec, data, palette, width, height):
     kind = data[measure].column_type
     lines = [{"text": _kpi_text(value, kind), "y": 0, "size": 46, "weight": 700, "tone": "value"},
              {"text": humanize(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
-    change = f"{measure}_change_pct"
-    if row and change in names:
-        pct = row[names.index(change)]
+    change_column = f"{measure}_change_pct"
+    if row and change_column in names:
+        pct = row[names.index(change_column)]
         previous = row[names.index(f"{measure}_previous")] if f"{measure}_previous" in names else None
-        lines.append({"text": _change_text(pct, previous, kind), "y": 2, "size": 14, "weight": 600,
-                      "tone": _tone(pct, kind)})
+        moved = change(value, previous, pct, kind)
+        lines.append({"text": _change_text(value, previous, pct, kind), "y": 2, "size": 14, "weight": 600,
+                      "tone": _tone(moved, kind)})
     tones = ["value", "label", "up", "down", "flat"]
     colors = ["#1f2328", "#656d76", _UP, _DOWN, _FLAT]
     chart = _base(lines, width, min(height, 150)).mark_text(align="center", baseline="middle")
@@ -280,12 +371,15 @@ def _kpi_text(value, kind) -> str:
     return format_number(value)
 
 
-def _change_text(pct, previous, kind) -> str:
+def _change_text(value, previous, pct, kind) -> str:
+    """`▲ 1.45 pts vs previous period (...)` for a rate, `▼ 3.5% ...` for anything else."""
     before = f" (previous period: {_kpi_text(previous, kind)})" if previous is not None else ""
-    if pct is None:
+    label = change_label(value, previous, pct, kind)
+    if label is None:
         return "no change to compare" + before
-    arrow = "▲" if pct > 0 else ("▼" if pct < 0 else "■")
-    return f"{arrow} {format_number(abs(round(pct, 1)))}% vs previous period" + before
+    moved = change(value, previous, pct, kind)
+    arrow = "▲" if moved > 0 else ("▼" if moved < 0 else "■")
+    return f"{arrow} {label.lstrip('+-±')} vs previous period" + before
 
 
 def _tone(pct, kind) -> str:
