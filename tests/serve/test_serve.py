@@ -316,7 +316,9 @@ def test_sign_in_session(world):
     assert browser.get("/", headers={"Authorization": "Bearer nope"}).status_code == 401
     browser.post("/signout", follow_redirects=False)
     assert browser.get("/").status_code == 401
-    assert TestClient(app).get("/", cookies={"rb_session": "forged"}).status_code == 401
+    forger = TestClient(app)
+    forger.cookies.set("rb_session", "forged")
+    assert forger.get("/").status_code == 401
 
 
 def test_time_limit_interrupts_a_real_duckdb_query(world):
