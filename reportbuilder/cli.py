@@ -74,10 +74,6 @@ def _viewer(as_user, workspace, now_utc):
     return viewer_of(as_user, workspace, now_utc)
 
 
-def _restriction(viewer):
-    return viewer.restriction if viewer else None
-
-
 def report_options(f):
     for decorator in reversed([
         click.option("--data", "data", metavar="PATH", help="Folder of <table>.csv|parquet|json files or a .duckdb file."),
@@ -151,7 +147,9 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
     def action(sources):
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
-        result = _execute(report_plan, ws, data_path, engine, spark_master, restriction, _result_cache(no_cache))
+        from .running import execute
+
+        result = execute(report_plan, ws, data_path, engine, spark_master, restriction, _result_cache(no_cache))
         if chosen in CHART_FORMATS + ("html",):
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape
@@ -176,13 +174,6 @@ def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, f
     return (ws, *plan_report(ws, _load(spec, sources), data, now, timezone, range_, from_, to, filters, as_user))
 
 
-def _execute(report_plan, ws, data_path: Path, engine: str, spark_master: str | None, restriction=None,
-             cache=None):
-    from .running import execute
-
-    return execute(report_plan, ws, data_path, engine, spark_master, restriction, cache)
-
-
 @main.command()
 @click.argument("spec")
 @report_options
@@ -196,12 +187,13 @@ def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, a
     buckets; each with its numbers, and nothing the data cannot support (docs/insights.md)."""
     def action(sources):
         from .insights import find_insights, render_json, render_text  # scipy: only for this command
+        from .running import execute
 
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
         report = report_plan.report
         found = find_insights(report, ws.catalog,
-                              lambda p: _execute(p, ws, data_path, engine, spark_master, restriction))
+                              lambda p: execute(p, ws, data_path, engine, spark_master, restriction))
         _emit(render_json(found) if fmt == "json" else render_text(report, found), output)
 
     _guard(debug, action)
@@ -299,6 +291,7 @@ def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
     """Print the SQL of SPEC; with --as, first the views of the rows that user may see."""
     def action(sources):
         from .compile import compile_raw
+        from .running import restriction_of
         from .workspace import open_workspace, resolve_now
 
         ws = open_workspace(workspace)
@@ -306,7 +299,7 @@ def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
         viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
         options = _options(now, timezone, range_, from_, to, filters, None, ws, viewer)
         query = compile_raw(raw, ws.catalog, options)
-        restriction = _restriction(viewer)
+        restriction = restriction_of(viewer)
         if restriction:
             click.echo(f"-- as {viewer.user.email} (role {viewer.user.role}): each table below is the view of "
                        "the rows this user may see;\n-- __all_<table> is the table's file, unrestricted.")
@@ -326,6 +319,7 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
         from .compile import plan
         from .explain import explain_coverage, explain_plan
         from .run.coverage import join_coverage
+        from .running import restriction_of
         from .workspace import open_workspace, resolve_data, resolve_now
 
         ws = open_workspace(workspace)
@@ -336,7 +330,7 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
         text = explain_plan(report_plan)
         if data or os.environ.get("RB_DATA") or ws.settings.get("data"):
             data_path, _ = resolve_data(data, ws)
-            coverage = join_coverage(report_plan, ws.catalog, data_path, _restriction(viewer))
+            coverage = join_coverage(report_plan, ws.catalog, data_path, restriction_of(viewer))
             text += "\n" + explain_coverage(report_plan, coverage)
         click.echo(text)
 

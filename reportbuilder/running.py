@@ -57,7 +57,12 @@ def plan_report(ws, raw, data=None, now=None, timezone=None, range_=None, from_=
     data_path, demo_now = resolve_data(data, ws)
     viewer = viewer_of(as_user, ws, resolve_now(now, ws, demo_now))
     options = report_options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
-    return plan(raw, ws.catalog, options), data_path, viewer.restriction if viewer else None
+    return plan(raw, ws.catalog, options), data_path, restriction_of(viewer)
+
+
+def restriction_of(viewer):
+    """The rows and fields `viewer` may see as `open_data` applies them; None: everything."""
+    return viewer.restriction if viewer else None
 
 
 def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_master: str | None = None,

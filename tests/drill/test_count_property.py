@@ -39,11 +39,6 @@ def count_like(measure, catalog, report_plan) -> bool:
     return False
 
 
-def cases():
-    for name in builtin_names():
-        yield name
-
-
 @pytest.fixture(scope="module")
 def demo():
     ws = open_workspace(None)
@@ -51,7 +46,7 @@ def demo():
     return ws, data_path, demo_now
 
 
-@pytest.mark.parametrize("name", list(cases()))
+@pytest.mark.parametrize("name", builtin_names())
 def test_rows_count_equals_cell_value(demo, name):
     ws, data_path, demo_now = demo
     report_plan = plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=demo_now))
