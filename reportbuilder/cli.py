@@ -403,8 +403,11 @@ def import_(fmt, source, output, debug):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Write to FILE (.html, or .png).")
 @click.option("--format", "fmt", type=click.Choice(["html", "png"]), help="Default: from -o's extension.")
+@click.option("--insights/--no-insights", default=True, show_default=True,
+              help="HTML: a findings card (as `rb insights` gives them) above each chart with time buckets.")
 @_no_cache_option
-def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, output, fmt, no_cache):
+def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, output, fmt,
+              insights, no_cache):
     """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
     from dataclasses import replace
 
@@ -422,7 +425,7 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         viewer = _viewer(as_user, ws, now_utc)
         with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
             run = run_dashboard(board, ws, data_path, now_utc, timezone, step, viewer,
-                                _result_cache(no_cache))
+                                _result_cache(no_cache), insights and chosen == "html")
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
         if run.failed:  # the page is written, each failed panel shown as such; the run failed

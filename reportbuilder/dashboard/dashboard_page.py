@@ -1,8 +1,8 @@
 """A dashboard as one self-contained HTML page (inline SVG charts, no script) or one PNG.
 
 The page shows the title, description, the date range and filters in force, the
-data time, then one card per report: its chart, and a note for each dashboard
-filter that does not apply to it (or its error). Category colours are shared by
+data time, then one card per report: its findings when computed (render/findings_card.py),
+its chart, and a note for each dashboard filter that does not apply to it (or its error). Category colours are shared by
 all charts (one `Palette` over every panel).
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from reportbuilder.render.chart_output import PAGE_STYLE, data_table, png_of, sv
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import choose_chart
 from reportbuilder.render.chart_vega import altair_chart, configure
+from reportbuilder.render.findings_card import CARD_STYLE, findings_card
 from reportbuilder.render.values import local_time
 
 PANEL_WIDTH, PANEL_HEIGHT = 520, 240
@@ -66,7 +67,7 @@ def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = N
     title = html.escape(dash.title)
     description = f'<p class="description">{html.escape(dash.description)}</p>\n' if dash.description else ""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-            f"<style>{PAGE_STYLE}{_DASH_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{description}"
+            f"<style>{PAGE_STYLE}{_DASH_STYLE}{CARD_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{description}"
             f'<p class="meta">{html.escape(_meta(run))}</p>\n{_filters(run)}'
             f'<div class="grid">\n{"".join(cards)}</div>\n</body>\n</html>\n')
 
@@ -82,7 +83,8 @@ def _card(panel: PanelRun, palette: Palette) -> str:
         drawing = svg_of(configure(_panel_chart(panel, palette)).to_dict(validate=True))
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
-    return (f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{rng}'
+    card = findings_card(panel.findings)
+    return (f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{rng}{card}'
             f'<div class="chart">{drawing}</div>\n{notes}</section>\n')
 
 

@@ -8,6 +8,10 @@ error, so one bad report does not blank a page.
 
 The data is opened once for the whole dashboard (one connection, one view per table) and
 every report's query runs on it.
+
+With `insights`, a panel whose report has time buckets also carries its findings
+(`reportbuilder.insights`, the same as `rb insights`), read on the same connection; the
+statistics are imported only then.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from typing import Callable
 
 from reportbuilder.build.build_sql import BuildError, BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
+from reportbuilder.check.report import Report
 from reportbuilder.compile import plan
 from reportbuilder.dashboard.dashboard_filters import panel_filters
 from reportbuilder.dashboard.load_dashboard import Dashboard
@@ -41,9 +46,10 @@ class PanelRun:
     title: str
     result: Result | None = None
     shape: ChartShape = ChartShape()
-    not_applied: tuple[str, ...] = ()  # why a dashboard filter or the date range does not apply
+    not_applied: tuple[str, ...] = ()  # why a dashboard filter, the date range or findings do not apply
     error: str | None = None
     date_range: str = ""
+    findings: tuple | None = None  # insights.Finding, ranked; None: none computed (no time buckets, or off)
 
 
 @dataclass(frozen=True)
@@ -60,15 +66,16 @@ class DashboardRun:
 
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
                   timezone: str | None = None, progress: Progress | None = None, viewer=None,
-                  cache: ResultCache | None = None) -> DashboardRun:
+                  cache: ResultCache | None = None, insights: bool = False) -> DashboardRun:
     """Run each report; `progress(label)` is called after each one. `viewer` (access.Viewer): run as
-    that user, every panel reading only what their role may see; `cache` reuses unchanged answers."""
+    that user, every panel reading only what their role may see; `cache` reuses unchanged answers;
+    `insights`: also find each time-bucketed panel's findings."""
     now = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
     zone = timezone or dashboard.timezone
     hidden = viewer.hidden if viewer else frozenset()
     restrict = viewer.restriction if viewer else None
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
-    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache)
+    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     return DashboardRun(dashboard, tuple(panels), now, shown_zone)
 
@@ -80,19 +87,30 @@ class _Prepared:
     panel: PanelRun  # without result yet
     query: BuiltQuery
     timezone: str
+    report: Report
 
 
 def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
-                restrict=None, cache: ResultCache | None = None) -> list[PanelRun]:
+                restrict=None, cache: ResultCache | None = None, insights: bool = False) -> list[PanelRun]:
     tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
     try:
         con = open_data(data_path, tables, workspace.catalog, restrict) if tables else None
     except DataError:  # some table missing: each panel opens what it needs and reports its own error
         con = None
+    opened = frozenset(tables) if con is not None else frozenset()
+
+    def run(query: BuiltQuery, item: _Prepared) -> Result:
+        if query.tables and set(query.tables) <= opened:
+            return run_on(con, query, item.timezone, item.panel.title, cache)
+        return run_query(query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict, cache)
+
     panels = []
     try:
         for item in prepared:
-            panels.append(_run_prepared(item, con, data_path, workspace, restrict, cache))
+            panel = _run_prepared(item, run)
+            if insights and isinstance(item, _Prepared) and panel.error is None:
+                panel = _with_findings(panel, item, workspace, run)
+            panels.append(panel)
             if progress:
                 progress(panels[-1].ref)
     finally:
@@ -101,19 +119,28 @@ def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress:
     return panels
 
 
-def _run_prepared(item, con, data_path: Path, workspace: Workspace, restrict=None,
-                  cache: ResultCache | None = None) -> PanelRun:
+def _run_prepared(item, run: Callable[[BuiltQuery, _Prepared], Result]) -> PanelRun:
     if isinstance(item, PanelRun):  # failed while preparing
         return item
     try:
-        if con is None:
-            result = run_query(item.query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict,
-                               cache)
-        else:
-            result = run_on(con, item.query, item.timezone, item.panel.title, cache)
+        result = run(item.query, item)
     except ReportError as exc:
         return PanelRun(item.panel.ref, item.panel.ref, error=_message(exc))
     return replace(item.panel, result=result)
+
+
+def _with_findings(panel: PanelRun, item: _Prepared, workspace: Workspace, run) -> PanelRun:
+    """The panel with its findings when its report has time buckets; a note when they fail."""
+    from reportbuilder.insights import find_insights, has_series  # scipy: only when findings are asked for
+
+    if not has_series(item.report):
+        return panel
+    try:
+        found = find_insights(item.report, workspace.catalog,
+                              lambda variant: run(build_sql(variant, workspace.catalog), item))
+    except (ReportError, BuildError) as exc:
+        return replace(panel, not_applied=panel.not_applied + (f"no findings: {_message(exc)}",))
+    return replace(panel, findings=tuple(found))
 
 
 def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
@@ -138,7 +165,7 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
         query = build_sql(report_plan, workspace.catalog)
         panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), tuple(notes),
                          date_range=_range_text(report))
-        return _Prepared(panel, query, report.timezone)
+        return _Prepared(panel, query, report.timezone, report)
     except (ReportError, BuildError) as exc:
         return PanelRun(ref, ref, error=_message(exc))
 

@@ -20,12 +20,19 @@ from .calendar import SERIES_GRANULARITIES, BucketCalendar
 from .finding import Finding
 from .series import fetch
 
-__all__ = ["Finding", "find_insights", "render_json", "render_text"]
+__all__ = ["Finding", "find_insights", "has_series", "render_json", "render_text"]
+
+
+def has_series(report: Report) -> bool:
+    """Whether the report has time buckets to read findings from (a non-cyclic time
+    dimension); pages show a findings card only then."""
+    time = report.time_dimension
+    return time is not None and time.granularity in SERIES_GRANULARITIES
 
 
 def find_insights(report: Report, catalog: Catalog, run: Callable[[QueryPlan], Result]) -> list[Finding]:
-    time = report.time_dimension
-    if time is None or time.granularity not in SERIES_GRANULARITIES:
+    if not has_series(report):
+        time = report.time_dimension
         what = "no time dimension" if time is None else f"its time dimension is cyclic ({time.granularity})"
         return [Finding("withheld", None, f"{report.title}: {what}, so there is no series to read trends, "
                         "changes or unusual buckets from.", {"reason": "no_time_series"})]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -199,7 +200,8 @@ class _Server:
                 message = self.redact(format_diagnostics(exc.diagnostics, sources))
                 return HTMLResponse(pages.report_page(entry.name, entry.title, params, error=message), 400)
             svg = svg_of(chart_vegalite(result, ChartShape.of_report(report_plan.report)))
-            return HTMLResponse(pages.report_page(entry.name, entry.title, params, result, svg))
+            card = self.findings_card(entry, params, user, on_open, sources)
+            return HTMLResponse(pages.report_page(entry.name, entry.title, params, result, svg, card=card))
         return await self.answer(request, work, html=True)
 
     async def dashboard_page(self, request: Request) -> Response:
@@ -217,9 +219,46 @@ class _Server:
 
             def step(label):  # between panels: a stopped request runs no further panel
                 on_open(None)
-            done = run_dashboard(board, self.ws, data_path, now_utc, params.timezone, step, viewer, None)
+            done = run_dashboard(board, self.ws, data_path, now_utc, params.timezone, step, viewer, None,
+                                 insights=True)
             return HTMLResponse(dashboard_html(done))
         return await self.answer(request, work, html=True)
+
+    # -- insights (docs/insights.md) -------------------------------------------------------------
+    def findings(self, planned, on_open):
+        """The findings of `planned` (what `self.planned` gives: the rows its user may see) as
+        `rb insights` finds them; scipy is loaded only here."""
+        from ..insights import find_insights
+
+        report_plan, data_path, restriction = planned
+        return find_insights(report_plan.report, self.ws.catalog,
+                             lambda p: execute(p, self.ws, data_path, restriction=restriction, on_open=on_open))
+
+    def findings_card(self, entry, params, user, on_open, sources) -> str:
+        """The report page's findings card: none without time buckets, a note when they fail."""
+        from ..insights import has_series
+        from ..render.findings_card import findings_card
+
+        planned = self.planned(entry, params, user, sources)
+        if not has_series(planned[0].report):
+            return ""
+        try:
+            return findings_card(self.findings(planned, on_open))
+        except (ReportError, BuildError) as exc:
+            return f'<p class="meta">No findings: {escape(self.redact(str(exc)))}</p>\n'
+
+    async def api_insights(self, request: Request) -> Response:
+        """`rb insights --format json` with the options of /api/run (JSON only)."""
+        from ..insights import render_json
+
+        def work(user, on_open, sources):
+            params = run_params(request.query_params.multi_items())
+            if params.fmt not in (None, "json"):
+                raise BadQuery(f"format={params.fmt}: insights answer json only")
+            entry = self.entry("report", request.path_params["name"])
+            found = self.findings(self.planned(entry, params, user, sources), on_open)
+            return Response(render_json(found), media_type="application/json")
+        return await self.answer(request, work)
 
 
 def create_app(workspace_path: Path | None = None, data: str | None = None,
@@ -234,4 +273,5 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
         Route("/dashboard/{name}", server.dashboard_page),
         Route("/api/run/{name}", server.api_run),
         Route("/api/rows/{name}", server.api_rows),
+        Route("/api/insights/{name}", server.api_insights),
     ])

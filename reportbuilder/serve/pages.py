@@ -8,9 +8,10 @@ from html import escape
 from urllib.parse import urlencode
 
 from ..render.chart_output import PAGE_STYLE, data_table
+from ..render.findings_card import CARD_STYLE
 from ..timeframe.ranges import PRESETS
 
-STYLE = PAGE_STYLE + """
+STYLE = PAGE_STYLE + CARD_STYLE + """
 nav a { margin-right: 1rem; }
 form.options { display: flex; flex-wrap: wrap; gap: .75rem; align-items: end; margin: 0 0 1rem; }
 form.options label { display: flex; flex-direction: column; font-size: .85rem; color: #656d76; }
@@ -75,7 +76,9 @@ def query_of(params) -> str:
     return urlencode(pairs)
 
 
-def report_page(name: str, title: str, params, result=None, svg: str | None = None, error: str | None = None) -> str:
+def report_page(name: str, title: str, params, result=None, svg: str | None = None, error: str | None = None,
+                card: str = "") -> str:
+    """`card`: the findings card (render/findings_card.py), shown above the chart."""
     query = query_of(params)
     links = (f'<p class="meta"><a href="/api/run/{escape(name)}.csv{"?" + escape(query) if query else ""}">CSV</a> '
              f'<a href="/api/run/{escape(name)}{"?" + escape(query) if query else ""}">JSON</a></p>\n')
@@ -84,7 +87,7 @@ def report_page(name: str, title: str, params, result=None, svg: str | None = No
         body += f'<pre class="error">{escape(error)}</pre>\n'
     else:
         body += (links + f'<p class="meta">Times in {escape(result.timezone)}</p>\n'
-                 f'<div class="card chart">{svg}</div>\n{data_table(result)}')
+                 f'{card}<div class="card chart">{svg}</div>\n{data_table(result)}')
     return page(title or name, body)
 
 
