@@ -127,3 +127,17 @@ def test_dashboard_page_carries_findings(world):
     assert len(cards) == 2 and 'class="findings"' in cards[0] and 'class="findings"' not in cards[1]
     shift = next(f for f in client.get("/api/insights/daily", params={"now": NOW}).json() if f["kind"] == "shift")
     assert html.escape(shift["sentence"]) in cards[0]
+
+
+def test_a_members_dashboard_shows_their_findings(world):
+    data, _, _, locked_ws = world
+    client = TestClient(create_app(locked_ws, str(data)))
+    bearer = {"Authorization": f"Bearer {TOKENS[MEMBER]}"}
+    card = re.findall(r'<section class="card".*?</section>', client.get("/dashboard/board", params={"now": NOW},
+                                                                          headers=bearer).text, re.S)[0]
+    own = client.get("/api/insights/daily", params={"now": NOW}, headers=bearer).json()
+    lead = client.get("/api/insights/daily", params={"now": NOW},
+                      headers={"Authorization": f"Bearer {TOKENS[LEAD]}"}).json()
+    shown = re.findall(r'<li class="[a-z_]+">(.*?)</li>', card)
+    assert shown == [html.escape(f["sentence"].strip()) for f in own] != [html.escape(f["sentence"].strip())
+                                                                           for f in lead]
