@@ -225,7 +225,10 @@ class _Server:
 def create_app(workspace_path: Path | None = None, data: str | None = None,
                time_limit_s: float = TIME_LIMIT_S) -> Starlette:
     """The app over the workspace at `workspace_path` (else ./rb.yaml, else the shipped catalog)."""
+    from .builder_api import BuilderApi
+
     server = _Server(workspace_path, data, time_limit_s)
+    builder = BuilderApi(server)
     return Starlette(routes=[
         Route("/", server.library),
         Route("/signin", server.sign_in, methods=["GET", "POST"]),
@@ -234,4 +237,10 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
         Route("/dashboard/{name}", server.dashboard_page),
         Route("/api/run/{name}", server.api_run),
         Route("/api/rows/{name}", server.api_rows),
+        Route("/api/csrf", builder.token),
+        Route("/api/validate", builder.validate, methods=["POST"]),
+        Route("/api/preview", builder.preview, methods=["POST"]),
+        Route("/api/joins", builder.joins, methods=["POST"]),
+        Route("/api/save", builder.save, methods=["POST"]),
+        Route("/api/dashboard/add", builder.add_to_dashboard, methods=["POST"]),
     ])

@@ -1,0 +1,212 @@
+"""The builder's API: validate, preview and explain a posted spec, save it, add it to a dashboard.
+
+Every POST is read with a size limit (413), checked for CSRF (403) before anything else, then
+authenticated and run like the other routes (`_Server.answer`: time limit, errors without paths).
+A posted spec is checked by the same checker as `rb validate`/`rb run`; its errors come back as
+`{line, col, message}` so the editor can mark them at their line.
+"""
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..errors import BuildError, SpecError
+from . import save
+from .csrf import CsrfGuard
+from .params import run_params
+
+SPEC_MAX = 64 * 1024
+LABEL = "builder.yaml"  # how a posted spec is named in messages
+
+
+class TooLarge(Exception):
+    """The body is over SPEC_MAX: answered 413."""
+
+
+def positioned(diagnostics) -> list[dict]:
+    """The checker's diagnostics as editor marks; a problem outside the spec (an option) sits on line 1."""
+    out = []
+    for d in diagnostics:
+        inside = d.span is not None and d.span.file == LABEL
+        message = d.message if inside or d.span is None else f"{d.span.file}: {d.message}"
+        if d.hint and d.hint not in message:
+            message += f" ({d.hint})"
+        out.append({"line": d.span.line if inside else 1, "col": d.span.column if inside else 1,
+                    "message": message})
+    return out
+
+
+async def read_json(request: Request) -> dict:
+    """The JSON body (at most SPEC_MAX bytes, read in chunks so a huge body is not held)."""
+    size, chunks = 0, []
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > SPEC_MAX:
+        raise TooLarge()
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > SPEC_MAX:
+            raise TooLarge()
+        chunks.append(chunk)
+    try:
+        body = json.loads(b"".join(chunks) or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("the body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object")
+    return body
+
+
+class BuilderApi:
+    def __init__(self, server):
+        self.server = server
+        self.csrf = CsrfGuard()
+
+    # -- shared steps --------------------------------------------------------------------------
+    async def _posted(self, request: Request, work) -> Response:
+        """Size limit, CSRF, JSON body, then `work(body, user, on_open, sources)` as an answered request."""
+        try:
+            body = await read_json(request)
+        except TooLarge:
+            return JSONResponse({"error": f"the request is larger than {SPEC_MAX // 1024} KB"}, 413)
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        refusal = self.csrf.refusal(request)
+        if refusal:
+            return JSONResponse({"error": f"forbidden: {refusal}"}, 403)
+        return await self.server.answer(request, lambda user, on_open, sources: work(body, user, on_open, sources))
+
+    def _plan(self, text: object, request: Request, user, sources):
+        from ..errors import Diagnostic, Span
+        from ..load.load_spec import load_spec_text
+        from ..running import plan_report
+
+        if not isinstance(text, str) or not text.strip():
+            raise SpecError((Diagnostic("empty-spec", "the spec is empty", Span(LABEL, 1, 1)),))
+        params = run_params(request.query_params.multi_items())
+        sources[LABEL] = text
+        raw = load_spec_text(text, LABEL, "builder")
+        return plan_report(self.server.ws, raw, self.server.data, params.now, params.timezone, params.range_,
+                           params.from_, params.to, params.filters, user.email if user else None)
+
+    @staticmethod
+    def _errors(exc: Exception) -> JSONResponse:
+        if isinstance(exc, SpecError):
+            found = positioned(exc.diagnostics)
+        else:
+            found = [{"line": 1, "col": 1, "message": str(exc)}]
+        return JSONResponse({"errors": found}, 400)
+
+    def check(self, text: object, request: Request, user, sources):
+        """The planned report of the posted spec `text`, or the JSON answer listing its positioned errors."""
+        try:
+            return self._plan(text, request, user, sources), None
+        except (SpecError, BuildError) as exc:
+            return None, self._errors(exc)
+
+    # -- routes --------------------------------------------------------------------------------
+    async def token(self, request: Request) -> Response:
+        """GET /api/csrf: the token for scripts and API clients (sets the `rb_csrf` cookie when needed)."""
+        from .auth import Unauthorized, user_of
+        from .sessions import COOKIE
+
+        try:
+            user_of(request.headers.get("authorization"), self.server.ws.access,
+                    self.server.sessions.email(request.cookies.get(COOKIE)))
+        except Unauthorized:
+            return JSONResponse({"error": "unauthorized"}, 401, headers={"WWW-Authenticate": "Bearer"})
+        token, fresh = self.csrf.issue(request)
+        return self.csrf.set_cookie(JSONResponse({"token": token}), request, fresh)
+
+    async def validate(self, request: Request) -> Response:
+        def work(body, user, on_open, sources):
+            _, failed = self.check(body.get("spec"), request, user, sources)
+            return failed if failed is not None else JSONResponse({"errors": []})
+        return await self._posted(request, work)
+
+    async def preview(self, request: Request) -> Response:
+        """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg}."""
+        from ..render.render_data import render
+        from ..running import execute
+
+        def work(body, user, on_open, sources):
+            planned, failed = self.check(body.get("spec"), request, user, sources)
+            if failed is not None:
+                return failed
+            report_plan, data_path, restriction = planned
+            result = execute(report_plan, self.server.ws, data_path, restriction=restriction, on_open=on_open)
+            text = render(result, "json")
+            if not body.get("chart"):
+                return Response(text, media_type="application/json")
+            from ..render.chart_output import chart_vegalite, svg_of
+            from ..render.chart_spec import ChartShape
+
+            svg = svg_of(chart_vegalite(result, ChartShape.of_report(report_plan.report)))
+            return JSONResponse({"rows": json.loads(text), "svg": svg})
+        return await self._posted(request, work)
+
+    async def joins(self, request: Request) -> Response:
+        """What `rb explain --data` says of the posted spec: the join tree and each join's coverage."""
+        from ..explain import explain_coverage, explain_plan
+        from ..run.coverage import join_coverage
+
+        def work(body, user, on_open, sources):
+            planned, failed = self.check(body.get("spec"), request, user, sources)
+            if failed is not None:
+                return failed
+            report_plan, data_path, restriction = planned
+            coverage = join_coverage(report_plan, self.server.ws.catalog, data_path, restriction)
+            return JSONResponse({
+                "text": explain_plan(report_plan) + "\n" + explain_coverage(report_plan, coverage),
+                "coverage": [{"path": ".".join(c.path), "parent_rows": c.parent_rows,
+                              "without_related": c.without_related, "orphan_links": c.orphan_links,
+                              "duplicate_keys": c.duplicate_keys} for c in coverage]})
+        return await self._posted(request, work)
+
+    def _writer(self, user) -> Response | None:
+        if not save.may_write(user):
+            return JSONResponse({"error": "forbidden: your role may not change the workspace "
+                                          f"(writers: {', '.join(save.WRITER_ROLES)})"}, 403)
+        return None
+
+    async def save(self, request: Request) -> Response:
+        """POST /api/save {name, spec, overwrite}: the spec is checked first; nothing is written on error."""
+        def work(body, user, on_open, sources):
+            refused = self._writer(user)
+            if refused is not None:
+                return refused
+            text = body.get("spec")
+            _, failed = self.check(text, request, user, sources)
+            if failed is not None:
+                return failed
+            ws_file = self.server.ws.path
+            try:
+                save.save_report(ws_file.parent if ws_file else None, ws_file, body.get("name"), text,
+                                 body.get("overwrite") is True)
+            except save.Refused as exc:
+                return JSONResponse({"error": str(exc)}, exc.status)
+            name = body["name"]
+            return JSONResponse({"saved": name, "url": f"/report/{name}"}, 201)
+        return await self._posted(request, work)
+
+    async def add_to_dashboard(self, request: Request) -> Response:
+        """POST /api/dashboard/add {dashboard, report}: the report must be one the app serves."""
+        from .library import entries
+
+        def work(body, user, on_open, sources):
+            refused = self._writer(user)
+            if refused is not None:
+                return refused
+            report = body.get("report")
+            ws_file = self.server.ws.path
+            if not isinstance(report, str) or ("report", report) not in entries(ws_file):
+                return JSONResponse({"error": "no report of that name"}, 404)
+            try:
+                added = save.add_to_dashboard(ws_file.parent if ws_file else None, ws_file,
+                                              body.get("dashboard"), report)
+            except save.Refused as exc:
+                return JSONResponse({"error": str(exc)}, exc.status)
+            return JSONResponse({"dashboard": body["dashboard"], "added": added,
+                                 "url": f"/dashboard/{body['dashboard']}"})
+        return await self._posted(request, work)
