@@ -7,6 +7,7 @@ limit, 500 when the data or the database fails.
 from __future__ import annotations
 
 import json
+from functools import partial
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -225,11 +226,18 @@ class _Server:
 def create_app(workspace_path: Path | None = None, data: str | None = None,
                time_limit_s: float = TIME_LIMIT_S) -> Starlette:
     """The app over the workspace at `workspace_path` (else ./rb.yaml, else the shipped catalog)."""
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
     from .builder_api import BuilderApi
+    from .builder_page import VENDOR
+    from .reload import LiveReload, changes
 
     server = _Server(workspace_path, data, time_limit_s)
     builder = BuilderApi(server)
-    return Starlette(routes=[
+    vendored = Path(__file__).parent / "static" / "vendor" / "codemirror"
+    return Starlette(middleware=[Middleware(LiveReload, server=server)], routes=[
         Route("/", server.library),
         Route("/signin", server.sign_in, methods=["GET", "POST"]),
         Route("/signout", server.sign_out, methods=["POST"]),
@@ -237,6 +245,10 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
         Route("/dashboard/{name}", server.dashboard_page),
         Route("/api/run/{name}", server.api_run),
         Route("/api/rows/{name}", server.api_rows),
+        Route("/builder", builder.page),
+        Route("/api/catalog", builder.catalog),
+        Route("/api/changes", partial(changes, server)),
+        Mount(VENDOR, StaticFiles(directory=vendored)),
         Route("/api/csrf", builder.token),
         Route("/api/validate", builder.validate, methods=["POST"]),
         Route("/api/preview", builder.preview, methods=["POST"]),

@@ -8,9 +8,10 @@ A posted spec is checked by the same checker as `rb validate`/`rb run`; its erro
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ..errors import BuildError, SpecError
 from . import save
@@ -19,6 +20,8 @@ from .params import run_params
 
 SPEC_MAX = 64 * 1024
 LABEL = "builder.yaml"  # how a posted spec is named in messages
+PREVIEW_KEYS = ("now", "range", "timezone")  # builder page options passed on to the preview
+PAGE_KEYS = PREVIEW_KEYS + ("source", "from")  # `from`: the report to start from
 
 
 class TooLarge(Exception):
@@ -106,6 +109,46 @@ class BuilderApi:
             return None, self._errors(exc)
 
     # -- routes --------------------------------------------------------------------------------
+    async def page(self, request: Request) -> Response:
+        """GET /builder[?source=ENTITY][&from=REPORT][&now=..&range=..&timezone=..]: the builder page."""
+        import yaml
+
+        from .builder_page import builder_html
+        from .params import BadQuery
+
+        def work(user, on_open, sources):
+            items = request.query_params.multi_items()
+            unknown = [k for k, _ in items if k not in PAGE_KEYS]
+            if unknown:
+                raise BadQuery(f"unknown query parameter '{unknown[0]}'; known: {', '.join(PAGE_KEYS)}")
+            asked = dict(items)
+            catalog = self.server.ws.catalog
+            initial, name, source = "", "", asked.get("source") or catalog.entity_names[0]
+            if asked.get("from"):
+                entry = self.server.entry("report", asked["from"])
+                initial = entry.path.read_text(encoding="utf-8")
+                doc = yaml.safe_load(initial)
+                source = doc.get("source") if isinstance(doc, dict) and isinstance(doc.get("source"), str) else source
+                name = f"{entry.name}_copy" if entry.builtin else entry.name
+            if catalog.entity(source) is None:
+                raise BadQuery(f"source={source}: no such entity; entities: {', '.join(catalog.entity_names)}")
+            token, fresh = self.csrf.issue(request)
+            query = urlencode([(k, v) for k, v in items if k in PREVIEW_KEYS and v])
+            html = builder_html(catalog.entity_names, source, token, query, initial, name)
+            return self.csrf.set_cookie(HTMLResponse(html), request, fresh)
+        return await self.server.answer(request, work, html=True)
+
+    async def catalog(self, request: Request) -> Response:
+        """GET /api/catalog?source=ENTITY: the entities, and the sources reachable from ENTITY with their fields."""
+        from ..running import viewer_of
+        from .builder_catalog import catalog_json
+
+        def work(user, on_open, sources):
+            viewer = viewer_of(user.email if user else None, self.server.ws, None)
+            hidden = viewer.hidden if viewer else frozenset()
+            return JSONResponse(catalog_json(self.server.ws.catalog, request.query_params.get("source"), hidden))
+        return await self.server.answer(request, work)
+
     async def token(self, request: Request) -> Response:
         """GET /api/csrf: the token for scripts and API clients (sets the `rb_csrf` cookie when needed)."""
         from .auth import Unauthorized, user_of
