@@ -151,33 +151,32 @@ class BuilderApi:
 
     async def token(self, request: Request) -> Response:
         """GET /api/csrf: the token for scripts and API clients (sets the `rb_csrf` cookie when needed)."""
-        from .auth import Unauthorized, user_of
-        from .sessions import COOKIE
+        from .auth import Unauthorized, user_of_request
 
         try:
-            user_of(request.headers.get("authorization"), self.server.ws.access,
-                    self.server.sessions.email(request.cookies.get(COOKIE)))
+            user_of_request(request, self.server.ws.access, self.server.sessions)
         except Unauthorized:
             return JSONResponse({"error": "unauthorized"}, 401, headers={"WWW-Authenticate": "Bearer"})
         token, fresh = self.csrf.issue(request)
         return self.csrf.set_cookie(JSONResponse({"token": token}), request, fresh)
 
+    async def _posted_spec(self, request: Request, work) -> Response:
+        """A posted spec checked and planned, then `work(body, plan, data_path, restriction, on_open)`;
+        a spec with errors is answered with them."""
+        def checked(body, user, on_open, sources):
+            planned, failed = self.check(body.get("spec"), request, user, sources)
+            return failed if failed is not None else work(body, *planned, on_open)
+        return await self._posted(request, checked)
+
     async def validate(self, request: Request) -> Response:
-        def work(body, user, on_open, sources):
-            _, failed = self.check(body.get("spec"), request, user, sources)
-            return failed if failed is not None else JSONResponse({"errors": []})
-        return await self._posted(request, work)
+        return await self._posted_spec(request, lambda *_: JSONResponse({"errors": []}))
 
     async def preview(self, request: Request) -> Response:
         """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg}."""
         from ..render.render_data import render
         from ..running import execute
 
-        def work(body, user, on_open, sources):
-            planned, failed = self.check(body.get("spec"), request, user, sources)
-            if failed is not None:
-                return failed
-            report_plan, data_path, restriction = planned
+        def work(body, report_plan, data_path, restriction, on_open):
             result = execute(report_plan, self.server.ws, data_path, restriction=restriction, on_open=on_open)
             text = render(result, "json")
             if not body.get("chart"):
@@ -187,69 +186,54 @@ class BuilderApi:
 
             svg = svg_of(chart_vegalite(result, ChartShape.of_report(report_plan.report)))
             return JSONResponse({"rows": json.loads(text), "svg": svg})
-        return await self._posted(request, work)
+        return await self._posted_spec(request, work)
 
     async def joins(self, request: Request) -> Response:
         """What `rb explain --data` says of the posted spec: the join tree and each join's coverage."""
         from ..explain import explain_coverage, explain_plan
         from ..run.coverage import join_coverage
 
-        def work(body, user, on_open, sources):
-            planned, failed = self.check(body.get("spec"), request, user, sources)
-            if failed is not None:
-                return failed
-            report_plan, data_path, restriction = planned
+        def work(body, report_plan, data_path, restriction, on_open):
             coverage = join_coverage(report_plan, self.server.ws.catalog, data_path, restriction)
             return JSONResponse({
                 "text": explain_plan(report_plan) + "\n" + explain_coverage(report_plan, coverage),
                 "coverage": [{"path": ".".join(c.path), "parent_rows": c.parent_rows,
                               "without_related": c.without_related, "orphan_links": c.orphan_links,
                               "duplicate_keys": c.duplicate_keys} for c in coverage]})
-        return await self._posted(request, work)
+        return await self._posted_spec(request, work)
 
-    def _writer(self, user) -> Response | None:
-        if not save.may_write(user):
-            return JSONResponse({"error": "forbidden: your role may not change the workspace "
-                                          f"(writers: {', '.join(save.WRITER_ROLES)})"}, 403)
-        return None
+    async def _written(self, request: Request, work) -> Response:
+        """A write: the writer role first, then `work(body, user, sources, workspace_file)`; a refusal of
+        `save` is answered with its status."""
+        def checked(body, user, on_open, sources):
+            if not save.may_write(user):
+                return JSONResponse({"error": "forbidden: your role may not change the workspace "
+                                              f"(writers: {', '.join(save.WRITER_ROLES)})"}, 403)
+            try:
+                return work(body, user, sources, self.server.ws.path)
+            except save.Refused as exc:
+                return JSONResponse({"error": str(exc)}, exc.status)
+        return await self._posted(request, checked)
 
     async def save(self, request: Request) -> Response:
         """POST /api/save {name, spec, overwrite}: the spec is checked first; nothing is written on error."""
-        def work(body, user, on_open, sources):
-            refused = self._writer(user)
-            if refused is not None:
-                return refused
-            text = body.get("spec")
-            _, failed = self.check(text, request, user, sources)
+        def work(body, user, sources, ws_file):
+            _, failed = self.check(body.get("spec"), request, user, sources)
             if failed is not None:
                 return failed
-            ws_file = self.server.ws.path
-            try:
-                save.save_report(ws_file.parent if ws_file else None, ws_file, body.get("name"), text,
-                                 body.get("overwrite") is True)
-            except save.Refused as exc:
-                return JSONResponse({"error": str(exc)}, exc.status)
-            name = body["name"]
-            return JSONResponse({"saved": name, "url": f"/report/{name}"}, 201)
-        return await self._posted(request, work)
+            save.save_report(ws_file, body.get("name"), body["spec"], body.get("overwrite") is True)
+            return JSONResponse({"saved": body["name"], "url": f"/report/{body['name']}"}, 201)
+        return await self._written(request, work)
 
     async def add_to_dashboard(self, request: Request) -> Response:
         """POST /api/dashboard/add {dashboard, report}: the report must be one the app serves."""
         from .library import entries
 
-        def work(body, user, on_open, sources):
-            refused = self._writer(user)
-            if refused is not None:
-                return refused
+        def work(body, user, sources, ws_file):
             report = body.get("report")
-            ws_file = self.server.ws.path
             if not isinstance(report, str) or ("report", report) not in entries(ws_file):
                 return JSONResponse({"error": "no report of that name"}, 404)
-            try:
-                added = save.add_to_dashboard(ws_file.parent if ws_file else None, ws_file,
-                                              body.get("dashboard"), report)
-            except save.Refused as exc:
-                return JSONResponse({"error": str(exc)}, exc.status)
+            added = save.add_to_dashboard(ws_file, body.get("dashboard"), report)
             return JSONResponse({"dashboard": body["dashboard"], "added": added,
                                  "url": f"/dashboard/{body['dashboard']}"})
-        return await self._posted(request, work)
+        return await self._written(request, work)

@@ -128,12 +128,10 @@ class LiveReload:
 async def changes(server, request: Request) -> Response:
     """GET /api/changes?since=STAMP: an event stream; one `change` event (its data: the new stamp) when
     the files differ from `since` (default: as they are now)."""
-    from .auth import Unauthorized, user_of
-    from .sessions import COOKIE
+    from .auth import Unauthorized, user_of_request
 
     try:
-        user_of(request.headers.get("authorization"), server.ws.access,
-                server.sessions.email(request.cookies.get(COOKIE)))
+        user_of_request(request, server.ws.access, server.sessions)
     except Unauthorized:
         return JSONResponse({"error": "unauthorized"}, 401, headers={"WWW-Authenticate": "Bearer"})
     path = server.ws.path

@@ -33,15 +33,15 @@ def may_write(user) -> bool:
     return user is None or user.role in WRITER_ROLES
 
 
-def target(folder: Path | None, name: object, workspace_file: Path | None) -> Path:
-    """`folder/NAME.yaml` once the name and the resolved path are checked."""
-    if folder is None:
+def target(workspace_file: Path | None, name: object) -> Path:
+    """`NAME.yaml` beside the workspace file, once the name and the resolved path are checked."""
+    if workspace_file is None:
         raise Refused(409, "the server runs without a workspace folder (start it with --workspace FILE)")
     if not isinstance(name, str) or NAME.fullmatch(name) is None:
         raise Refused(400, "name must match ^[a-z0-9_][a-z0-9_-]{0,63}$ (lower-case letters, digits, _ and -)")
-    base = folder.resolve()
+    base = workspace_file.parent.resolve()
     path = (base / f"{name}.yaml").resolve()
-    if path.parent != base or (workspace_file is not None and path == workspace_file.resolve()):
+    if path.parent != base or path == workspace_file.resolve():
         raise Refused(400, f"the name '{name}' cannot be used")
     return path
 
@@ -75,9 +75,9 @@ def _write(path: Path, text: str, overwrite: bool) -> None:
             os.unlink(temp)
 
 
-def save_report(folder: Path | None, workspace_file: Path | None, name: object, text: str, overwrite: bool) -> Path:
+def save_report(workspace_file: Path | None, name: object, text: str, overwrite: bool) -> Path:
     """Write a (checked) spec as `NAME.yaml`; only a workspace report may be replaced, and only with `overwrite`."""
-    path = target(folder, name, workspace_file)
+    path = target(workspace_file, name)
     if name in builtin_names("reports") or name in builtin_names("dashboards"):
         raise Refused(409, f"'{name}' is the name of a built-in; choose another name")
     if path.exists():
@@ -89,10 +89,10 @@ def save_report(folder: Path | None, workspace_file: Path | None, name: object, 
     return path
 
 
-def add_to_dashboard(folder: Path | None, workspace_file: Path | None, dashboard: object, report: str) -> bool:
+def add_to_dashboard(workspace_file: Path | None, dashboard: object, report: str) -> bool:
     """Append `report` to the workspace dashboard (created when missing); False when already there.
     The file is rewritten from its parsed YAML, so its comments are not kept."""
-    path = target(folder, dashboard, workspace_file)
+    path = target(workspace_file, dashboard)
     if dashboard in builtin_names("dashboards") or dashboard in builtin_names("reports"):
         raise Refused(409, f"'{dashboard}' is the name of a built-in; choose another dashboard name")
     doc = {"title": str(dashboard).replace("_", " ").capitalize(), "reports": []}

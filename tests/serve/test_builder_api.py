@@ -185,3 +185,21 @@ def test_join_info(browser):
     assert "join tree:" in body["text"] and "join coverage on the data:" in body["text"]
     (company,) = [c for c in body["coverage"] if c["path"] == "company"]
     assert company["parent_rows"] == 12  # the fixture's tickets
+
+
+def test_referer_from_another_site_is_refused(folder, browser):
+    del browser.headers["Origin"]
+    answer = browser.post("/api/save", json={"name": "fresh", "spec": SPEC},
+                          headers={"Referer": "http://evil.example/page"})
+    assert answer.status_code == 403 and not (folder / "fresh.yaml").exists()
+    same = browser.post("/api/save", json={"name": "fresh", "spec": SPEC},
+                        headers={"Referer": "http://127.0.0.1:8000/builder"})
+    assert same.status_code == 201
+
+
+def test_without_a_workspace_nothing_is_written(data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./rb.yaml: the shipped catalog alone
+    client = TestClient(create_app(None, str(data)), base_url="http://127.0.0.1:8000")
+    token = client.get("/api/csrf").json()["token"]
+    answer = client.post("/api/save", json={"name": "fresh", "spec": SPEC}, headers={"X-CSRF-Token": token})
+    assert answer.status_code == 409 and "--workspace" in answer.text and list(tmp_path.iterdir()) == []
