@@ -50,6 +50,8 @@ BODY = """
       <label>Bucket field <select id="bucket-field"><option value="">(none)</option></select></label>
       <label>Granularity <select id="bucket-granularity">%(granularities)s</select></label>
       <label>Date range <select id="range-preset"><option value="">(none)</option>%(presets)s</select></label>
+      <label>or from <input type="date" id="range-from"></label>
+      <label>to <input type="date" id="range-to"></label>
     </fieldset>
     <fieldset><legend>Dimensions</legend><div id="dimensions"></div>
       <button type="button" data-add="dimensions">+ dimension</button></fieldset>
@@ -119,7 +121,13 @@ SCRIPT = r"""
     var out = ['source: ' + boot.source];
     var preset = document.getElementById('range-preset').value;
     var bucket = document.getElementById('bucket-field').value;
+    var from = document.getElementById('range-from').value, to = document.getElementById('range-to').value;
     if (preset) out.push('date_range:', '  preset: ' + preset);
+    else if (from || to) {
+      out.push('date_range:');
+      if (from) out.push('  from: ' + from);
+      if (to) out.push('  to: ' + to);
+    }
     var dims = state.dimensions.filter(Boolean);
     if (bucket || dims.length) {
       out.push('dimensions:');
@@ -161,7 +169,7 @@ SCRIPT = r"""
     b.addEventListener('click', function () { add(b.getAttribute('data-add'), ''); });
   });
   document.getElementById('add-count').addEventListener('click', function () { add('measures', 'count() as ' + boot.source); });
-  ['range-preset', 'bucket-field', 'bucket-granularity', 'limit'].forEach(function (id) {
+  ['range-preset', 'range-from', 'range-to', 'bucket-field', 'bucket-granularity', 'limit'].forEach(function (id) {
     document.getElementById(id).addEventListener('input', writeYaml);
   });
   document.getElementById('from-form').addEventListener('click', function () {
