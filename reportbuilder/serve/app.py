@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from functools import partial
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -264,8 +265,18 @@ class _Server:
 def create_app(workspace_path: Path | None = None, data: str | None = None,
                time_limit_s: float = TIME_LIMIT_S) -> Starlette:
     """The app over the workspace at `workspace_path` (else ./rb.yaml, else the shipped catalog)."""
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    from .builder_api import BuilderApi
+    from .builder_page import VENDOR
+    from .reload import LiveReload, changes
+
     server = _Server(workspace_path, data, time_limit_s)
-    return Starlette(routes=[
+    builder = BuilderApi(server)
+    vendored = Path(__file__).parent / "static" / "vendor" / "codemirror"
+    return Starlette(middleware=[Middleware(LiveReload, server=server)], routes=[
         Route("/", server.library),
         Route("/signin", server.sign_in, methods=["GET", "POST"]),
         Route("/signout", server.sign_out, methods=["POST"]),
@@ -274,4 +285,14 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
         Route("/api/run/{name}", server.api_run),
         Route("/api/rows/{name}", server.api_rows),
         Route("/api/insights/{name}", server.api_insights),
+        Route("/builder", builder.page),
+        Route("/api/catalog", builder.catalog),
+        Route("/api/changes", partial(changes, server)),
+        Mount(VENDOR, StaticFiles(directory=vendored)),
+        Route("/api/csrf", builder.token),
+        Route("/api/validate", builder.validate, methods=["POST"]),
+        Route("/api/preview", builder.preview, methods=["POST"]),
+        Route("/api/joins", builder.joins, methods=["POST"]),
+        Route("/api/save", builder.save, methods=["POST"]),
+        Route("/api/dashboard/add", builder.add_to_dashboard, methods=["POST"]),
     ])

@@ -44,3 +44,10 @@ def user_of_token(token: str, policy: Policy) -> User:
     if found is None:
         raise Unauthorized()
     return found
+
+
+def user_of_request(request, policy: Policy | None, sessions) -> User | None:
+    """The user of a request: its bearer header, else its sign-in session cookie (`sessions`)."""
+    from .sessions import COOKIE
+
+    return user_of(request.headers.get("authorization"), policy, sessions.email(request.cookies.get(COOKIE)))
