@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .build.build_sql import output_columns
 from .check.resolve_expr import node_paths
+from .expr.aggregates import aggregate
 from .expr.unparse import unparse
 from .plan.query_plan import QueryPlan
 
@@ -27,8 +28,9 @@ def grain_note(plan: QueryPlan, agg) -> str:
     `sum(if(conversations.channel = 'chat', x, 0))` (each conversation) differ here."""
     name = ".".join(agg.grain) or plan.report.source
     note = f"grain {name}: each {name} row once"
-    if agg.func in ("sum_if", "avg_if"):
-        many = sorted({".".join(p) for p in node_paths(agg.args[1]) if _to_many_below(plan, agg.grain, p)})
+    selector = aggregate(agg).selector
+    if selector is not None:
+        many = sorted({".".join(p) for p in node_paths(agg.args[selector]) if _to_many_below(plan, agg.grain, p)})
         if many:
             note += (f", when the condition holds on at least one of its {' / '.join(many)} rows "
                      f"(not once per matching row)")

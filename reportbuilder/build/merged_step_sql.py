@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..check.resolved import Agg, EntityRef
+from ..expr.aggregates import aggregate
 from ..plan.query_plan import AggregateStep, Branch
 from .aggregate_sql import aggregate_inputs, dimension_name, on_grain_rows
 from .compile_expr import ExprCompiler
@@ -24,7 +25,7 @@ def _named_parts(slot: str, agg: Agg, inputs: list[exp.Expression]) -> list[exp.
 def part_columns(slot: str, agg: Agg, compiler: ExprCompiler, joins: JoinSql) -> list[exp.Expression]:
     """Per-part columns of a merged aggregate over the joined rows of its own grain."""
     key = joins.key(agg.grain) if agg.grain else None
-    if agg.func == "count" and not agg.args and not agg.grain:
+    if aggregate(agg).counts_rows(agg) and not agg.grain:
         inputs = [exp.Star()]  # every joined row is one source row
     else:
         inputs = [on_grain_rows(agg.grain, compiler.compile(x), key) for x in aggregate_inputs(agg)]
@@ -67,7 +68,7 @@ def pre_aggregated_select(step: AggregateStep, joins: JoinSql, compiler: ExprCom
     inner_cols += [exp.alias_(exp.column(link, table=root), link) for link in links]
     outputs = []
     for slot, agg in step.aggregates:
-        inputs = [exp.Star()] if agg.func == "count" and not agg.args else \
+        inputs = [exp.Star()] if aggregate(agg).counts_rows(agg) else \
             [compiler.compile(x) for x in aggregate_inputs(agg)]
         inner_cols += _named_parts(slot, agg, inputs)
         outputs.append(combined(slot, agg, root))

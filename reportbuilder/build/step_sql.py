@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..check.resolved import Agg, Const, Field
+from ..expr.aggregates import aggregate
 from ..plan.query_plan import AggregateStep
 from .aggregate_sql import aggregate_call, aggregate_inputs, dimension_name, on_grain_rows
 from .compile_expr import ExprCompiler
@@ -38,15 +39,15 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
     inner_cols, outputs = list(named_dims), []
     inner_cols.append(exp.alias_(key.copy(), "grain_key"))
     for slot, agg in step.aggregates:
-        if agg.func == "count" and not agg.args:  # one reduced row per grain row
+        entry = aggregate(agg)
+        if entry.counts_rows(agg):  # one reduced row per grain row
             outputs.append(exp.alias_(exp.Count(this=exp.column("grain_key")), slot))
             continue
         refs = []
         for j, x in enumerate(aggregate_inputs(agg)):
             name = f"{slot}_in{j}"
             value = compiler.compile(x)
-            reduce = exp.LogicalOr if (agg.func in ("sum_if", "avg_if") and j == 1) or _is_condition(agg, x, value) \
-                else exp.Max
+            reduce = exp.LogicalOr if _is_condition(entry.boolean_input(agg, j), x, value) else exp.Max
             inner_cols.append(exp.alias_(reduce(this=on_grain_rows(step.grain, value, key)), name))
             refs.append(exp.column(name))
         outputs.append(exp.alias_(aggregate_call(agg, refs), slot))
@@ -62,16 +63,15 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
     return select.group_by(*[c.copy() for c in dim_cols], copy=False) if dims else select
 
 
-def _is_condition(agg: Agg, arg, compiled: exp.Expression) -> bool:
+def _is_condition(boolean_input: bool, arg, compiled: exp.Expression) -> bool:
     """A boolean input, reduced per grain row with BOOL_OR, not MAX: Postgres has no MAX(boolean)
     (on the grain row's equal copies both give its value)."""
-    return agg.func == "count_if" or (agg.func in ("min", "max") and agg.type == "boolean") \
-        or (isinstance(arg, (Field, Const)) and arg.type == "boolean") \
+    return boolean_input or (isinstance(arg, (Field, Const)) and arg.type == "boolean") \
         or isinstance(compiled.unnest(), (exp.Predicate, exp.Connector, exp.Not, exp.Boolean))
 
 
 def _direct_call(step: AggregateStep, agg: Agg, compiler: ExprCompiler, key) -> exp.Expression:
     """An aggregate over joined rows that are exactly the grain's rows (no repetition)."""
-    if agg.func == "count" and not agg.args and not step.grain:
+    if aggregate(agg).counts_rows(agg) and not step.grain:
         return exp.Count(this=exp.Star())  # every joined row is one source row
     return aggregate_call(agg, [on_grain_rows(step.grain, compiler.compile(x), key) for x in aggregate_inputs(agg)])

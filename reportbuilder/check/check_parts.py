@@ -12,7 +12,7 @@ from ..timeframe.buckets import CYCLIC, GRANULARITIES, MAX_BUCKETS, grid_unit
 from ..timeframe.ranges import explicit_range, is_preset, preset_range
 from . import check_spec as cs
 from .dashboard_paths import dashboard_paths
-from .functions import COUNT_LIKE
+from ..expr.aggregates import aggregate
 from .options import ReportOptions
 from .report import Dimension, Measure, Report, TimeWindow
 from .resolve_expr import HAVING, MEASURE, ROW, SECONDS_BETWEEN, Problem, Resolver, Scope, suggest
@@ -326,12 +326,12 @@ def _walk(node):
 
 
 def _count_like(expr) -> bool:
-    return isinstance(expr, Agg) and expr.func in COUNT_LIKE
+    return isinstance(expr, Agg) and aggregate(expr).count_like
 
 
 def _unit_of(expr) -> str | None:
     """`seconds` for an aggregate of a duration (a seconds field or a timestamp difference)."""
-    if isinstance(expr, Agg) and expr.func not in COUNT_LIKE and expr.args:
+    if isinstance(expr, Agg) and not aggregate(expr).count_like and expr.args:
         arg = expr.args[0]
         if isinstance(arg, Field):
             return arg.column.unit

@@ -1,27 +1,12 @@
-"""The functions of the expression language: names, arities and result types.
+"""The scalar functions of the expression language: names, arities and result types
+(the aggregates are in expr.aggregates).
 
 Nothing outside these tables reaches the database: an unknown function is a check error.
 """
 from __future__ import annotations
 
-NUMERIC = ("integer", "number")
-ORDERED = ("integer", "number", "text", "timestamp", "date")
+from ..expr.aggregates import AGGREGATES, NUMERIC, ORDERED
 
-# name -> (min args, max args)
-AGGREGATES = {
-    "count": (0, 1),
-    "count_distinct": (1, 1),
-    "sum": (1, 1),
-    "avg": (1, 1),
-    "min": (1, 1),
-    "max": (1, 1),
-    "median": (1, 1),
-    "percentile": (2, 2),
-    "count_if": (1, 1),
-    "sum_if": (2, 2),
-    "avg_if": (2, 2),
-}
-COUNT_LIKE = ("count", "count_distinct", "count_if")
 ROUND_PLACES = 12  # round(x, n): n is a whole-number literal from 0 to this
 
 SCALARS = {

@@ -219,7 +219,7 @@ class Resolver:
         if name not in fn.AGGREGATES and name not in fn.SCALARS:
             self.fail("unknown-function", f"unknown function '{name}'", node.pos,
                       suggest(name, fn.ALL_FUNCTIONS))
-        low, high = (fn.AGGREGATES.get(name) or fn.SCALARS[name])
+        low, high = fn.AGGREGATES[name].arity if name in fn.AGGREGATES else fn.SCALARS[name]
         if not low <= len(node.args) <= high:
             count = str(low) if low == high else f"{low} to {high}"
             self.fail("wrong-arguments", f"{name}() takes {count} argument(s), got {len(node.args)}", node.pos)
@@ -233,9 +233,10 @@ class Resolver:
             self.fail("aggregate-not-allowed", f"aggregate {node.name}() is not allowed in {where}", node.pos)
         if in_agg:
             self.fail("nested-aggregate", f"aggregate {node.name}() inside another aggregate", node.pos)
+        entry = fn.AGGREGATES[node.name]
         args, types = [], []
         for i, arg in enumerate(node.args):
-            if isinstance(arg, ast.FieldRef) and node.name in ("count", "count_distinct") and i == 0:
+            if isinstance(arg, ast.FieldRef) and entry.rows_arg and i == 0:
                 target = self.resolve_path(arg.path, prefix, arg.pos)
                 if isinstance(target, EntityRef):
                     args.append(target)
@@ -244,36 +245,26 @@ class Resolver:
             resolved, kind = self._resolve(arg, mode, prefix, True, expanding)
             args.append(resolved)
             types.append(kind)
-        result = self._aggregate_type(node, args, types)
-        grain = self._grain(node, args, prefix)
+        result = self._aggregate_type(entry, node, args, types)
+        grain = self._grain(node, entry.grain_args(args), prefix)
         return Agg(node.name, tuple(args), grain, result, node.pos), result
 
-    def _aggregate_type(self, node, args, types):
-        name = node.name
-        if name in fn.COUNT_LIKE:
-            if name == "count_if" and types[0] not in ("boolean", "null"):
-                self.fail("type-mismatch", "count_if() needs a condition", node.args[0].pos)
-            return "integer"
-        if name in ("sum_if", "avg_if") and types[1] not in ("boolean", "null"):
-            self.fail("type-mismatch", f"the second argument of {name}() must be a condition", node.args[1].pos)
-        if name == "percentile":
-            frac = args[1]
+    def _aggregate_type(self, entry, node, args, types):
+        wrong = entry.type_error(types)
+        if wrong is not None and wrong[0] in entry.conditions:
+            self.fail("type-mismatch", wrong[1], node.args[wrong[0]].pos)
+        if entry.fraction is not None:
+            frac = args[entry.fraction]
             if not (isinstance(frac, Const) and frac.type in fn.NUMERIC and 0 <= frac.value <= 1):
-                self.fail("bad-percentile", "percentile() needs a fraction between 0 and 1, e.g. "
-                          "percentile(x, 0.9)", node.args[1].pos)
-        if name in ("min", "max"):
-            if types[0] not in fn.ORDERED + ("boolean", "null"):
-                self.fail("type-mismatch", f"{name}() of a {types[0]} value", node.args[0].pos)
-            return types[0]
-        if types[0] not in fn.NUMERIC + ("null",):
-            self.fail("type-mismatch", f"{name}() needs a number, not a {types[0]} value", node.args[0].pos)
-        return "integer" if name in ("sum", "sum_if") and types[0] == "integer" else "number"
+                self.fail("bad-percentile", f"{node.name}() needs a fraction between 0 and 1, e.g. "
+                          f"{node.name}(x, 0.9)", node.args[entry.fraction].pos)
+        if wrong is not None:
+            self.fail("type-mismatch", wrong[1], node.args[wrong[0]].pos)
+        return entry.result_type(types)
 
     def _grain(self, node, args, prefix):
-        if node.name in ("sum_if", "avg_if"):
-            # The value decides whose rows are summed; the condition only selects them
-            # (true when any joined row of the grain row satisfies it).
-            args = args[:1]
+        """The deepest path of `args` that all their other paths are functions of (the rows the
+        aggregate runs over); a condition that only selects rows is not among `args`."""
         paths = sorted({p for a in args for p in node_paths(a)}, key=lambda p: (-len(p), p))
         if not paths:
             return prefix

@@ -29,6 +29,7 @@ from ..build.literals import sql_literal
 from ..catalog.model import Catalog
 from ..catalog.sql_types import SQL_TYPES
 from ..check.resolved import Agg, NodePath
+from ..expr.aggregates import aggregate
 from ..plan.paths import node_paths
 from ..plan.query_plan import QueryPlan
 from .measure_parts import MeasureParts
@@ -71,16 +72,17 @@ def cell_condition(dim: exp.Expression, value, kind: str) -> exp.Expression:
 
 
 def _read_by(agg: Agg, compiler: ExprCompiler, key: exp.Expression, grain: NodePath) -> exp.Expression:
-    """True on a joined row through which `agg` reads its grain row (see the module doc)."""
-    if agg.func == "count" and not agg.args:
+    """True on a joined row through which `agg` reads its grain row (see the module doc): its
+    conditions hold and its value is set."""
+    entry = aggregate(agg)
+    if entry.counts_rows(agg):
         return exp.true()
-    inputs = [on_grain_rows(grain, compiler.compile(x), key) for x in aggregate_inputs(agg)]
-    if agg.func == "count_if":
-        return exp.paren(inputs[0], copy=False)
-    is_set = exp.Not(this=exp.Is(this=inputs[0], expression=exp.Null()))
-    if agg.func in ("sum_if", "avg_if"):
-        return exp.and_(exp.paren(inputs[1], copy=False), is_set)
-    return is_set
+    inputs = [on_grain_rows(grain, compiler.compile(x), key) for x in entry.inputs(agg)]
+    tests = [exp.paren(inputs[i], copy=False) for i in entry.conditions]
+    value = entry.value_input(agg)
+    if value is not None:
+        tests.append(exp.Not(this=exp.Is(this=inputs[value], expression=exp.Null())))
+    return exp.and_(*tests) if len(tests) > 1 else tests[0]
 
 
 def _any(conditions: list[exp.Expression]) -> exp.Expression:
@@ -125,7 +127,7 @@ def rows_query(plan: QueryPlan, catalog: Catalog, values: tuple, parts: MeasureP
     if where:
         select = select.where(exp.and_(*where), copy=False)
     select = select.group_by(key.copy(), *[c.copy() for c in columns], copy=False)
-    if chosen and any(not (a.func == "count" and not a.args) for a in chosen):
+    if chosen and any(not aggregate(a).counts_rows(a) for a in chosen):
         select = select.having(_any([_read_by(a, sql.compiler, key, grain) for a in chosen]), copy=False)
     order = [key.copy()] if entity.primary_key else [c.copy() for c in columns] + [key.copy()]
     for term in order:

@@ -23,9 +23,8 @@ from dataclasses import dataclass, replace
 from ..check.report import Measure
 from ..check.resolved import Agg, Const
 from ..expr import ast
+from ..expr.aggregates import aggregate
 
-ADDITIVE = ("count", "count_if", "sum", "sum_if")
-COUNTS = ("count", "count_if")
 _SCALES = {"minutes": 1 / 60, "hours": 1 / 3600, "days": 1 / 86400}
 
 Terms = tuple[tuple[float, Agg], ...]  # a linear combination of additive aggregates
@@ -70,8 +69,8 @@ def decompose(expr) -> Decomposition:
 
 def part_measures(parts: tuple[Agg, ...], prefix: str) -> tuple[Measure, ...]:
     """One measure per aggregate, named `{prefix}{i}`."""
-    return tuple(Measure(f"{prefix}{i}", agg, agg.type if agg.func in COUNTS else "number",
-                         count_like=agg.func in COUNTS) for i, agg in enumerate(parts))
+    return tuple(Measure(f"{prefix}{i}", agg, agg.type if _is_count(agg) else "number",
+                         count_like=_is_count(agg)) for i, agg in enumerate(parts))
 
 
 def combine(terms: Terms, values: dict) -> float | None:
@@ -83,7 +82,7 @@ def combine(terms: Terms, values: dict) -> float | None:
 
 def _linear(node) -> Terms | None:
     if isinstance(node, Agg):
-        return ((1.0, node),) if node.func in ADDITIVE else None
+        return ((1.0, node),) if aggregate(node).additive else None
     if isinstance(node, ast.Unary) and node.op == "-":
         inner = _linear(node.operand)
         return _scaled(inner, -1.0)
@@ -116,7 +115,7 @@ def _ratio(node) -> Decomposition | None:
         if num is None or den is None:
             return None
         return _normalized(Decomposition("ratio", 1.0, num, den, _all_counts(num) and _all_counts(den)))
-    if isinstance(node, Agg) and node.func in ("avg", "avg_if"):
+    if isinstance(node, Agg) and aggregate(node).mean:
         return _mean(node)
     return None
 
@@ -125,7 +124,7 @@ def _mean(agg: Agg) -> Decomposition:
     """avg(x) = sum(x) / count(x); avg_if(x, c) = sum_if(x, c) / count_if(c and x is not null)."""
     x = agg.args[0]
     present = ast.IsNull(x, negated=True)
-    if agg.func == "avg":
+    if aggregate(agg).selector is None:  # avg
         total = Agg("sum", (x,), agg.grain, "number")
         n = Agg("count", (x,), agg.grain, "integer")
         square = Agg("sum", (_squared(x),), agg.grain, "number")
@@ -184,4 +183,10 @@ def _normalized(found: Decomposition) -> Decomposition:
 
 
 def _all_counts(terms: Terms) -> bool:
-    return all(agg.func in COUNTS for _, agg in terms)
+    return all(_is_count(agg) for _, agg in terms)
+
+
+def _is_count(agg: Agg) -> bool:
+    """An additive count (count, count_if): Poisson noise applies."""
+    entry = aggregate(agg)
+    return entry.count_like and entry.additive

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..catalog.model import Catalog
 from ..check.join_paths import entity_at
 from ..check.report import Report
-from .merge_steps import COMBINABLE
+from ..expr.aggregates import aggregate
 from .paths import node_paths
 from .query_plan import AggregateStep
 
@@ -27,7 +27,7 @@ def pre_aggregable(step: AggregateStep, report: Report, catalog: Catalog, lookup
         return False
     if set(step.nodes) & lookup_nodes or any(semi.path[:-1] for semi in step.semi_joins):
         return False
-    if any(agg.func not in COMBINABLE or any(p for a in agg.args for p in node_paths(a)) for _, agg in step.aggregates):
+    if any(not aggregate(agg).combinable or any(p for a in agg.args for p in node_paths(a)) for _, agg in step.aggregates):
         return False
     tested = {i for semi in step.semi_joins for i in semi.filters}
     row_exprs = [d.expr for d in report.dimensions] + [f for i, f in enumerate(report.filters) if i not in tested]

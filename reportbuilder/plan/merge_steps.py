@@ -19,11 +19,10 @@ from dataclasses import replace
 
 from ..catalog.model import Catalog
 from ..check.join_paths import relationships_of
+from ..expr.aggregates import aggregate
 from .paths import node_paths
 from .query_plan import AggregateStep, Branch
 from .semi_joins import under
-
-COMBINABLE = frozenset({"count", "count_if", "sum", "sum_if", "avg", "avg_if", "min", "max"})
 
 
 def merge_steps(steps: tuple[AggregateStep, ...], row_nodes: set, catalog: Catalog, source: str,
@@ -36,7 +35,7 @@ def merge_steps(steps: tuple[AggregateStep, ...], row_nodes: set, catalog: Catal
 
 
 def _combinable(step: AggregateStep) -> bool:
-    return bool(step.aggregates) and all(agg.func in COMBINABLE for _, agg in step.aggregates)
+    return bool(step.aggregates) and all(aggregate(agg).combinable for _, agg in step.aggregates)
 
 
 def _branch_children(steps, row_nodes, catalog, source, lookup_nodes):

@@ -13,6 +13,7 @@ from ..check.join_paths import entity_at, is_functional, relationships_of
 from ..check.report import Report
 from ..check.resolved import Agg, Field
 from ..expr import ast
+from ..expr.aggregates import aggregate
 from ..expr.unparse import unparse
 from .eager_aggregation import pre_aggregable
 from .merge_steps import merge_steps
@@ -77,7 +78,7 @@ def _steps(report, catalog, aggregates, row_nodes):
         for i, agg in enumerate(by_grain[grain]):
             slot = f"{name}_{i}"
             members.append((slot, agg))
-            slots.append((agg, Slot(name, slot, agg.func in ("count", "count_distinct", "count_if"), type=agg.type)))
+            slots.append((agg, Slot(name, slot, aggregate(agg).count_like, type=agg.type)))
             nodes |= _closed(p for a in agg.args for p in node_paths(a))
         read = _closed([grain]) | _closed(p for a in by_grain[grain] for x in a.args for p in node_paths(x))
         semis = tuple(s for s in candidates if not any(under(p, s.path) for p in read))
