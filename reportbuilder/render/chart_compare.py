@@ -12,7 +12,7 @@ Example:
 """
 from __future__ import annotations
 
-from reportbuilder.render.chart_data import ChartData, duration_size, humanize
+from reportbuilder.render.chart_data import ChartData, humanize
 from reportbuilder.render.values import format_number
 from reportbuilder.run.result import Result
 
@@ -50,7 +50,7 @@ def compare_records(result: Result, data: ChartData, measure: str) -> list[dict]
     names = result.names
     at, before = names.index(measure), names.index(previous_column(result, measure))
     pct = names.index(f"{measure}_change_pct") if f"{measure}_change_pct" in names else None
-    size = duration_size(info.unit) if info.unit else 1
+    size = info.divisor
     previous_info = data[names[before]]
     current, earlier = humanize(measure), humanize(measure) + PREVIOUS
     out = []

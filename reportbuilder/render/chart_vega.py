@@ -21,7 +21,7 @@ from reportbuilder.render.chart_partial import partial_note, partial_rows, time_
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec
 from reportbuilder.render.chart_time import time_format, time_ticks
-from reportbuilder.render.values import format_duration, format_number
+from reportbuilder.render.values import duration_scale, format_duration, format_number
 from reportbuilder.run.result import Result
 
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
@@ -34,17 +34,17 @@ _DASH = alt.StrokeDash("segment", type="nominal", legend=None,  # see _dashed_ta
                        scale=alt.Scale(domain=["complete", "partial"], range=[[1, 0], [5, 4]]))
 
 
-def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
+def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
              width: int = 560, height: int = 280) -> dict:
     """The Vega-Lite spec (a dict) drawing `result` as `spec` says."""
-    return configure(altair_chart(result, spec, shape, palette, width, height)).to_dict(validate=True)
+    return configure(altair_chart(result, spec, shape, width, height)).to_dict(validate=True)
 
 
-def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
+def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
                  width: int = 560, height: int = 280):
     """The altair chart, before the top-level configuration (so that charts can be concatenated)."""
     values = series_values(result, spec)
-    palette = palette.restricted(values) if palette else Palette.for_values(values)
+    palette = Palette.for_values(values)
     categorical = {spec.x} if spec.type in ("bar", "grouped_bar", "stacked_bar", "horizontal_bar", "heatmap",
                                             "pie", "donut", "combo") and spec.x else set()
     if spec.color:
@@ -296,11 +296,15 @@ def _heatmap(result, spec, data, palette, width, height):
 
 
 def _combo(result, spec, data, palette, width, height):
-    bars = _bar(result, ChartSpec("bar", x=spec.x, y=spec.y[:1], color=spec.color, stack=spec.stack), data,
+    """Bars of every `y` measure (stacked or side by side: an SLA's on-time and late counts), and
+    each `line` measure as a line on its own axis."""
+    lines_of = spec.line or spec.y[1:2]
+    bar_y = spec.y if spec.line else spec.y[:1]
+    bars = _bar(result, ChartSpec("bar", x=spec.x, y=bar_y, color=spec.color, stack=spec.stack), data,
                 palette, width, height)
     lines = []
-    for i, m in enumerate(spec.line or spec.y[1:2]):
-        color = palette.range[(i + 1) % len(palette.range)] if not spec.color else "#1f2328"
+    for m in lines_of:
+        color = palette.color(humanize(m)) if not spec.color and humanize(m) in palette.domain else "#1f2328"
         records, dash = data.records, {}
         if data.partial_grain:
             records, dash = _dashed_tail(records, data[spec.x].key), dict(strokeDash=_DASH)
@@ -339,14 +343,16 @@ def _kpi(result, spec, data, palette, width, height):
     measure = spec.y[0]
     names = result.names
     row = result.rows[0] if result.rows else None
-    value = row[names.index(measure)] if row else None
-    kind = data[measure].column_type
+    scale = duration_scale(result.columns[names.index(measure)])  # a duration in any unit reads `3d 4h`
+    kind = "seconds" if scale else data[measure].column_type
+    value = _in_seconds(row[names.index(measure)] if row else None, scale)
     lines = [{"text": _kpi_text(value, kind), "y": 0, "size": 46, "weight": 700, "tone": "value"},
              {"text": humanize(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
     change_column = f"{measure}_change_pct"
     if row and change_column in names:
         pct = row[names.index(change_column)]
         previous = row[names.index(f"{measure}_previous")] if f"{measure}_previous" in names else None
+        previous = _in_seconds(previous, scale)
         moved = change(value, previous, pct, kind)
         lines.append({"text": _change_text(value, previous, pct, kind), "y": 2, "size": 14, "weight": 600,
                       "tone": _tone(moved, kind)})
@@ -359,6 +365,10 @@ def _kpi(result, spec, data, palette, width, height):
         size=alt.Size("size:Q", scale=None, legend=None),
         color=alt.Color("tone:N", scale=alt.Scale(domain=tones, range=colors), legend=None),
     )
+
+
+def _in_seconds(value, scale):
+    return float(value) * scale if scale and value is not None else value
 
 
 def _kpi_text(value, kind) -> str:
