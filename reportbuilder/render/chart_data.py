@@ -20,6 +20,7 @@ from reportbuilder.render.values import DURATION_SUFFIXES, display_cell, display
 from reportbuilder.run.result import Result
 
 _UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
+UNIT_SECONDS = dict(_UNITS)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 NONE_LABEL = "(none)"
@@ -46,6 +47,7 @@ class ChartData:
     records: tuple[dict, ...]  # one per result row; `partial` is true where its time bucket is not over
     fields: dict
     partial_grain: str | None = None  # the granularity of the partial bucket, when some row is in one
+    noun: str | None = None  # what the report counts (`Tickets`): the title of an axis of several counts
 
     def __getitem__(self, column: str) -> FieldInfo:
         return self.fields[column]
