@@ -30,6 +30,7 @@ from reportbuilder.run.result import Result
 
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 TABLE_ROWS = 25
+LEGEND_COLUMNS = 4
 EMPTY_TEXT = "No data for this range and filters"
 _UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
 _MARKS_PARTIAL = ("line", "bar", "grouped_bar", "stacked_bar", "horizontal_bar", "combo")
@@ -132,7 +133,7 @@ def _value_axis(channel, data: ChartData, measures, **extra):
 def _color(palette: Palette, field: str, title: str | None):
     return alt.Color(field, type="nominal", title=title,
                      scale=alt.Scale(domain=palette.domain, range=palette.range),
-                     sort=palette.domain)
+                     sort=palette.domain, legend=alt.Legend(columns=LEGEND_COLUMNS))  # wraps, never widens
 
 
 def _tooltip(data: ChartData, columns):
