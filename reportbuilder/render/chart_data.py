@@ -60,6 +60,12 @@ def humanize(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def series_name(measure: str) -> str:
+    """A measure as a legend, KPI or note names it: its unit word dropped (the axis or value says
+    it: `avg_reply_minutes` -> `Avg reply`, drawn in hours on an axis saying so)."""
+    return humanize(without_unit(measure))
+
+
 def duration_unit(values) -> tuple[str, int]:
     """The unit (name, seconds) that draws these durations with readable numbers."""
     biggest = max((abs(v) for v in values if isinstance(v, (int, float))), default=0)
@@ -105,7 +111,7 @@ def _field(i, column, values, grain, categorical):
     scale = duration_scale(column)
     if scale and not categorical:
         unit, size = duration_unit([float(v) * scale for v in values if v is not None])
-        title = humanize(_without_unit(column.name))
+        title = series_name(column.name)
         info = FieldInfo(key, label_key, f"{title} ({unit})", "quantitative", column.type, unit=unit,
                          divisor=size / scale)
         return info, lambda v, z, d=size / scale: None if v is None else float(v) / d
@@ -115,7 +121,7 @@ def _field(i, column, values, grain, categorical):
     return FieldInfo(key, label_key, title, "nominal", column.type), _category
 
 
-def _without_unit(name: str) -> str:
+def without_unit(name: str) -> str:
     """`avg_reply_minutes` -> `avg_reply` (the axis title names the unit drawn instead)."""
     for suffix, _ in DURATION_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):

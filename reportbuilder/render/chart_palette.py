@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from reportbuilder.render.chart_data import NONE_LABEL, chart_data, humanize
+from reportbuilder.render.chart_data import NONE_LABEL, chart_data, series_name
 
 # Vega's tableau10, then a second distinct set: readable on white, colour-blind aware first.
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6",
@@ -98,7 +98,7 @@ def series_values(result, spec) -> list[str]:
     column = spec.color or (spec.x if spec.type in ("pie", "donut") else None)
     if column is None:
         measures = list(spec.y) + list(spec.line)
-        return [humanize(m) for m in measures] if len(spec.y) > 1 or spec.line else []
+        return [series_name(m) for m in measures] if len(spec.y) > 1 or spec.line else []
     if column not in result.names:
         return []
     data = chart_data(result, {}, {column})

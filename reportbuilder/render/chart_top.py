@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reportbuilder.render.chart_data import humanize
+from reportbuilder.render.chart_data import humanize, series_name
 from reportbuilder.render.chart_palette import OTHER_LABEL
 from reportbuilder.render.chart_spec import TIME_TYPES, ChartShape, ChartSpec, dimensions_of
 from reportbuilder.run.result import Result
@@ -89,7 +89,7 @@ def _other_rows(result, at, kept, additive, dimensions) -> list[tuple]:
 
 def _in_sentence(name: str) -> str:
     """`Tickets` -> `tickets`, but `FCR rate` stays."""
-    text = humanize(name)
+    text = series_name(name)
     return text if text.split()[0].isupper() else text[:1].lower() + text[1:]
 
 

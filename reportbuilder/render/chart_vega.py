@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import altair as alt
 
-from reportbuilder.render.chart_data import ChartData, chart_data, humanize
+from reportbuilder.render.chart_data import ChartData, chart_data, humanize, series_name
 from reportbuilder.render.chart_compare import change, change_label, compare_records, lighter, previous_column, series_names
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_palette import Palette, series_values
@@ -153,7 +153,7 @@ def _folded(result, spec, data, measures):
             value = record[info.key]
             if value is not None and info.key in factors:
                 value = value * factors[info.key]
-            out.append({**record, "series": humanize(m), "value": value, "value_label": record[info.label_key]})
+            out.append({**record, "series": series_name(m), "value": value, "value_label": record[info.label_key]})
     return out
 
 
@@ -328,7 +328,7 @@ def _combo(result, spec, data, palette, width, height):
                 palette, width, height)
     lines = []
     for m in lines_of:
-        color = palette.color(humanize(m)) if not spec.color and humanize(m) in palette.domain else "#1f2328"
+        color = palette.color(series_name(m)) if not spec.color and series_name(m) in palette.domain else "#1f2328"
         records, dash = data.records, {}
         if data.partial_grain:
             records, dash = _dashed_tail(records, data[spec.x].key), dict(strokeDash=_DASH)
@@ -371,7 +371,7 @@ def _kpi(result, spec, data, palette, width, height):
     kind = "seconds" if scale else data[measure].column_type
     value = _in_seconds(row[names.index(measure)] if row else None, scale)
     lines = [{"text": _kpi_text(value, kind), "y": 0, "size": 46, "weight": 700, "tone": "value"},
-             {"text": humanize(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
+             {"text": series_name(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
     change_column = f"{measure}_change_pct"
     if row and change_column in names:
         pct = row[names.index(change_column)]

@@ -196,3 +196,12 @@ def test_sla_charts_draw_on_time_and_late(name, demo_dir):
     assert bars["encoding"]["y"]["stack"] is True and bars["encoding"]["y"]["title"] == humanize(shape.source)
     assert _scale(spec)["On time"] == KNOWN["on_time"] and _scale(spec)["Late"] == KNOWN["late"]
     _keep(name, render_chart(result, "png", shape))
+
+
+def test_duration_series_are_named_without_their_unit_word():
+    r = _result([("week", "date"), ("avg_reply_minutes", "number"), ("p90_reply_minutes", "number")],
+                [(date(2026, 6, 1), 30.0, 600.0), (date(2026, 6, 8), 45.0, 1200.0)])
+    shape = ChartShape(("week",), (("week", "week"),), source="response_turns")
+    spec = vegalite(r, choose_chart(r, shape), shape)
+    assert list(_scale(spec)) == ["Avg reply", "P90 reply"] and spec["encoding"]["y"]["title"] == "Duration (hours)"
+    assert sorted(v["value"] for v in spec["data"]["values"]) == [0.5, 0.75, 10.0, 20.0]
