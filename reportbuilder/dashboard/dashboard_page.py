@@ -2,8 +2,9 @@
 
 The page shows the title, description, the date range and filters in force, the
 data time, then one card per report: its findings when computed (render/findings_card.py),
-its chart, and a note for each dashboard filter that does not apply to it (or its error). Category colours are shared by
-all charts (one `Palette` over every panel).
+its chart, and a note for each dashboard filter that does not apply to it (or its error).
+A category's colour depends on its value alone (`chart_palette`), so it is the same in
+every card.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ import altair as alt
 
 from reportbuilder.dashboard.run_dashboard import DashboardRun, PanelRun
 from reportbuilder.render.chart_output import PAGE_STYLE, data_table, png_of, svg_of
-from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import choose_chart
 from reportbuilder.render.chart_vega import altair_chart, configure
 from reportbuilder.render.findings_card import CARD_STYLE, findings_card
@@ -41,26 +41,17 @@ _DASH_STYLE = """
 """
 
 
-def _palette(run: DashboardRun) -> Palette:
-    values = []
-    for panel in run.panels:
-        if panel.result is not None:
-            values.extend(series_values(panel.result, choose_chart(panel.result, panel.shape)))
-    return Palette.for_values(values)
-
-
-def _panel_chart(panel: PanelRun, palette: Palette):
+def _panel_chart(panel: PanelRun):
     spec = choose_chart(panel.result, panel.shape)
     spec = type(spec)(**{**spec.__dict__, "title": ""})  # the card shows the title
-    return altair_chart(panel.result, spec, panel.shape, palette, PANEL_WIDTH, PANEL_HEIGHT)
+    return altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT)
 
 
 def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None) -> str:
     """The page; `progress(label)` is called after each chart is drawn."""
-    palette = _palette(run)
     cards = []
     for panel in run.panels:
-        cards.append(_card(panel, palette))
+        cards.append(_card(panel))
         if progress:
             progress(panel.ref)
     dash = run.dashboard
@@ -72,7 +63,7 @@ def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = N
             f'<div class="grid">\n{"".join(cards)}</div>\n</body>\n</html>\n')
 
 
-def _card(panel: PanelRun, palette: Palette) -> str:
+def _card(panel: PanelRun) -> str:
     head = f"<h2>{html.escape(panel.title)}</h2>\n"
     if panel.error is not None:
         body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
@@ -80,7 +71,7 @@ def _card(panel: PanelRun, palette: Palette) -> str:
     if choose_chart(panel.result, panel.shape).type == "table":
         drawing = data_table(panel.result)  # text reads better as HTML than as a drawn table
     else:
-        drawing = svg_of(configure(_panel_chart(panel, palette)).to_dict(validate=True))
+        drawing = svg_of(configure(_panel_chart(panel)).to_dict(validate=True))
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
     card = findings_card(panel.findings)
@@ -113,13 +104,12 @@ def _value(value) -> str:
 
 def dashboard_png(run: DashboardRun, columns: int = 2) -> bytes:
     """The whole dashboard as one PNG: the charts in a grid under the dashboard's title."""
-    palette = _palette(run)
     charts = []
     for panel in run.panels:
         if panel.result is None:
             continue
         spec = choose_chart(panel.result, panel.shape)
-        charts.append(altair_chart(panel.result, spec, panel.shape, palette, PANEL_WIDTH, PANEL_HEIGHT))
+        charts.append(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT))
     rows = [alt.hconcat(*charts[i:i + columns], spacing=40) for i in range(0, len(charts), columns)]
     whole = alt.vconcat(*rows, spacing=40).properties(
         title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))

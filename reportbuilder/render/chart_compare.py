@@ -12,7 +12,7 @@ Example:
 """
 from __future__ import annotations
 
-from reportbuilder.render.chart_data import ChartData, duration_size, humanize
+from reportbuilder.render.chart_data import ChartData, series_name
 from reportbuilder.render.values import format_number
 from reportbuilder.run.result import Result
 
@@ -50,9 +50,9 @@ def compare_records(result: Result, data: ChartData, measure: str) -> list[dict]
     names = result.names
     at, before = names.index(measure), names.index(previous_column(result, measure))
     pct = names.index(f"{measure}_change_pct") if f"{measure}_change_pct" in names else None
-    size = duration_size(info.unit) if info.unit else 1
+    size = info.divisor
     previous_info = data[names[before]]
-    current, earlier = humanize(measure), humanize(measure) + PREVIOUS
+    current, earlier = series_name(measure), series_name(measure) + PREVIOUS
     out = []
     for row, record in zip(result.rows, data.records):
         label = change_label(row[at], row[before], row[pct] if pct is not None else None, info.column_type) or "—"
@@ -66,7 +66,7 @@ def compare_records(result: Result, data: ChartData, measure: str) -> list[dict]
 
 
 def series_names(measure: str) -> tuple[str, str]:
-    return humanize(measure), humanize(measure) + PREVIOUS
+    return series_name(measure), series_name(measure) + PREVIOUS
 
 
 def lighter(color: str, amount: float = 0.55) -> str:

@@ -5,9 +5,10 @@ every time value is turned into the report's local wall clock first and handed
 over as a UTC instant (`...Z`); the charts use UTC scales and UTC formats, which
 show that wall clock unchanged on any machine.
 
-Durations (`seconds`) are drawn in one unit chosen from the largest value
-(seconds, minutes, hours or days) and labelled with it; percentages get a `%`.
-Every field also gets a display label (`values.display_value`) for tooltips.
+Durations (`seconds` columns, numbers named `*_minutes`, `*_hours`, `*_days`: see
+`values.duration_scale`) are drawn in one unit chosen from the largest value (seconds,
+minutes, hours or days) and labelled with it; percentages get a `%`. Every field
+also gets a display label (`values.display_cell`) for tooltips.
 """
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from reportbuilder.render.values import display_value, json_value, local_time
+from reportbuilder.render.values import DURATION_SUFFIXES, display_cell, display_value, duration_scale, json_value, local_time
 from reportbuilder.run.result import Result
 
 _UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
+UNIT_SECONDS = dict(_UNITS)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 NONE_LABEL = "(none)"
+ACRONYMS = {w.lower(): w for w in ("FCR", "CES", "NPS", "CSAT", "SLA", "SLAs", "AHT", "ASA", "ID", "KPI", "URL")}
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ class FieldInfo:
     kind: str  # temporal | quantitative | nominal | ordinal
     column_type: str
     granularity: str | None = None
-    unit: str | None = None  # seconds columns: the unit drawn
+    unit: str | None = None  # duration columns: the unit drawn
+    divisor: float = 1  # drawn value = stored value / divisor (durations in their drawn unit)
     sort: tuple | None = None  # explicit order of an ordinal field
 
 
@@ -43,15 +47,23 @@ class ChartData:
     records: tuple[dict, ...]  # one per result row; `partial` is true where its time bucket is not over
     fields: dict
     partial_grain: str | None = None  # the granularity of the partial bucket, when some row is in one
+    noun: str | None = None  # what the report counts (`Tickets`): the title of an axis of several counts
 
     def __getitem__(self, column: str) -> FieldInfo:
         return self.fields[column]
 
 
 def humanize(name: str) -> str:
-    """`first_response_time` -> `First response time`."""
-    text = name.replace("_", " ").strip()
+    """`first_response_time` -> `First response time`; acronyms stay upper case (`fcr_rate` -> `FCR rate`)."""
+    words = [ACRONYMS.get(w.lower(), w) for w in name.replace("_", " ").split()]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def series_name(measure: str) -> str:
+    """A measure as a legend, KPI or note names it: its unit word dropped (the axis or value says
+    it: `avg_reply_minutes` -> `Avg reply`, drawn in hours on an axis saying so)."""
+    return humanize(without_unit(measure))
 
 
 def duration_unit(values) -> tuple[str, int]:
@@ -61,11 +73,6 @@ def duration_unit(values) -> tuple[str, int]:
         if biggest >= 2 * size:
             return name, size
     return "seconds", 1
-
-
-def duration_size(unit: str) -> int:
-    """Seconds in one `unit` of `_UNITS` (what a drawn duration was divided by)."""
-    return dict(_UNITS)[unit]
 
 
 def chart_data(result: Result, granularities: dict, categorical: set, partial: frozenset = frozenset(),
@@ -86,7 +93,7 @@ def chart_data(result: Result, granularities: dict, categorical: set, partial: f
         for (column, convert, value) in zip(result.columns, converters, row):
             info = fields[column.name]
             record[info.key] = convert(value, zone)
-            record[info.label_key] = _label(value, column.type, info, zone)
+            record[info.label_key] = _label(value, column, info, zone)
         records.append(record)
     return ChartData(tuple(records), fields, partial_grain if partial else None)
 
@@ -101,14 +108,27 @@ def _field(i, column, values, grain, categorical):
                 lambda v, z, n=names: _cyclic(v, n))
     if column.type in ("date", "timestamp") and not categorical:
         return FieldInfo(key, label_key, title, "temporal", column.type, grain or _guess_grain(column.type)), _utc_text
-    if column.type == "seconds" and not categorical:
-        unit, size = duration_unit(values)
-        info = FieldInfo(key, label_key, f"{title} ({unit})", "quantitative", column.type, unit=unit)
-        return info, lambda v, z, s=size: None if v is None else float(v) / s
+    scale = duration_scale(column)
+    if scale and not categorical:
+        unit, size = duration_unit([float(v) * scale for v in values if v is not None])
+        title = series_name(column.name)
+        info = FieldInfo(key, label_key, f"{title} ({unit})", "quantitative", column.type, unit=unit,
+                         divisor=size / scale)
+        return info, lambda v, z, d=size / scale: None if v is None else float(v) / d
     if column.type in ("integer", "number", "percent") and not categorical:
         suffix = " (%)" if column.type == "percent" else ""
         return FieldInfo(key, label_key, title + suffix, "quantitative", column.type), _number
     return FieldInfo(key, label_key, title, "nominal", column.type), _category
+
+
+def without_unit(name: str) -> str:
+    """`avg_reply_minutes` -> `avg_reply` (the axis title names the unit drawn instead)."""
+    for suffix, _ in DURATION_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+        if name.endswith(suffix + "_previous"):
+            return name[: -len(suffix + "_previous")] + "_previous"
+    return name
 
 
 def _guess_grain(column_type: str) -> str:
@@ -145,13 +165,13 @@ def _cyclic(value, names):
     return names[number - 1] if 1 <= number <= len(names) else str(number)
 
 
-def _label(value, column_type, info: FieldInfo, zone) -> str:
+def _label(value, column, info: FieldInfo, zone) -> str:
     if info.sort is not None:
         return _cyclic(value, None if info.granularity == "hour_of_day" else
                        (WEEKDAYS if info.granularity == "day_of_week" else MONTHS))
     if isinstance(value, date) and not isinstance(value, datetime):
         return _date_label(value, info.granularity)
-    text = display_value(value, column_type, zone)
+    text = display_cell(value, column, zone)
     return NONE_LABEL if text is None else text
 
 

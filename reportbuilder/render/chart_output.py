@@ -16,20 +16,19 @@ from zoneinfo import ZoneInfo
 
 import vl_convert
 
-from reportbuilder.render.chart_palette import Palette
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_spec import ChartShape, choose_chart
 from reportbuilder.render.chart_vega import vegalite
-from reportbuilder.render.values import NUMERIC_TYPES, display_value
+from reportbuilder.render.values import NUMERIC_TYPES, display_cell
 from reportbuilder.run.result import Result
 
 PNG_SCALE = 2
 
 
-def chart_vegalite(result: Result, shape: ChartShape = ChartShape(), palette: Palette | None = None,
+def chart_vegalite(result: Result, shape: ChartShape = ChartShape(),
                    width: int = 560, height: int = 280) -> dict:
     """The Vega-Lite spec of the chart `shape` asks for (or its default)."""
-    return vegalite(result, choose_chart(result, shape), shape, palette, width, height)
+    return vegalite(result, choose_chart(result, shape), shape, width, height)
 
 
 def svg_of(spec: dict) -> str:
@@ -88,7 +87,7 @@ def data_table(result: Result, partial: frozenset = frozenset(), grain: str | No
     head = "".join(f"<th{cls}>{html.escape(c.name)}</th>" for cls, c in zip(classes, result.columns))
     body = []
     for n, row in enumerate(result.rows):
-        cells = (display_value(v, c.type, zone) or "" for v, c in zip(row, result.columns))
+        cells = (display_cell(v, c, zone) or "" for v, c in zip(row, result.columns))
         body.append(("<tr class=\"partial\">" if n in partial else "<tr>") + "".join(f"<td{cls}>{html.escape(t)}</td>" for cls, t in zip(classes, cells)) + "</tr>\n")
     count = len(result.rows)
     caption = f"{count:,} row{'' if count == 1 else 's'}"

@@ -21,11 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reportbuilder.check.resolved import Agg
 from reportbuilder.render.values import NUMERIC_TYPES
 from reportbuilder.run.result import Result
 
 TIME_TYPES = ("date", "timestamp")
 CYCLIC = ("hour_of_day", "day_of_week", "month_of_year")
+ADDITIVE_AGGREGATES = ("count", "count_if", "sum")  # not count_distinct: one value can be in two groups
 _BAR_TYPES = {"bar": (False, False), "grouped_bar": (False, False), "stacked_bar": (True, False),
               "horizontal_bar": (False, True)}
 
@@ -40,16 +42,23 @@ class ChartShape:
     sort: tuple[tuple[str, bool], ...] = ()  # the spec's `sort:` as (column, descending)
     now_utc: datetime | None = None  # the report's now: the bucket holding it is not over (partial)
     week_start: str = "monday"
+    source: str | None = None  # the entity the report counts (`tickets`): names an axis of several counts
+    additive: tuple[str, ...] = ()  # measures that are sums over the rows (count, count_if, sum): see chart_top
 
     @classmethod
     def of_report(cls, report) -> "ChartShape":
         """The shape of a checked `Report`."""
         grains = tuple((d.name, d.granularity) for d in report.dimensions if d.granularity)
         return cls(tuple(d.name for d in report.dimensions), grains, report.chart, tuple(report.sort),
-                   report.now_utc, report.week_start)
+                   report.now_utc, report.week_start, report.source, _additive(report.measures))
 
     def granularity(self, column: str | None) -> str | None:
         return dict(self.granularities).get(column)
+
+
+def _additive(measures) -> tuple[str, ...]:
+    """The measures whose value over several groups is the sum of the groups' values."""
+    return tuple(m.name for m in measures if isinstance(m.expr, Agg) and m.expr.func in ADDITIVE_AGGREGATES)
 
 
 @dataclass(frozen=True)

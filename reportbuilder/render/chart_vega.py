@@ -13,19 +13,24 @@ Example:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 
-from reportbuilder.render.chart_data import ChartData, chart_data, humanize
+from reportbuilder.render.chart_data import ChartData, chart_data, humanize, series_name
 from reportbuilder.render.chart_compare import change, change_label, compare_records, lighter, previous_column, series_names
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec
+from reportbuilder.render.chart_top import top_categories
 from reportbuilder.render.chart_time import time_format, time_ticks
-from reportbuilder.render.values import format_duration, format_number
+from reportbuilder.render.chart_units import axis_format, common_unit, value_title
+from reportbuilder.render.values import duration_scale, format_duration, format_number
 from reportbuilder.run.result import Result
 
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 TABLE_ROWS = 25
+LEGEND_COLUMNS = 4
 EMPTY_TEXT = "No data for this range and filters"
 _UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
 _MARKS_PARTIAL = ("line", "bar", "grouped_bar", "stacked_bar", "horizontal_bar", "combo")
@@ -34,17 +39,17 @@ _DASH = alt.StrokeDash("segment", type="nominal", legend=None,  # see _dashed_ta
                        scale=alt.Scale(domain=["complete", "partial"], range=[[1, 0], [5, 4]]))
 
 
-def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
+def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
              width: int = 560, height: int = 280) -> dict:
     """The Vega-Lite spec (a dict) drawing `result` as `spec` says."""
-    return configure(altair_chart(result, spec, shape, palette, width, height)).to_dict(validate=True)
+    return configure(altair_chart(result, spec, shape, width, height)).to_dict(validate=True)
 
 
-def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(), palette: Palette | None = None,
+def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
                  width: int = 560, height: int = 280):
     """The altair chart, before the top-level configuration (so that charts can be concatenated)."""
-    values = series_values(result, spec)
-    palette = palette.restricted(values) if palette else Palette.for_values(values)
+    result, top_note = top_categories(result, spec, shape)
+    palette = Palette.for_values(series_values(result, spec))
     categorical = {spec.x} if spec.type in ("bar", "grouped_bar", "stacked_bar", "horizontal_bar", "heatmap",
                                             "pie", "donut", "combo") and spec.x else set()
     if spec.color:
@@ -52,14 +57,16 @@ def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape
     partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
     grain = (time_dimension(result, shape.granularities) or (None, None))[1]
     data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec), partial, grain)
+    data = replace(data, noun=humanize(shape.source) if shape.source else None)
     builder = _empty if _nothing_to_draw(result, spec) else _BUILDERS.get(spec.type, _bar)
     chart = builder(result, spec, data, palette, width, height)
-    if spec.title:
-        marked = data.partial_grain and spec.type in _MARKS_PARTIAL
-        how = {"line": "dashed", "combo": "lighter bar, dashed line"}.get(spec.type, "lighter")
-        subtitle = partial_note(data.partial_grain, how) if marked else alt.Undefined
-        chart = chart.properties(title=alt.TitleParams(spec.title, anchor="start", fontSize=15, subtitle=subtitle,
-                                                       subtitleColor="#656d76"))
+    marked = data.partial_grain and spec.type in _MARKS_PARTIAL
+    how = {"line": "dashed", "combo": "lighter bar, dashed line"}.get(spec.type, "lighter")
+    notes = ([partial_note(data.partial_grain, how)] if marked else []) + ([top_note] if top_note else [])
+    if spec.title or notes:  # a dashboard card has its own title, but still the notes
+        subtitle = (notes[0] if len(notes) == 1 else notes) if notes else alt.Undefined
+        chart = chart.properties(title=alt.TitleParams(spec.title or " ", anchor="start", fontSize=15,
+                                                       subtitle=subtitle, subtitleColor="#656d76"))
     return chart
 
 
@@ -112,14 +119,21 @@ def _category_channel(channel, info, **extra):
 def _measure(channel, data: ChartData, column: str, title: str | None = None, field: str | None = None, **extra):
     """The value channel of `column` (read from `field` of long records when given)."""
     info = data[column]
-    axis = alt.Axis(labelExpr="datum.label + '%'") if info.column_type == "percent" else alt.Axis()
-    return channel(field or info.key, type="quantitative", title=title or info.title, axis=axis, **extra)
+    return channel(field or info.key, type="quantitative", title=title or info.title,
+                   axis=alt.Axis(**axis_format([info])), **extra)
+
+
+def _value_axis(channel, data: ChartData, measures, **extra):
+    """The value channel of several measures folded into `value` (see `_folded`)."""
+    infos = _folded_infos(data, measures)
+    return channel("value", type="quantitative", title=value_title(infos, data.noun),
+                   axis=alt.Axis(**axis_format(infos)), **extra)
 
 
 def _color(palette: Palette, field: str, title: str | None):
     return alt.Color(field, type="nominal", title=title,
                      scale=alt.Scale(domain=palette.domain, range=palette.range),
-                     sort=palette.domain)
+                     sort=palette.domain, legend=alt.Legend(columns=LEGEND_COLUMNS))  # wraps, never widens
 
 
 def _tooltip(data: ChartData, columns):
@@ -127,14 +141,27 @@ def _tooltip(data: ChartData, columns):
 
 
 def _folded(result, spec, data, measures):
-    """Long records: one per row and measure, with `series`, `value`, `value_label`."""
+    """Long records: one per row and measure, with `series`, `value`, `value_label`; durations
+    brought to one unit (each measure was drawn in its own)."""
+    infos = [data[m] for m in measures]
+    keys = [i.key for i in infos]
+    common = common_unit(infos, data.records, keys)
+    factors = common[1] if common else {}
     out = []
     for record in data.records:
-        for m in measures:
-            info = data[m]
-            out.append({**record, "series": humanize(m), "value": record[info.key],
-                        "value_label": record[info.label_key]})
+        for m, info in zip(measures, infos):
+            value = record[info.key]
+            if value is not None and info.key in factors:
+                value = value * factors[info.key]
+            out.append({**record, "series": series_name(m), "value": value, "value_label": record[info.label_key]})
     return out
+
+
+def _folded_infos(data, measures):
+    """The fields of folded measures as `_folded` draws them (durations in their common unit)."""
+    infos = [data[m] for m in measures]
+    common = common_unit(infos, data.records, [i.key for i in infos])
+    return [replace(i, unit=common[0]) for i in infos] if common else infos
 
 
 def _previous_series(result, spec, data, palette):
@@ -164,10 +191,7 @@ def _series(result, spec, data, palette, width, height, mark):
                    tooltip=_compare_tips(data, spec))
     elif len(y) > 1 and not spec.color:
         records = _folded(result, spec, data, y)
-        units = {data[m].unit or data[m].column_type for m in y}
-        title = data[y[0]].title if len(units) == 1 else None
-        enc = dict(y=alt.Y("value", type="quantitative", title=title,
-                           stack=True if mark == "area" else None),
+        enc = dict(y=_value_axis(alt.Y, data, y, stack=True if mark == "area" else None),
                    color=_color(palette, "series", None),
                    tooltip=_tooltip(data, [spec.x]) + [alt.Tooltip("series", type="nominal", title="measure"),
                                                        alt.Tooltip("value_label", type="nominal", title="value")])
@@ -233,7 +257,7 @@ def _bar(result, spec, data, palette, width, height):
         color_field, color_title, value_tip = "series", None, _compare_tips(data, spec)[1:]
     elif len(y) > 1 and not spec.color:
         records = _folded(result, spec, data, y)
-        value = alt.Y("value", type="quantitative", title=None, stack=True if spec.stack else None)
+        value = _value_axis(alt.Y, data, y, stack=True if spec.stack else None)
         color_field, color_title, value_tip = "series", None, [alt.Tooltip("series", type="nominal", title="measure"),
                                                                alt.Tooltip("value_label", type="nominal", title="value")]
     else:
@@ -296,11 +320,15 @@ def _heatmap(result, spec, data, palette, width, height):
 
 
 def _combo(result, spec, data, palette, width, height):
-    bars = _bar(result, ChartSpec("bar", x=spec.x, y=spec.y[:1], color=spec.color, stack=spec.stack), data,
+    """Bars of every `y` measure (stacked or side by side: an SLA's on-time and late counts), and
+    each `line` measure as a line on its own axis."""
+    lines_of = spec.line or spec.y[1:2]
+    bar_y = spec.y if spec.line else spec.y[:1]
+    bars = _bar(result, ChartSpec("bar", x=spec.x, y=bar_y, color=spec.color, stack=spec.stack), data,
                 palette, width, height)
     lines = []
-    for i, m in enumerate(spec.line or spec.y[1:2]):
-        color = palette.range[(i + 1) % len(palette.range)] if not spec.color else "#1f2328"
+    for m in lines_of:
+        color = palette.color(series_name(m)) if not spec.color and series_name(m) in palette.domain else "#1f2328"
         records, dash = data.records, {}
         if data.partial_grain:
             records, dash = _dashed_tail(records, data[spec.x].key), dict(strokeDash=_DASH)
@@ -339,14 +367,16 @@ def _kpi(result, spec, data, palette, width, height):
     measure = spec.y[0]
     names = result.names
     row = result.rows[0] if result.rows else None
-    value = row[names.index(measure)] if row else None
-    kind = data[measure].column_type
+    scale = duration_scale(result.columns[names.index(measure)])  # a duration in any unit reads `3d 4h`
+    kind = "seconds" if scale else data[measure].column_type
+    value = _in_seconds(row[names.index(measure)] if row else None, scale)
     lines = [{"text": _kpi_text(value, kind), "y": 0, "size": 46, "weight": 700, "tone": "value"},
-             {"text": humanize(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
+             {"text": series_name(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
     change_column = f"{measure}_change_pct"
     if row and change_column in names:
         pct = row[names.index(change_column)]
         previous = row[names.index(f"{measure}_previous")] if f"{measure}_previous" in names else None
+        previous = _in_seconds(previous, scale)
         moved = change(value, previous, pct, kind)
         lines.append({"text": _change_text(value, previous, pct, kind), "y": 2, "size": 14, "weight": 600,
                       "tone": _tone(moved, kind)})
@@ -359,6 +389,10 @@ def _kpi(result, spec, data, palette, width, height):
         size=alt.Size("size:Q", scale=None, legend=None),
         color=alt.Color("tone:N", scale=alt.Scale(domain=tones, range=colors), legend=None),
     )
+
+
+def _in_seconds(value, scale):
+    return float(value) * scale if scale and value is not None else value
 
 
 def _kpi_text(value, kind) -> str:

@@ -25,7 +25,7 @@ import tempfile
 from zoneinfo import ZoneInfo
 
 from reportbuilder.render.formats import FORMATS
-from reportbuilder.render.values import NUMERIC_TYPES, display_value, json_rows, json_value, text_value
+from reportbuilder.render.values import NUMERIC_TYPES, display_cell, json_rows, json_value, text_value
 from reportbuilder.run.result import Result
 
 # Without a width the table never wraps (files, pipes); rich sizes it to its content.
@@ -80,9 +80,8 @@ def _csv(result: Result) -> str:
 def _display_rows(result: Result):
     """Each row as display text per cell (None for nulls)."""
     zone = ZoneInfo(result.timezone)
-    types = [column.type for column in result.columns]
     for row in result.rows:
-        yield [display_value(value, kind, zone) for value, kind in zip(row, types)]
+        yield [display_cell(value, column, zone) for value, column in zip(row, result.columns)]
 
 
 def _markdown(result: Result) -> str:

@@ -3,8 +3,11 @@
 JSON values: timestamps (naive UTC instants) become ISO-8601 in the report's time
 zone with its offset, dates `YYYY-MM-DD`, `Decimal`s ints when integral else
 floats, NaN and infinities null; other numbers, booleans and text are kept.
-Display text adds thousands separators (at most 2 decimals), durations for
-`seconds` columns, a `%` for `percent` columns and local wall-clock times.
+Display text adds thousands separators (at most 2 decimals), durations (`3d 4h`)
+for `seconds` columns and for numbers named `*_minutes`, `*_hours`, `*_days`
+(what `minutes(...)`, `hours(...)`, `days(...)` measures are called), a `%` for
+`percent` columns and local wall-clock times. `display_cell` is the one function
+every display (terminal, HTML, chart tooltips) uses for a result cell.
 """
 from __future__ import annotations
 
@@ -13,12 +16,45 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from reportbuilder.run.result import Result
+from reportbuilder.run.result import Result, ResultColumn
 
 NUMERIC_TYPES = ("integer", "number", "seconds", "percent")
 
 # The two largest non-zero units of a duration are shown: "3d 4h", "1h 05m", "2m 05s".
 _DURATION_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+# Seconds per unit of a number column whose name ends with `_<unit>` (after any `_previous`).
+DURATION_SUFFIXES = (("_seconds", 1), ("_minutes", 60), ("_hours", 3600), ("_days", 86400))
+
+
+def duration_scale(column: ResultColumn) -> int | None:
+    """Seconds per unit when `column` holds durations (1 for `seconds`), else None.
+
+    Example:
+        >>> duration_scale(ResultColumn("avg_wait_minutes_previous", "number"))
+        60
+    """
+    if column.type == "seconds":
+        return 1
+    if column.type not in ("integer", "number"):
+        return None
+    name = column.name.removesuffix("_previous")
+    return next((size for suffix, size in DURATION_SUFFIXES if name.endswith(suffix)), None)
+
+
+def display_cell(value, column: ResultColumn, zone: ZoneInfo) -> str | None:
+    """A result cell as text for people (None for a null): durations in any unit as `22m 30s`.
+
+    Example:
+        >>> display_cell(22.5, ResultColumn("avg_reply_minutes", "number"), ZoneInfo("UTC"))
+        '22m 30s'
+    """
+    scale = duration_scale(column)
+    number = json_value(value, zone) if scale else None
+    if isinstance(number, (int, float)) and not isinstance(number, bool):
+        return format_duration(number * scale)
+    return display_value(value, column.type, zone)
 
 
 def local_time(instant: datetime, zone: ZoneInfo) -> datetime:

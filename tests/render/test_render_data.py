@@ -105,8 +105,8 @@ def test_markdown(result):
     assert render(result, "md") == (
         "| agent | tickets | avg_hours | resolved | day | created | wait | share |\n"
         "| --- | ---: | ---: | --- | --- | --- | ---: | ---: |\n"
-        '| Zoë \\| "Z" &lt;b&gt; | 1,234 | 2.5 | true | 2025-03-30 | 2025-03-30 03:00 | 1h 05m | 12.5% |\n'
-        "| Bob | 7 | 3 | false | 2025-03-29 | 2025-03-30 00:30 | 3d 4h | 33.33% |\n"
+        '| Zoë \\| "Z" &lt;b&gt; | 1,234 | 2h 30m | true | 2025-03-30 | 2025-03-30 03:00 | 1h 05m | 12.5% |\n'
+        "| Bob | 7 | 3h 00m | false | 2025-03-29 | 2025-03-30 00:30 | 3d 4h | 33.33% |\n"
         "|  |  |  |  |  |  |  |  |\n"
     )
 
@@ -168,9 +168,9 @@ def test_table_shows_formatted_cells(result):
     assert lines[-1] == "3 rows · times in Europe/Paris"
     row = next(line for line in lines if "Bob" in line)
     cells = [cell.strip() for cell in row.strip("│").split("│")]
-    assert cells == ["Bob", "7", "3", "false", "2025-03-29", "2025-03-30 00:30", "3d 4h", "33.33%"]
+    assert cells == ["Bob", "7", "3h 00m", "false", "2025-03-29", "2025-03-30 00:30", "3d 4h", "33.33%"]
     first = next(line for line in lines if "Zoë" in line)
-    for cell in ('Zoë | "Z" <b>', "1,234", "2.5", "2025-03-30 03:00", "1h 05m", "12.5%"):
+    for cell in ('Zoë | "Z" <b>', "1,234", "2h 30m", "2025-03-30 03:00", "1h 05m", "12.5%"):
         assert cell in first
     assert "│   1,234 │" in first  # numbers are right-aligned
     null_row = lines[lines.index(first) + 2]
