@@ -425,6 +425,8 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
                                 _result_cache(no_cache))
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
+        for warning in run.warnings:
+            click.echo(f"warning: {warning}", err=True)
         if run.failed:  # the page is written, each failed panel shown as such; the run failed
             lines = [f"error: {dash}: panel {p.ref}: {p.error}" for p in run.failed]
             raise _Failure("\n".join(lines), 1)
