@@ -378,20 +378,24 @@ class _ImportFormats(click.Choice):
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write <table>.parquet into (created when missing).")
+@click.option("--source-timezone", metavar="TZ", help="IANA zone of the source's zone-less times, turned into "
+              "UTC (default: the format's: callcenter Asia/Jerusalem, servicenow UTC; twitter times carry "
+              "their offset).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def import_(fmt, source, output, debug):
-    """Import SOURCE, an export in FORMAT, into Parquet files of the data model."""
+def import_(fmt, source, output, source_timezone, debug):
+    """Import SOURCE, an export in FORMAT, into Parquet files of the data model; the summary says
+    what was mapped and dropped, which built-in reports the data can feed, and its time span."""
     from .importers import run_import, summary_lines
 
     def action(sources):
         if not sys.stderr.isatty():
-            return run_import(fmt, source, output)
+            return run_import(fmt, source, output, source_timezone=source_timezone)
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
             task = bar.add_task("importing", total=None)
             return run_import(fmt, source, output, lambda text, done, total: bar.update(
-                task, description=text, completed=done, total=total))
+                task, description=text, completed=done, total=total), source_timezone=source_timezone)
 
     click.echo("\n".join(summary_lines(_guard(debug, action))))
 
