@@ -7,6 +7,7 @@ modules every command uses; each command imports what it needs when it runs
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -354,6 +355,33 @@ def list_():
         for name in dashboards:
             doc = yaml.safe_load(builtin_path(name, "dashboards").read_text(encoding="utf-8")) or {}
             click.echo(f"  {name:<34} {doc.get('title', '')}")
+
+
+@main.command()
+@click.argument("entity", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+              show_default=True, help="table: a rich table; json: a list of objects.")
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default ./rb.yaml).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def fields(entity, fmt, workspace, debug):
+    """List every entity's columns, derived fields, relationships and named measures, with type
+    and description (only ENTITY's when given): the names a spec can use."""
+    def action(sources):
+        from .catalog.describe import HEADER, field_rows
+        from .render.render_data import render
+        from .run.result import Result, ResultColumn
+        from .workspace import open_workspace
+
+        try:
+            rows = field_rows(open_workspace(workspace).catalog, entity)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        result = Result(tuple(ResultColumn(name, "text") for name in HEADER), tuple(rows),
+                        title=f"Fields of {entity}" if entity else "Fields")
+        tty = sys.stdout.isatty()
+        _emit(render(result, fmt, color=tty, width=shutil.get_terminal_size().columns if tty else None), None)
+
+    _guard(debug, action)
 
 
 class _ImportFormats(click.Choice):
