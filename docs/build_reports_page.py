@@ -114,9 +114,24 @@ CHOICES = r'''## Choices worth knowing
 DASHBOARDS_INTRO = r'''## Dashboards
 
 A dashboard names reports (built-in names or spec paths), an optional date range applied
-to every report (in place of each report's default, like `--range`), and dashboard-wide
-filters, each applied along the path the report names for it (table below); `null`
-means "not set".
+to every report that has one of its own (in place of its default, like `--range`), and
+dashboard-wide filters, each applied along the path the report names for it (table
+below); `null` means "not set".
+
+- **A report without a date range keeps none.** A report with no `date_range`, or with
+  `preset: all_time` (`sla_progress`: the tickets open now, whenever created), is drawn
+  over all time with a note, so "open tickets now" never becomes "open tickets created
+  last week". A report opts in with a `date_range` that names only a field
+  (`date_range: {field: created_at}`): over all time on its own, the dashboard's range on
+  a dashboard. (The contract says the dashboard's range applies to every report; this is
+  our reading for reports that have none.)
+- **A filter value that matches nothing warns.** Each filter's value is looked up among
+  the distinct values of the path it takes (from the first report it applies to, as the
+  viewer of `--as` may see them); a value found nowhere gives a warning with a
+  did-you-mean (`team: Support EMAE` -> 'Support EMEA'), on stderr and on the page,
+  instead of silently emptying every card.
+- **A report the data cannot feed** (a table the import did not produce) keeps its card:
+  its title and one sentence, "Needs conversations, which this data does not have."
 
 ```yaml
 title: Help desk analyze

@@ -7,6 +7,7 @@ modules every command uses; each command imports what it needs when it runs
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -356,6 +357,33 @@ def list_():
             click.echo(f"  {name:<34} {doc.get('title', '')}")
 
 
+@main.command()
+@click.argument("entity", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+              show_default=True, help="table: a rich table; json: a list of objects.")
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default ./rb.yaml).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def fields(entity, fmt, workspace, debug):
+    """List every entity's columns, derived fields, relationships and named measures, with type
+    and description (only ENTITY's when given): the names a spec can use."""
+    def action(sources):
+        from .catalog.describe import HEADER, field_rows
+        from .render.render_data import render
+        from .run.result import Result, ResultColumn
+        from .workspace import open_workspace
+
+        try:
+            rows = field_rows(open_workspace(workspace).catalog, entity)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        result = Result(tuple(ResultColumn(name, "text") for name in HEADER), tuple(rows),
+                        title=f"Fields of {entity}" if entity else "Fields")
+        tty = sys.stdout.isatty()
+        _emit(render(result, fmt, color=tty, width=shutil.get_terminal_size().columns if tty else None), None)
+
+    _guard(debug, action)
+
+
 class _ImportFormats(click.Choice):
     """The import formats, looked up when the import command reads its arguments (importers are slow to load)."""
 
@@ -378,20 +406,24 @@ class _ImportFormats(click.Choice):
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write <table>.parquet into (created when missing).")
+@click.option("--source-timezone", metavar="TZ", help="IANA zone of the source's zone-less times, turned into "
+              "UTC (default: the format's: callcenter Asia/Jerusalem, servicenow UTC; twitter times carry "
+              "their offset).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def import_(fmt, source, output, debug):
-    """Import SOURCE, an export in FORMAT, into Parquet files of the data model."""
+def import_(fmt, source, output, source_timezone, debug):
+    """Import SOURCE, an export in FORMAT, into Parquet files of the data model; the summary says
+    what was mapped and dropped, which built-in reports the data can feed, and its time span."""
     from .importers import run_import, summary_lines
 
     def action(sources):
         if not sys.stderr.isatty():
-            return run_import(fmt, source, output)
+            return run_import(fmt, source, output, source_timezone=source_timezone)
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
             task = bar.add_task("importing", total=None)
             return run_import(fmt, source, output, lambda text, done, total: bar.update(
-                task, description=text, completed=done, total=total))
+                task, description=text, completed=done, total=total), source_timezone=source_timezone)
 
     click.echo("\n".join(summary_lines(_guard(debug, action))))
 
@@ -428,6 +460,8 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
                                 _result_cache(no_cache), insights and chosen == "html")
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
+        for warning in run.warnings:
+            click.echo(f"warning: {warning}", err=True)
         if run.failed:  # the page is written, each failed panel shown as such; the run failed
             lines = [f"error: {dash}: panel {p.ref}: {p.error}" for p in run.failed]
             raise _Failure("\n".join(lines), 1)

@@ -48,6 +48,20 @@ class DataError(ReportError):
     exit_code = 1
 
 
+class MissingTableError(DataError):
+    """A table the report reads is not in the data (an import that has none of it): the
+    message is one plain sentence a person can act on, `table` names what is missing."""
+
+    def __init__(self, table: str, where: str, title: str | None = None):
+        self.table, self.where, self.title = table, where, title
+        lead = f"{title}: " if title else ""
+        super().__init__(f"{lead}needs {table}, which this data does not have ({where})")
+
+    def for_report(self, title: str) -> "MissingTableError":
+        """The same error, led by the report's title."""
+        return MissingTableError(self.table, self.where, title)
+
+
 class UsageError(ReportError):
     """An option cannot be used as given (no position to show): exit code 2."""
 

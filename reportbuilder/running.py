@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone as tz
 from pathlib import Path
 
-from .errors import DataError, UsageError
+from .errors import DataError, MissingTableError, UsageError
 
 
 def load_spec(spec: str, sources: dict, path: Path | None = None, label: str | None = None):
@@ -70,9 +70,17 @@ def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_mast
     """Build and run one plan where `rb run` runs it; `on_open(connection)` is called once the
     DuckDB data is open (the web app keeps it to interrupt a query that runs too long)."""
     from .build.build_sql import build_sql
-    from .run.execute import run_query
 
     query = build_sql(report_plan, ws.catalog)
+    try:
+        return _run_built(query, report_plan, ws, data_path, engine, spark_master, restriction, cache, on_open)
+    except MissingTableError as exc:  # say which report cannot run, in one plain sentence
+        raise exc.for_report(report_plan.report.title or report_plan.report.name) from None
+
+
+def _run_built(query, report_plan, ws, data_path, engine, spark_master, restriction, cache, on_open):
+    from .run.execute import run_query
+
     if engine == "spark":
         from .run.spark_engine import resolve_master, run_query_spark
 

@@ -1,10 +1,10 @@
 """A dashboard as one self-contained HTML page (inline SVG charts, no script) or one PNG.
 
-The page shows the title, description, the date range and filters in force, the
-data time, then one card per report: its findings when computed (render/findings_card.py),
-its chart, and a note for each dashboard filter that does not apply to it (or its error).
-A category's colour depends on its value alone (`chart_palette`), so it is the same in
-every card.
+The page shows the title, description, the date range and filters in force (with a
+warning for a filter value that matches nothing), the data time, then one card per report:
+its findings when computed (render/findings_card.py), its chart, and a note for each
+dashboard filter that does not apply to it (or its error). A category's colour depends on
+its value alone (`chart_palette`), so it is the same in every card.
 """
 from __future__ import annotations
 
@@ -65,6 +65,9 @@ def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = N
 
 def _card(panel: PanelRun) -> str:
     head = f"<h2>{html.escape(panel.title)}</h2>\n"
+    if panel.missing_table is not None:  # not a failure of the report: the data lacks what it reads
+        body = (f'<p class="note">Needs {html.escape(panel.missing_table)}, which this data does not have.</p>\n')
+        return f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{body}</section>\n'
     if panel.error is not None:
         body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
         return f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{body}</section>\n'
@@ -95,7 +98,8 @@ def _filters(run: DashboardRun) -> str:
     if not run.dashboard.filters:
         return '<ul class="filters"><li>No dashboard filters</li></ul>\n'
     items = "".join(f"<li>{html.escape(k)}: {html.escape(_value(v))}</li>" for k, v in run.dashboard.filters)
-    return f'<ul class="filters">{items}</ul>\n'
+    warnings = "".join(f'<p class="note filter-warning">{html.escape(w)}</p>\n' for w in run.warnings)
+    return f'<ul class="filters">{items}</ul>\n{warnings}'
 
 
 def _value(value) -> str:

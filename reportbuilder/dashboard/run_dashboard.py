@@ -3,7 +3,8 @@
 A dashboard filter takes the path the report names for it (dashboard_filters.py): the
 panel is the report run with that `--filter`. A filter the report names no path for is
 an error for that panel, never an unfiltered number. A date range a report cannot take
-is left out with a note on the panel. A report that fails is kept as a panel with its
+is left out with a note on the panel, and so is one for a report without a date range of
+its own (`takes_dashboard_range`). A report that fails is kept as a panel with its
 error, so one bad report does not blank a page.
 
 The data is opened once for the whole dashboard (one connection, one view per table) and
@@ -25,9 +26,11 @@ from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.report import Report
 from reportbuilder.compile import plan
 from reportbuilder.dashboard.dashboard_filters import panel_filters
+from reportbuilder.dashboard.filter_values import filter_warnings
 from reportbuilder.dashboard.load_dashboard import Dashboard
-from reportbuilder.errors import DataError, ReportError, SpecError
+from reportbuilder.errors import DataError, MissingTableError, ReportError, SpecError
 from reportbuilder.load.load_spec import load_spec_file
+from reportbuilder.load.yaml_nodes import YMap
 from reportbuilder.render.chart_spec import ChartShape
 from reportbuilder.run.execute import run_on, run_query
 from reportbuilder.run.load_data import open_data
@@ -50,6 +53,7 @@ class PanelRun:
     error: str | None = None
     date_range: str = ""
     findings: tuple | None = None  # insights.Finding, ranked; None: none computed (no time buckets, or off)
+    missing_table: str | None = None  # the error is a table this data does not have
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class DashboardRun:
     panels: tuple[PanelRun, ...]
     now_utc: datetime
     timezone: str
+    warnings: tuple[str, ...] = ()  # dashboard filter values that match nothing (did-you-mean)
 
     @property
     def failed(self) -> tuple[PanelRun, ...]:
@@ -77,7 +82,20 @@ def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, n
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
     panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
-    return DashboardRun(dashboard, tuple(panels), now, shown_zone)
+    return DashboardRun(dashboard, tuple(panels), now, shown_zone,
+                        _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict))
+
+
+def _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict) -> tuple[str, ...]:
+    """Warnings for filter values that match nothing, along the first path each filter takes."""
+    paths: dict = {}
+    for item in prepared:
+        for key, where in getattr(item, "filter_paths", ()):
+            paths.setdefault(key, where)
+    try:
+        return filter_warnings(dashboard.filters, paths, workspace, data_path, now, restrict)
+    except (ReportError, BuildError):  # the data cannot say (a table missing): the panels tell
+        return ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +106,7 @@ class _Prepared:
     query: BuiltQuery
     timezone: str
     report: Report
+    filter_paths: tuple = ()  # (dashboard filter key, (source entity, path)) for the filters applied
 
 
 def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
@@ -124,6 +143,8 @@ def _run_prepared(item, run: Callable[[BuiltQuery, _Prepared], Result]) -> Panel
         return item
     try:
         result = run(item.query, item)
+    except MissingTableError as exc:  # the title and one plain sentence, not the raw error
+        return replace(item.panel, error=str(exc), missing_table=exc.table)
     except ReportError as exc:
         return PanelRun(item.panel.ref, item.panel.ref, error=_message(exc))
     return replace(item.panel, result=result)
@@ -152,7 +173,10 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
                                end=dashboard.end, hidden_fields=hidden)
         notes = []
         options = base
-        if dashboard.preset or dashboard.start or dashboard.end:
+        if (dashboard.preset or dashboard.start or dashboard.end) and not takes_dashboard_range(raw):
+            notes.append("the dashboard's date range does not apply: this report has no date range of its own "
+                         "(a report opts in with a date_range that names only a field)")
+        elif dashboard.preset or dashboard.start or dashboard.end:
             problem = _problem(raw, workspace, ranged)
             if problem is None:
                 options = ranged
@@ -165,9 +189,24 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
         query = build_sql(report_plan, workspace.catalog)
         panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), tuple(notes),
                          date_range=_range_text(report))
-        return _Prepared(panel, query, report.timezone, report)
+        paths = dict(checked.dashboard_filters)
+        applied = tuple((key, (checked.source, paths[key])) for key, _ in dashboard.filters if paths.get(key))
+        return _Prepared(panel, query, report.timezone, report, applied)
     except (ReportError, BuildError) as exc:
         return PanelRun(ref, ref, error=_message(exc))
+
+
+def takes_dashboard_range(raw) -> bool:
+    """Whether a report takes the dashboard's date range: not when it has none of its own (no
+    `date_range`, or `preset: all_time`: "open tickets now" must not become "created last
+    week"); a `date_range` naming only a field opts in; any other range is replaced."""
+    node = raw.root.get("date_range")
+    if not isinstance(node, YMap):
+        return False
+    preset = node.get("preset")
+    if preset is not None and getattr(preset, "value", None) == "all_time":
+        return False
+    return True
 
 
 def _problem(raw, workspace, options) -> str | None:

@@ -1,6 +1,6 @@
 """Where the demo data lives: a per-anchor folder in the user's cache, generated once.
 
-The folder is `<cache>/reportbuilder/demo-v1-<anchor>` with `<cache>` taken from
+The folder is `<cache>/reportbuilder/demo-v2-<anchor>` with `<cache>` taken from
 `$RB_CACHE_DIR`, else `$XDG_CACHE_HOME`, else `~/.cache`; when that cannot be written,
 a folder under the system temp directory is used instead.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from ..user_cache import cache_root
 from .schema import TABLES
 
-VERSION = "v1"  # bump when the generated data changes, so old caches are not reused
+VERSION = "v2"  # bump when the generated data changes, so old caches are not reused
 
 
 def demo_dataset_dir(anchor: dt.date | None = None) -> Path:

@@ -79,7 +79,8 @@ def _everyday_call(rng, at, customers: Customers, agents) -> dict:
 def _call(owner_id, ticket, line, direction, status, at, duration, voicemail=False) -> dict:
     return {"contact_id": ticket["contact_id"], "owner_id": owner_id, "ticket_id": ticket["id"],
             "phone_number": line, "direction": direction, "status": status, "started_at": at,
-            "duration_seconds": int(duration.total_seconds()), "voicemail": voicemail}
+            "duration_seconds": int(duration.total_seconds()), "voicemail": voicemail,
+            "queue_seconds": None}  # the demo does not model queueing
 
 
 def _duration(rng: random.Random) -> dt.timedelta:

@@ -55,7 +55,8 @@ def generate_demo(directory: Path, anchor: dt.date, seed: int = 7) -> None:
                                   for p, s in zip(plans, stories) for status, at in s.changes],
         "conversations": conversations,
         "messages": messages,
-        "feedback_submissions": make_feedback(stream("feedback"), span, tickets, customers),
+        "feedback_submissions": make_feedback(stream("feedback"), span, tickets, customers,
+                                              stream("nps_after_ticket")),
         "calls": make_calls(stream("calls"), span, tickets, customers, agents),
         "shifts": make_shifts(stream("shifts"), span, agents),
     })

@@ -49,6 +49,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("ticket_id", "BIGINT"), ("phone_number", "VARCHAR"), ("direction", "VARCHAR"),
         ("status", "VARCHAR"), ("started_at", "TIMESTAMP"), ("duration_seconds", "INTEGER"),
         ("voicemail", "BOOLEAN"),
+        ("queue_seconds", "INTEGER"),  # extension: seconds the caller waited for an agent (docs/data-model.md)
     ),
     "shifts": (
         ("id", "BIGINT"), ("owner_id", "BIGINT"), ("started_at", "TIMESTAMP"),

@@ -1,6 +1,9 @@
-"""Feedback submissions: CSAT and CES after closed tickets, NPS from a standing survey.
+"""Feedback submissions: CSAT and CES after closed tickets, NPS from a standing survey and
+after some closed tickets (so NPS can be reported by a ticket's channel, priority, team).
 
-Scores skew positive as real surveys do, and a late first response lowers them.
+Scores skew positive as real surveys do, and a late first response lowers them. The NPS
+asked after a ticket draws from its own random stream (`after_ticket`), so adding it left
+every other submission's time and score as it was.
 """
 from __future__ import annotations
 
@@ -26,9 +29,14 @@ _COMMENTS = {
 }
 
 
+#: share of closed tickets (with a contact) whose contact answers an NPS survey about it
+NPS_AFTER_TICKET = 0.08
+
+
 def make_feedback(rng: random.Random, span: Span, tickets: list[dict],
-                  customers: Customers) -> list[dict]:
-    """CSAT (30%) and CES (12%) on closed tickets, plus about one NPS answer every two days."""
+                  customers: Customers, after_ticket: random.Random | None = None) -> list[dict]:
+    """CSAT (30%) and CES (12%) on closed tickets, about one NPS answer every two days, and
+    NPS after 8% of closed tickets (drawn from `after_ticket`, when given)."""
     found = []
     for ticket in tickets:
         if ticket["closed_at"] is None or ticket["contact_id"] is None:
@@ -45,8 +53,22 @@ def make_feedback(rng: random.Random, span: Span, tickets: list[dict],
     for _ in range(40):  # chat surveys, not tied to a ticket
         at = span.start + minutes(rng.uniform(0, (span.now - span.start).total_seconds() / 60))
         found.append((at, None, customers.pick_contact(rng, at)["id"], "csat", False))
+    found = [(*f, rng) for f in found]
+    if after_ticket is not None:
+        found += _nps_after_ticket(after_ticket, tickets)
     found = sorted((f for f in found if f[0] <= span.now), key=lambda f: f[0])
-    return [_submission(rng, i, *f) for i, f in enumerate(found, start=1)]
+    return [_submission(f[-1], i, *f[:-1]) for i, f in enumerate(found, start=1)]
+
+
+def _nps_after_ticket(rng: random.Random, tickets: list[dict]) -> list[tuple]:
+    """(at, ticket, contact, 'nps', late, rng): a day or two after the close, for a share of tickets."""
+    found = []
+    for ticket in tickets:
+        if ticket["closed_at"] is None or ticket["contact_id"] is None or rng.random() >= NPS_AFTER_TICKET:
+            continue
+        at = ticket["closed_at"] + lognormal_minutes(rng, 1800, 0.8)
+        found.append((at, ticket["id"], ticket["contact_id"], "nps", _late(ticket), rng))
+    return found
 
 
 def _submission(rng, submission_id, at, ticket_id, contact_id, survey, late) -> dict:

@@ -1,14 +1,19 @@
 """What every importer shares: the summary it returns, the registry, and a recorder.
 
 An importer is a small module that registers itself with `@importer(name, description)`
-on a function `(con, source, record) -> dict[table, SELECT sql]`: it reads SOURCE into
+on a function `(con, source, record, zone) -> dict[table, SELECT sql]`: it reads SOURCE into
 the DuckDB connection `con` (raising `DataError` when the file is not of its format),
 notes in `record` what it mapped, dropped and why, and returns one SELECT per contract
-table it can fill. `run_import` writes those tables (see `write.py`).
+table it can fill. `zone` is the source's time zone (IANA name) for formats whose times
+carry none (`source_timezone`, the format's default; `--source-timezone` replaces it);
+their times are converted to UTC. `empty` names the tables written with no rows because
+the format, by its nature, has none of that data (docs/importers.md says which).
+`run_import` writes those tables (see `write.py`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -40,6 +45,11 @@ class ImportSummary:
     dropped: tuple[Dropped, ...]
     warnings: tuple[str, ...]
     seconds: float
+    empty: tuple[str, ...] = ()  # tables written with no rows: the format has none of that data
+    zone: str | None = None  # the zone the source's zone-less times were read in
+    span: tuple[datetime, datetime] | None = None  # first and last time of the data (UTC)
+    reports: tuple[str, ...] = ()  # the built-in reports the tables written can feed
+    unfed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (other built-in, the tables it lacks)
 
     def __post_init__(self):
         if any(count < 0 for _, count in self.tables):
@@ -74,15 +84,19 @@ class Importer:
     description: str
     tables: tuple[str, ...]
     function: ImportFunction
+    empty: tuple[str, ...] = ()
+    source_timezone: str | None = None  # None: the source's times carry their own offset
 
 
 IMPORTERS: dict[str, Importer] = {}
 
 
-def importer(name: str, description: str, tables: tuple[str, ...]):
-    """Register the decorated function as the importer of format `name`, writing `tables`."""
+def importer(name: str, description: str, tables: tuple[str, ...], empty: tuple[str, ...] = (),
+             source_timezone: str | None = None):
+    """Register the decorated function as the importer of format `name`, writing `tables` (and
+    `empty` with no rows); `source_timezone`: the default zone of its zone-less times."""
     def register(function: ImportFunction) -> ImportFunction:
-        IMPORTERS[name] = Importer(name, description, tuple(tables), function)
+        IMPORTERS[name] = Importer(name, description, tuple(tables), function, tuple(empty), source_timezone)
         return function
 
     return register
@@ -120,6 +134,17 @@ def read_header(source: Path, delimiter: str) -> list[str]:
     return [cell.strip() for cell in row]
 
 
+def local_to_utc(expr: str, zone: str | None) -> str:
+    """SQL turning the zone-less TIMESTAMP `expr`, local time in `zone`, into UTC (the session is UTC).
+
+    >>> local_to_utc("t", "Asia/Jerusalem")
+    "CAST(timezone('Asia/Jerusalem', t) AS TIMESTAMP)"
+    """
+    if zone in (None, "UTC"):
+        return expr
+    return f"CAST(timezone({sql_literal(zone)}, {expr}) AS TIMESTAMP)"
+
+
 def varchar_columns(names: list[str]) -> str:
     """A read_csv `columns = {...}` struct reading every column as VARCHAR."""
     return "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}"
@@ -138,4 +163,34 @@ def summary_lines(summary: ImportSummary) -> list[str]:
     if summary.warnings:
         lines.append("Warnings:")
         lines += [f"  {w}" for w in summary.warnings]
+    return lines + _feeds_lines(summary) + _span_lines(summary)
+
+
+def _feeds_lines(summary: ImportSummary) -> list[str]:
+    lines = []
+    if summary.empty:
+        lines.append(f"Written empty (this format has none of that data): {', '.join(summary.empty)}")
+    lines.append(f"Built-in reports this data can feed ({len(summary.reports)}): "
+                 f"{', '.join(summary.reports) or 'none'}")
+    missing = sorted({t for _, tables in summary.unfed for t in tables})
+    if missing:
+        lines.append(f"Not fed ({len(summary.unfed)}): they need {', '.join(missing)}, which this data does not have")
+    return lines
+
+
+def _span_lines(summary: ImportSummary) -> list[str]:
+    """The data's time span and the command that reports on all of it (reports default to
+    ranges ending at the wall clock's now, years after an old export)."""
+    if summary.span is None:
+        return ["The data holds no dated rows."]
+    first, last = summary.span
+    zone = f" (read as {summary.zone} local time, stored in UTC)" if summary.zone not in (None, "UTC") else " (UTC)"
+    now = datetime.combine(last.date() + timedelta(days=1), datetime.min.time())
+    example = next((r for r in ("tickets_by_channel", "call_performance") if r in summary.reports),
+                   summary.reports[0] if summary.reports else None)
+    lines = [f"Data spans {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}{zone}.",
+             "Reports default to a range ending now; to report on this data, set --now after its end and "
+             "pick a range:"]
+    if example:
+        lines.append(f"  rb run {example} --data {summary.output} --now {now:%Y-%m-%dT%H:%M:%S} --range all_time")
     return lines

@@ -4,8 +4,9 @@ Tab-separated, one row per incoming call: `date` is YYMMDD, the stage times are 
 within that date (`0:00:00` = the stage did not happen), the durations are seconds.
 Mapping (details and judgement calls in docs/importers.md):
 - calls: every row; status completed (AGENT), cancelled (HANG: the caller gave up before
-  an agent answered) or missed (PHANTOM); started_at = date + vru_entry; duration =
-  ser_time for completed calls, else 0; phone_number = `vru+line`.
+  an agent answered) or missed (PHANTOM); started_at = date + vru_entry, Israeli local
+  time turned into UTC (`--source-timezone` replaces the zone); duration = ser_time for
+  completed calls, else 0; queue_seconds (extension) = q_time; phone_number = `vru+line`.
 - owners: the `server` names (not NO_SERVER); teams: the service lines (`type`), each
   agent in the line they served most; contacts: the non-zero customer_id values.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Recorder, importer, read_header, require_columns, sql_literal, varchar_columns
+from .base import Recorder, importer, local_to_utc, read_header, require_columns, sql_literal, varchar_columns
 
 LABEL = "call-centre log (Technion 'Anonymous Bank' format)"
 REQUIRED = ("vru+line", "call_id", "customer_id", "priority", "type", "date", "vru_entry", "vru_exit",
@@ -22,7 +23,9 @@ STATUS = {"AGENT": "completed", "HANG": "cancelled", "PHANTOM": "missed"}
 LINES = {"PS": "Regular service", "PE": "Regular service in English", "IN": "Internet support",
          "NE": "Stock exchange", "NW": "Prospective customers", "TT": "Callback requests"}
 NO_SERVER = "NO_SERVER"
-UNMAPPED = ("priority", "vru_exit", "vru_time", "q_start", "q_exit", "q_time", "ser_start", "ser_exit")
+UNMAPPED = ("priority", "vru_exit", "vru_time", "q_start", "q_exit", "ser_start", "ser_exit")
+#: the bank is in Israel: the log's times are Israeli local time (IST/IDT)
+SOURCE_TIMEZONE = "Asia/Jerusalem"
 TABLES = ("teams", "owners", "contacts", "calls")
 
 
@@ -32,8 +35,9 @@ def _time(column: str) -> str:
             f"try_strptime(\"date\" || ' ' || {column}, '%y%m%d %H:%M:%S') END")
 
 
-@importer("callcenter", "call-centre log, tab-separated (Technion SEE Lab 'Anonymous Bank' format)", TABLES)
-def import_callcenter(con, source: Path, record: Recorder) -> dict[str, str]:
+@importer("callcenter", "call-centre log, tab-separated (Technion SEE Lab 'Anonymous Bank' format)", TABLES,
+          empty=("companies",), source_timezone=SOURCE_TIMEZONE)
+def import_callcenter(con, source: Path, record: Recorder, zone: str | None = SOURCE_TIMEZONE) -> dict[str, str]:
     header = read_header(source, "\t")
     require_columns(header, REQUIRED, source, LABEL)
     con.execute(f"""
@@ -45,8 +49,9 @@ def import_callcenter(con, source: Path, record: Recorder) -> dict[str, str]:
         CREATE TABLE parsed AS SELECT "vru+line" AS line, call_id, trim(outcome) AS outcome,
             CASE trim(outcome) {statuses} ELSE lower(trim(outcome)) END AS status,
             nullif(try_cast(customer_id AS BIGINT), 0) AS contact_id, trim(server) AS server, trim(type) AS type,
-            coalesce({_time('vru_entry')}, {_time('q_start')}, {_time('ser_start')}) AS started_at,
-            try_cast(ser_time AS INTEGER) AS ser_time
+            {local_to_utc(f"coalesce({_time('vru_entry')}, {_time('q_start')}, {_time('ser_start')})", zone)}
+                AS started_at,
+            try_cast(ser_time AS INTEGER) AS ser_time, try_cast(q_time AS INTEGER) AS q_time
         FROM raw""")
     total, bad, unknown = con.execute(
         f"SELECT count(*), count(*) FILTER (started_at IS NULL), string_agg(DISTINCT outcome, ', ') FILTER "
@@ -69,7 +74,7 @@ def import_callcenter(con, source: Path, record: Recorder) -> dict[str, str]:
         "calls": """SELECT c.id, c.contact_id, a.id AS owner_id, c.line AS phone_number, 'incoming' AS direction,
                            c.status, c.started_at,
                            CASE WHEN c.status = 'completed' THEN coalesce(c.ser_time, 0) ELSE 0 END AS duration_seconds,
-                           false AS voicemail
+                           false AS voicemail, c.q_time AS queue_seconds
                     FROM calls c LEFT JOIN agents a ON a.name = c.server""",
     }
 
@@ -86,5 +91,5 @@ def _record(con, record: Recorder, total: int, bad: int, unknown: str | None) ->
     record.warn("PHANTOM calls (ghost calls without a caller) are kept as 'missed'")
     if unknown:
         record.warn(f"unknown outcomes kept as lower-case statuses: {unknown}")
-    record.drop("source columns", len(UNMAPPED), "no place in the data model (queue wait, IVR time, "
+    record.drop("source columns", len(UNMAPPED), "no place in the data model (IVR time, "
                 "customer priority, stage end times): " + ", ".join(UNMAPPED))

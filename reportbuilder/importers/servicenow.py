@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Recorder, importer, read_header, require_columns, sql_literal, varchar_columns
+from .base import Recorder, importer, local_to_utc, read_header, require_columns, sql_literal, varchar_columns
 
 LABEL = "ServiceNow incident event log"
 REQUIRED = ("number", "incident_state", "sys_mod_count", "made_sla", "caller_id", "opened_at",
@@ -53,15 +53,16 @@ def _label_id(column: str) -> str:
     return f"try_cast(regexp_extract({column}, '(\\d+)\\s*$', 1) AS BIGINT)"
 
 
-@importer("servicenow", LABEL + " (CSV, optionally gzip-compressed)", TABLES)
-def import_servicenow(con, source: Path, record: Recorder) -> dict[str, str]:
+@importer("servicenow", LABEL + " (CSV, optionally gzip-compressed)", TABLES, empty=("companies",),
+          source_timezone="UTC")
+def import_servicenow(con, source: Path, record: Recorder, zone: str | None = "UTC") -> dict[str, str]:
     header = read_header(source, ",")
     require_columns(header, REQUIRED, source, LABEL)
     con.execute(f"""
         CREATE TABLE raw AS SELECT * FROM read_csv({sql_literal(source)}, header = true,
             auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '?',
             columns = {varchar_columns(header)})""")
-    _events(con, record)
+    _events(con, record, zone)
     _history(con)
     _tickets(con, record)
     record.drop("source columns", len(UNMAPPED), "no place in the data model: " + ", ".join(UNMAPPED))
@@ -76,12 +77,13 @@ def import_servicenow(con, source: Path, record: Recorder) -> dict[str, str]:
     }
 
 
-def _events(con, record: Recorder) -> None:
+def _events(con, record: Recorder, zone: str | None) -> None:
     con.execute(f"""
         CREATE TABLE parsed AS SELECT number, {_label_id('number')} AS ticket_id, incident_state,
             {_case('incident_state', STATUS, _snake('incident_state'))} AS status,
             try_cast(sys_mod_count AS INTEGER) AS mod, try_cast(reopen_count AS INTEGER) AS reopen_count,
-            try_strptime(sys_updated_at, '{TIME}') AS updated_at, try_strptime(opened_at, '{TIME}') AS opened_at,
+            {local_to_utc(f"try_strptime(sys_updated_at, '{TIME}')", zone)} AS updated_at,
+            {local_to_utc(f"try_strptime(opened_at, '{TIME}')", zone)} AS opened_at,
             made_sla, caller_id, {_label_id('caller_id')} AS contact_id, assigned_to,
             {_label_id('assigned_to')} AS owner_id, assignment_group,
             {_case('priority', PRIORITY, _snake('priority'))} AS priority,

@@ -41,8 +41,9 @@ def _clean_copy(source: Path, scratch: Path) -> tuple[Path, int]:
     return target, stray
 
 
-@importer("twitter", LABEL + ": tweets between customers and brand support accounts", TABLES)
-def import_twitter(con, source: Path, record: Recorder) -> dict[str, str]:
+@importer("twitter", LABEL + ": tweets between customers and brand support accounts", TABLES,
+          empty=("companies",))
+def import_twitter(con, source: Path, record: Recorder, zone: str | None = None) -> dict[str, str]:
     header = read_header(source, ",")
     require_columns(header, REQUIRED, source, LABEL)
     names = [name or "row_index" for name in header]

@@ -29,6 +29,11 @@ def stale_files(directory: Path, written: set[str]) -> list[Path]:
     return found
 
 
+def empty_select(table: str) -> str:
+    """A SELECT of no rows for `table` (write_table adds the other contract columns as NULL)."""
+    return f"SELECT NULL AS {_quoted(TABLES[table][0][0])} LIMIT 0"
+
+
 def write_table(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, directory: Path) -> int:
     """COPY the typed SELECT to `directory/<table>.parquet`; returns the number of rows."""
     produced = [d[0] for d in con.execute(f"SELECT * FROM ({select_sql}) LIMIT 0").description]

@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from ..catalog.model import Catalog
 from ..catalog.sql_types import SQL_TYPES
-from ..errors import DataError
+from ..errors import DataError, MissingTableError
 
 EXTENSIONS = (".parquet", ".csv", ".csv.gz", ".jsonl", ".ndjson", ".json")
 _READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".csv.gz": "read_csv",
@@ -145,14 +145,18 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog, restri
     return DataConnection(con)
 
 
+def missing_file(table: str, directory: Path) -> MissingTableError:
+    """The error for a table with no file in the data folder (DuckDB and Spark engines alike)."""
+    return MissingTableError(table, f"no {table}.parquet, .csv, .json or .jsonl file in {directory}")
+
+
 def _directory_views(con, directory: Path, tables, catalog, named=str) -> list[str]:
     """Views over the table files; returns those files, the only paths the views read."""
     files = []
     for table in tables:
         path = find_table_file(directory, table)
         if path is None:
-            raise DataError(f"table '{table}' is needed by the report but {directory} has no "
-                            f"{table}.parquet, .csv, .json or .jsonl file")
+            raise missing_file(table, directory)
         _view(con, named(table), _reader(path), _catalog_columns(catalog, table))
         files.append(str(path))
     return files
@@ -166,7 +170,7 @@ def _database_views(con, database: Path, tables, catalog, named=str) -> list[str
                                          [name]).fetchall()}
     for table in tables:
         if table not in present:
-            raise DataError(f"table '{table}' is needed by the report but {database} has no such table")
+            raise MissingTableError(table, f"no table '{table}' in {database}")
         stored = exp.Table(this=exp.to_identifier(table), db=exp.to_identifier("main"),
                            catalog=exp.to_identifier(name, quoted=True))
         _view(con, named(table), stored, _catalog_columns(catalog, table))

@@ -22,7 +22,7 @@ from sqlglot import exp
 from ..build.build_sql import BuiltQuery
 from ..catalog.model import Catalog
 from ..errors import DataError
-from .load_data import find_table_file
+from .load_data import find_table_file, missing_file
 from .result import Result, ResultColumn
 
 DEFAULT_MASTER = "local[*]"
@@ -134,8 +134,7 @@ def _register_tables(session, directory: Path, tables: tuple[str, ...], catalog:
     for table in tables:
         path = find_table_file(directory, table)
         if path is None:
-            raise DataError(f"table '{table}' is needed by the report but {directory} has no "
-                            f"{table}.parquet, .csv, .json or .jsonl file")
+            raise missing_file(table, directory)
         try:
             frame = _read(session, path)
             _typed(frame, _catalog_columns(catalog, table)).createOrReplaceTempView(table)

@@ -458,7 +458,7 @@ def test_missing_table_file_is_named(tmp_path):
     spec = write("teams.yaml", TICKET_COUNT + "dimensions:\n  - owner.team.name\n")
     result = rb("run", spec, "--data", data, "--now", NOW)
     assert result.exit_code == 1
-    assert "'teams'" in result.stderr
+    assert "needs teams, which this data does not have (no teams.parquet" in result.stderr  # the table named
     assert result.stdout == ""
 
 

@@ -120,7 +120,10 @@ def test_a_missing_table_fails_only_the_panels_that_read_it(demo_dir, tmp_path):
     dash = tmp_path / "d.yaml"
     dash.write_text(f"title: D\nreports: ['{tickets}', '{calls}']\n")
     page = _render(data, dash, tmp_path / "d.html", code=1)
-    assert "table &#x27;calls&#x27; is needed by the report" in page and page.count("This report failed") == 1
+    # the card keeps the report's title and says, in one sentence, what the data lacks
+    card = page.split('data-report="' + str(calls))[1].split("</section>")[0]
+    assert "<h2>Calls</h2>" in card and "Needs calls, which this data does not have." in card
+    assert "This report failed" not in page and "is needed by the report" not in page
 
 
 def test_running_a_dashboard_needs_no_chart_toolchain():

@@ -389,7 +389,7 @@ def test_any_anchor_weekday_shows_every_sla_status_and_recent_activity(tmp_path,
 def test_cache_folder_is_generated_once_and_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("RB_CACHE_DIR", str(tmp_path))
     first = demo_dataset_dir(ANCHOR)
-    assert first == tmp_path / "reportbuilder" / "demo-v1-2026-06-15"
+    assert first == tmp_path / "reportbuilder" / "demo-v2-2026-06-15"
     assert sorted(p.name for p in first.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
 
     def fail(*_):
@@ -408,7 +408,7 @@ def _stub(folder, anchor):
 
 def test_cache_tolerates_another_process_winning_the_race(tmp_path, monkeypatch):
     monkeypatch.setenv("RB_CACHE_DIR", str(tmp_path))
-    target = tmp_path / "reportbuilder" / "demo-v1-2026-06-15"
+    target = tmp_path / "reportbuilder" / "demo-v2-2026-06-15"
 
     def racing(folder, anchor):
         _stub(folder, anchor)
@@ -424,7 +424,7 @@ def test_cache_tolerates_another_process_winning_the_race(tmp_path, monkeypatch)
 
 def test_cache_replaces_a_damaged_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("RB_CACHE_DIR", str(tmp_path))
-    target = tmp_path / "reportbuilder" / "demo-v1-2026-06-15"
+    target = tmp_path / "reportbuilder" / "demo-v2-2026-06-15"
     target.mkdir(parents=True)
     (target / "tickets.parquet").write_bytes(b"")
     monkeypatch.setattr(cache, "generate_demo", _stub)
@@ -440,5 +440,5 @@ def test_cache_falls_back_to_the_temp_directory(tmp_path, monkeypatch):
     monkeypatch.setattr(cache.tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     folder = demo_dataset_dir(ANCHOR)
-    assert folder.is_relative_to(tmp_path / "tmp") and folder.name == "demo-v1-2026-06-15"
+    assert folder.is_relative_to(tmp_path / "tmp") and folder.name == "demo-v2-2026-06-15"
     assert (folder / "tickets.parquet").is_file()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -25,7 +26,8 @@ def raw_rows():
 def imported(tmp_path_factory):
     out = tmp_path_factory.mktemp("callcenter")
     output = import_into("callcenter", dataset(RAW), out)
-    assert "q_time" in output  # the dropped columns are named
+    assert "vru_time" in output and "ser_exit" in output  # the dropped columns are named
+    assert "q_time" not in output  # kept, as calls.queue_seconds
     return out
 
 
@@ -50,7 +52,8 @@ def test_abandonment_rate_per_hour(imported, raw_rows, tmp_path):
     spec = write_spec(tmp_path, "abandon", "source: calls\ndimensions:\n  - field: started_at\n"
                       "    granularity: hour_of_day\n    as: hour\nmeasures:\n  - count() as calls\n"
                       "  - 100.0 * count_if(status = 'cancelled') / count() as abandon_rate\n")
-    rows = {r["hour"]: r for r in rb_json(spec, imported, NOW) if r["calls"]}
+    # the log is Israeli local time (UTC+2 in February 1999): hours of day in that zone are the file's
+    rows = {r["hour"]: r for r in rb_json(spec, imported, NOW, "--timezone", "Asia/Jerusalem") if r["calls"]}
     assert set(rows) == set(total)
     for hour, row in rows.items():
         assert row["calls"] == total[hour]
@@ -84,3 +87,45 @@ def test_wrong_format_and_missing_file(tmp_path):
     assert result.exit_code == 1 and "vru+line" in result.output
     result = CliRunner().invoke(main, ["import", "callcenter", str(tmp_path / "none.txt"), "-o", str(tmp_path)])
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+def _first_call_of_line(raw_rows, line: str):
+    """The first call of a line, as the file's local time (datetime), from the raw rows."""
+    return min(datetime.strptime(f"{r['date']} {r['vru_entry']}", "%y%m%d %H:%M:%S")
+               for r in raw_rows if r["vru+line"] == line and r["vru_entry"] != "0:00:00")
+
+
+FIRST_OF_LINE = ("source: calls\nfilters: [\"phone_number = 'AA0101'\"]\n"
+                 "dimensions: [started_at]\nmeasures: [count() as n]\nsort: [started_at]\nlimit: 1\n")
+
+
+def test_times_are_israeli_local_time_stored_in_utc(imported, raw_rows, tmp_path):
+    # Israel is on IST (UTC+2) all February 1999: every stored time is the file's minus two hours
+    spec = write_spec(tmp_path, "first", FIRST_OF_LINE)
+    [row] = rb_json(spec, imported, NOW, "--range", "all_time")
+    expected = _first_call_of_line(raw_rows, "AA0101") - timedelta(hours=2)
+    assert row["started_at"] == expected.isoformat() + "+00:00"
+
+
+def test_source_timezone_option(tmp_path, raw_rows):
+    out = tmp_path / "utc"
+    output = CliRunner().invoke(main, ["import", "callcenter", str(dataset(RAW)), "-o", str(out),
+                                       "--source-timezone", "UTC"]).output
+    assert "(UTC)" in output
+    spec = write_spec(tmp_path, "first", FIRST_OF_LINE)
+    [row] = rb_json(spec, out, NOW, "--range", "all_time")
+    assert row["started_at"] == _first_call_of_line(raw_rows, "AA0101").isoformat() + "+00:00"  # as UTC: unchanged
+    bad = CliRunner().invoke(main, ["import", "callcenter", str(dataset(RAW)), "-o", str(out),
+                                    "--source-timezone", "Mars/Olympus"])
+    assert bad.exit_code == 2 and "unknown time zone 'Mars/Olympus'" in bad.output
+
+
+def test_average_speed_of_answer_from_the_queue_time(imported, raw_rows, tmp_path):
+    waits = [int(row["q_time"]) for row in raw_rows if row["outcome"] == "AGENT"]
+    spec = write_spec(tmp_path, "asa", "source: calls\nmeasures: [average_speed_of_answer]\n")
+    [row] = rb_json(spec, imported, NOW, "--range", "all_time")
+    assert row["average_speed_of_answer"] == pytest.approx(sum(waits) / len(waits))
+    hung = [int(row["q_time"]) for row in raw_rows if row["outcome"] == "HANG"]
+    spec = write_spec(tmp_path, "abandon_wait", "source: calls\nfilters: [\"status = 'cancelled'\"]\n"
+                      "measures: [max(queue_seconds) as longest]\n")
+    assert rb_json(spec, imported, NOW, "--range", "all_time")[0]["longest"] == max(hung)
