@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from ..errors import BuildError, DataError, ReportError, SpecError
 from ..running import execute, load_spec, plan_report, viewer_of
@@ -26,6 +26,7 @@ from .guard import Stopped, run_guarded
 from .library import entries
 from .params import BadQuery, rows_params, run_params
 from .sessions import COOKIE, Sessions
+from .static_files import static_files
 
 TIME_LIMIT_S = 30.0
 SIGN_IN_BODY_MAX = 4096
@@ -234,4 +235,5 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
         Route("/dashboard/{name}", server.dashboard_page),
         Route("/api/run/{name}", server.api_run),
         Route("/api/rows/{name}", server.api_rows),
+        Mount("/static", static_files(), name="static"),
     ])
