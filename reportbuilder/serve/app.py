@@ -27,6 +27,7 @@ from .library import entries
 from .params import BadQuery, rows_params, run_params
 from .sessions import COOKIE, Sessions
 from .static_files import static_files
+from .view import board_filters, with_view
 
 TIME_LIMIT_S = 30.0
 SIGN_IN_BODY_MAX = 4096
@@ -104,9 +105,14 @@ class _Server:
             return failure(500, "internal error (see the server's log)")
 
     def planned(self, entry, params, user, sources):
-        raw = load_spec(entry.name, sources, entry.path, entry.label)
-        return plan_report(self.ws, raw, self.data, params.now, params.timezone, params.range_, params.from_,
-                           params.to, params.filters, user.email if user else None)
+        """The report as `rb run` plans it with the options, the page's view and dashboard filters."""
+        raw = with_view(load_spec(entry.name, sources, entry.path, entry.label), params.granularity, params.compare)
+        options = (self.ws, raw, self.data, params.now, params.timezone, params.range_, params.from_, params.to)
+        as_user = user.email if user else None
+        planned = plan_report(*options, params.filters, as_user)
+        if not params.board:
+            return planned
+        return plan_report(*options, params.filters + board_filters(planned[0].report, params.board), as_user)
 
     def run(self, entry, params, user, on_open, sources):
         report_plan, data_path, restriction = self.planned(entry, params, user, sources)
@@ -187,21 +193,37 @@ class _Server:
 
     async def report_page(self, request: Request) -> Response:
         def work(user, on_open, sources):
-            from ..render.chart_output import chart_vegalite, svg_of
+            from ..render.chart_output import chart_vegalite
             from ..render.chart_spec import ChartShape
+            from ..render.render_data import render
+            from .report_page import report_page, with_row_numbers
 
             params = run_params(request.query_params.multi_items())
             entry = self.entry("report", request.path_params["name"])
             try:
                 report_plan, result = self.run(entry, params, user, on_open, sources)
-            except SpecError as exc:  # the form stays, so the option can be corrected
+                report = report_plan.report
+                choices = self.choices(report, params, user, on_open)
+            except (SpecError, BadQuery) as exc:  # the form stays, so the option can be corrected
                 from ..render.diagnostics import format_diagnostics
 
-                message = self.redact(format_diagnostics(exc.diagnostics, sources))
-                return HTMLResponse(pages.report_page(entry.name, entry.title, params, error=message), 400)
-            svg = svg_of(chart_vegalite(result, ChartShape.of_report(report_plan.report)))
-            return HTMLResponse(pages.report_page(entry.name, entry.title, params, result, svg))
+                text = format_diagnostics(exc.diagnostics, sources) if isinstance(exc, SpecError) else f"error: {exc}"
+                return HTMLResponse(report_page(entry.name, entry.title, params, error=self.redact(text)), 400)
+            spec = with_row_numbers(chart_vegalite(result, ChartShape.of_report(report)), len(result.rows))
+            return HTMLResponse(report_page(entry.name, entry.title, params, report=report, result=result,
+                                            spec=spec, rows=json.loads(render(result, "json")), choices=choices))
         return await self.answer(request, work, html=True)
+
+    def choices(self, report, params, user, on_open) -> dict[str, list[str]]:
+        """The values of each dashboard filter that applies to `report`, as `user` sees them."""
+        from .choices import filter_choices
+        from .view import board_paths
+
+        def run_spec(raw):
+            report_plan, data_path, restriction = plan_report(self.ws, raw, self.data, params.now, params.timezone,
+                                                              as_user=user.email if user else None)
+            return execute(report_plan, self.ws, data_path, restriction=restriction, on_open=on_open)
+        return filter_choices(board_paths(report), report.source, run_spec)
 
     async def dashboard_page(self, request: Request) -> Response:
         def work(user, on_open, sources):

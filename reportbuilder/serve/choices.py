@@ -1,0 +1,27 @@
+"""The values a dashboard filter can take on the report page: the distinct values of the
+filter's path among the rows of the report's source that the user may see.
+
+Each list is a small report (`source`, one dimension along the path, `count()`) planned
+and run as the user, so access rules hide what `rb run --as` hides; values come back
+through the engine, never pasted into SQL.
+"""
+from __future__ import annotations
+
+import yaml
+
+MAX_CHOICES = 500
+
+
+def filter_choices(paths: dict[str, str], source: str, run_spec) -> dict[str, list[str]]:
+    """{key: sorted distinct non-null values} for each {key: path}; `run_spec(raw)` runs a
+    loaded spec as the user and returns its Result."""
+    from ..load.load_spec import load_spec_text
+
+    found = {}
+    for key, path in paths.items():
+        doc = {"source": source, "dimensions": [{"field": path, "as": "value"}],
+               "measures": ["count() as n"], "sort": ["value"], "limit": MAX_CHOICES}
+        raw = load_spec_text(yaml.safe_dump(doc, sort_keys=False), f"<{key} values>", f"{key}_values")
+        result = run_spec(raw)
+        found[key] = [str(row[0]) for row in result.rows if row[0] is not None]
+    return found
