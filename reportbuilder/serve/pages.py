@@ -16,7 +16,7 @@ form.options label { display: flex; flex-direction: column; font-size: .85rem; c
 input, select { font: inherit; padding: .25rem .4rem; }
 ul.library { list-style: none; padding: 0; } ul.library li { margin: .3rem 0; }
 .kind { color: #656d76; font-size: .8rem; margin-left: .5rem; }
-#drill { margin-top: 1rem; } #drill table { margin-top: .5rem; } .scroll { overflow-x: auto; }
+#drill { margin-top: 1rem; } #drill td { white-space: nowrap; } #drill table { margin-top: .5rem; } .scroll { overflow-x: auto; }
 #chart { min-height: 120px; } h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
 .error { background: #fff0f0; border: 1px solid #d1242f; padding: .75rem 1rem; white-space: pre-wrap; }
 """

@@ -25,12 +25,23 @@ COMPARE_LABELS = (("", "as the report says"), ("previous_period", "previous peri
                   ("previous_year", "previous year"), ("off", "off"))
 
 
-def with_row_numbers(spec: dict, n_rows: int) -> dict:
-    """The spec with `rb_row` on every record of a dataset that has one record per result row."""
-    for name, records in (spec.get("datasets") or {}).items():
-        if len(records) == n_rows:
-            spec["datasets"][name] = [{**r, "rb_row": i} for i, r in enumerate(records)]
-    return spec
+def with_row_numbers(spec, n_rows: int):
+    """The spec with `rb_row` on every record of each data set (inline `data.values` or
+    `datasets`, in layers too) that has one record per result row, in row order."""
+    if isinstance(spec, list):
+        return [with_row_numbers(item, n_rows) for item in spec]
+    if not isinstance(spec, dict):
+        return spec
+    out = {}
+    for key, value in spec.items():
+        if key == "values" and isinstance(value, list) and len(value) == n_rows and all(isinstance(r, dict) for r in value):
+            out[key] = [{**r, "rb_row": i} for i, r in enumerate(value)]
+        elif key == "datasets" and isinstance(value, dict):
+            out[key] = {name: [{**r, "rb_row": i} for i, r in enumerate(rs)] if len(rs) == n_rows else rs
+                        for name, rs in value.items()}
+        else:
+            out[key] = with_row_numbers(value, n_rows)
+    return out
 
 
 def _select(name: str, label: str, options, chosen: str | None) -> str:
@@ -39,15 +50,20 @@ def _select(name: str, label: str, options, chosen: str | None) -> str:
     return f'<label>{escape(label)}<select name="{name}" data-autosubmit>{items}</select></label>'
 
 
+def _presets(chosen: str | None) -> tuple[str, ...]:
+    """The named presets, and the chosen one when it is another accepted form (last_90_days)."""
+    return PRESETS if chosen in PRESETS or chosen is None else (chosen,) + PRESETS
+
+
 def options_form(params, grain: str | None, has_range: bool, choices: dict[str, list[str]]) -> str:
     """Range (preset or custom from/to), granularity, time zone, compare, dashboard filters, filters."""
     fields = [_select("range", "Range", [("", "as the report says" if not (params.from_ or params.to) else "custom")]
-                      + [(p, p.replace("_", " ")) for p in PRESETS], params.range_),
+                      + [(p, p.replace("_", " ")) for p in _presets(params.range_)], params.range_),
               f'<label>From<input type="date" name="from" value="{escape(params.from_ or "")}"></label>',
               f'<label>To<input type="date" name="to" value="{escape(params.to or "")}"></label>']
     if grain:
-        fields.append(_select("granularity", f"Granularity (report: {grain})", [("", grain)]
-                              + [(b, b) for b in BUCKETS if b != grain], params.granularity))
+        fields.append(_select("granularity", "Granularity", [("", "as the report says")] + [(b, b) for b in BUCKETS],
+                              params.granularity))
     zones = "".join(f'<option value="{z}">' for z in sorted(available_timezones()))
     fields.append(f'<label>Time zone<input name="timezone" list="zones" value="{escape(params.timezone or "")}" '
                   f'placeholder="Europe/Paris"><datalist id="zones">{zones}</datalist></label>')
@@ -65,10 +81,11 @@ def options_form(params, grain: str | None, has_range: bool, choices: dict[str, 
     return '<form class="options" id="options" method="get">' + "".join(fields) + "</form>\n"
 
 
-def _data_json(name: str, query: str, spec: dict, rows: list, report) -> str:
+def _data_json(name: str, query: str, spec: dict, rows: list, report, result) -> str:
     data = {"name": name, "query": query, "spec": spec, "rows": rows,
             "dimensions": [d.name for d in report.dimensions], "measures": [m.name for m in report.measures],
-            "chart_y": list((report.chart or {}).get("y") or [])}
+            "chart_y": list((report.chart or {}).get("y") or []),
+            "fields": {f"f{i}": column for i, column in enumerate(c.name for c in result.columns)}}
     return json.dumps(data, ensure_ascii=False, default=str).replace("</", "<\\/")
 
 
@@ -95,6 +112,6 @@ def report_page(name: str, title: str, params, *, report=None, result=None, spec
              '<a id="drill-csv" download>CSV of these rows</a></p>'
              '<div class="scroll"><table id="drill-table"></table></div></section>\n'
              f'<div id="result">{data_table(result)}</div>\n'
-             f'<script type="application/json" id="rb-report">{_data_json(name, query, spec, rows, report)}</script>\n'
+             f'<script type="application/json" id="rb-report">{_data_json(name, query, spec, rows, report, result)}</script>\n'
              + scripts())
     return page(title or name, body)

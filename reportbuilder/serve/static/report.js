@@ -7,8 +7,16 @@
   var report = JSON.parse(document.getElementById('rb-report').textContent);
   var drill = {cell: null, measure: null, offset: 0, total: 0};
 
+  // The URL is the view: submit only the fields that are set, so a link stays short.
+  var form = document.getElementById('options');
+  function submit() {
+    var q = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) { if (String(value).trim()) q.append(key, value); });
+    window.location.search = q.toString();
+  }
+  form.addEventListener('submit', function (e) { e.preventDefault(); submit(); });
   document.querySelectorAll('[data-autosubmit]').forEach(function (el) {
-    el.addEventListener('change', function () { el.form.submit(); });
+    el.addEventListener('change', submit);
   });
   var range = document.querySelector('select[name=range]');
   document.querySelectorAll('input[name=from], input[name=to]').forEach(function (el) {
@@ -35,7 +43,8 @@
     // A folded chart (several measures) names the measure in its fold key; else the first drawn.
     var names = report.chart_y.length ? report.chart_y : report.measures;
     for (var key in datum) {
-      if (names.indexOf(datum[key]) >= 0 && key !== 'rb_row') return datum[key];
+      var named = report.fields[datum[key]] || datum[key];
+      if (key !== 'rb_row' && names.indexOf(named) >= 0) return named;
     }
     return names[0];
   }
