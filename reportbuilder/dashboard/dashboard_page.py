@@ -54,12 +54,16 @@ def _panel_chart(panel: PanelRun, palette: Palette):
     return altair_chart(panel.result, spec, panel.shape, palette, PANEL_WIDTH, PANEL_HEIGHT)
 
 
-def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None) -> str:
-    """The page; `progress(label)` is called after each chart is drawn."""
+def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None,
+                   draw: Callable[[dict, PanelRun], str] = lambda spec, panel: svg_of(spec), controls: str = "",
+                   scripts: str = "") -> str:
+    """The page; `progress(label)` is called after each chart is drawn. `draw(spec, panel)` turns
+    a panel's Vega-Lite spec into the card's HTML (inline SVG here; `rb serve` embeds it for
+    vega-embed), `controls` goes above the filters and `scripts` at the end of the body."""
     palette = _palette(run)
     cards = []
     for panel in run.panels:
-        cards.append(_card(panel, palette))
+        cards.append(_card(panel, palette, draw))
         if progress:
             progress(panel.ref)
     dash = run.dashboard
@@ -68,10 +72,10 @@ def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = N
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{PAGE_STYLE}{_DASH_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{description}"
             f'<p class="meta">{html.escape(_meta(run))}</p>\n{_filters(run)}'
-            f'<div class="grid">\n{"".join(cards)}</div>\n</body>\n</html>\n')
+            f'{controls}<div class="grid">\n{"".join(cards)}</div>\n{scripts}</body>\n</html>\n')
 
 
-def _card(panel: PanelRun, palette: Palette) -> str:
+def _card(panel: PanelRun, palette: Palette, draw) -> str:
     head = f"<h2>{html.escape(panel.title)}</h2>\n"
     if panel.error is not None:
         body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
@@ -79,7 +83,7 @@ def _card(panel: PanelRun, palette: Palette) -> str:
     if choose_chart(panel.result, panel.shape).type == "table":
         drawing = data_table(panel.result)  # text reads better as HTML than as a drawn table
     else:
-        drawing = svg_of(configure(_panel_chart(panel, palette)).to_dict(validate=True))
+        drawing = draw(configure(_panel_chart(panel, palette)).to_dict(validate=True), panel)
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
     return (f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{rng}'

@@ -215,25 +215,33 @@ class _Server:
         return await self.answer(request, work, html=True)
 
     def choices(self, report, params, user, on_open) -> dict[str, list[str]]:
-        """The values of each dashboard filter that applies to `report`, as `user` sees them."""
-        from .choices import filter_choices
+        """The values of each dashboard filter that applies to `report` (all of them, for a
+        dashboard: `report` None), as `user` sees them."""
+        from ..dashboard import DASHBOARD_FILTERS
+        from .choices import catalog_fields, filter_choices
         from .view import board_paths
 
         def run_spec(raw):
             report_plan, data_path, restriction = plan_report(self.ws, raw, self.data, params.now, params.timezone,
                                                               as_user=user.email if user else None)
             return execute(report_plan, self.ws, data_path, restriction=restriction, on_open=on_open)
-        return filter_choices(board_paths(report), report.source, run_spec)
+        if report is None:
+            return filter_choices(catalog_fields(self.ws.catalog, DASHBOARD_FILTERS), run_spec)
+        return filter_choices({k: (report.source, p) for k, p in board_paths(report).items()}, run_spec)
 
     async def dashboard_page(self, request: Request) -> Response:
         def work(user, on_open, sources):
-            from ..dashboard import dashboard_html, load_dashboard, run_dashboard
+            from ..dashboard import DASHBOARD_FILTERS, dashboard_html, load_dashboard, run_dashboard
+            from .dashboard_page import DASHBOARD_KEYS, chart_holder, controls, scripts
 
-            params = run_params(request.query_params.multi_items(), ("range", "from", "to", "timezone", "now"))
+            params = run_params(request.query_params.multi_items(), DASHBOARD_KEYS)
             entry = self.entry("dashboard", request.path_params["name"])
             board = load_dashboard(str(entry.path))
             if params.range_ or params.from_ or params.to:
                 board = replace(board, preset=params.range_, start=params.from_, end=params.to)
+            if params.board:  # the page's choices replace the dashboard's own, key by key
+                chosen = {**dict(board.filters), **dict(params.board)}
+                board = replace(board, filters=tuple((k, chosen[k]) for k in DASHBOARD_FILTERS if k in chosen))
             data_path, demo_now = resolve_data(self.data, self.ws)
             now_utc = resolve_now(params.now, self.ws, demo_now)
             viewer = viewer_of(user.email if user else None, self.ws, now_utc)
@@ -241,7 +249,9 @@ class _Server:
             def step(label):  # between panels: a stopped request runs no further panel
                 on_open(None)
             done = run_dashboard(board, self.ws, data_path, now_utc, params.timezone, step, viewer, None)
-            return HTMLResponse(dashboard_html(done))
+            choices = self.choices(None, params, user, on_open)
+            return HTMLResponse(dashboard_html(done, draw=chart_holder, controls=controls(params, board, choices),
+                                               scripts=scripts()))
         return await self.answer(request, work, html=True)
 
 

@@ -9,11 +9,13 @@ from urllib.parse import urlencode
 
 from ..render.chart_output import PAGE_STYLE
 
-STYLE = PAGE_STYLE + """
-nav a { margin-right: 1rem; }
+FORM_STYLE = """
 form.options { display: flex; flex-wrap: wrap; gap: .75rem; align-items: end; margin: 0 0 1rem; }
 form.options label { display: flex; flex-direction: column; font-size: .85rem; color: #656d76; }
 input, select { font: inherit; padding: .25rem .4rem; }
+"""
+STYLE = PAGE_STYLE + FORM_STYLE + """
+nav a { margin-right: 1rem; }
 ul.library { list-style: none; padding: 0; } ul.library li { margin: .3rem 0; }
 .kind { color: #656d76; font-size: .8rem; margin-left: .5rem; }
 #drill { margin-top: 1rem; } #drill td { white-space: nowrap; } #drill table { margin-top: .5rem; } .scroll { overflow-x: auto; }

@@ -44,7 +44,7 @@ def with_row_numbers(spec, n_rows: int):
     return out
 
 
-def _select(name: str, label: str, options, chosen: str | None) -> str:
+def select(name: str, label: str, options, chosen: str | None) -> str:
     items = "".join(f'<option value="{escape(v)}"{" selected" if v == (chosen or "") else ""}>{escape(t)}</option>'
                     for v, t in options)
     return f'<label>{escape(label)}<select name="{name}" data-autosubmit>{items}</select></label>'
@@ -55,23 +55,33 @@ def _presets(chosen: str | None) -> tuple[str, ...]:
     return PRESETS if chosen in PRESETS or chosen is None else (chosen,) + PRESETS
 
 
-def options_form(params, grain: str | None, has_range: bool, choices: dict[str, list[str]]) -> str:
-    """Range (preset or custom from/to), granularity, time zone, compare, dashboard filters, filters."""
-    fields = [_select("range", "Range", [("", "as the report says" if not (params.from_ or params.to) else "custom")]
-                      + [(p, p.replace("_", " ")) for p in _presets(params.range_)], params.range_),
-              f'<label>From<input type="date" name="from" value="{escape(params.from_ or "")}"></label>',
-              f'<label>To<input type="date" name="to" value="{escape(params.to or "")}"></label>']
-    if grain:
-        fields.append(_select("granularity", "Granularity", [("", "as the report says")] + [(b, b) for b in BUCKETS],
-                              params.granularity))
+def range_fields(params) -> list[str]:
+    """The date range: a preset, or custom from/to dates."""
+    first = "custom" if params.from_ or params.to else "as the report says"
+    return [select("range", "Range", [("", first)] + [(p, p.replace("_", " ")) for p in _presets(params.range_)],
+                   params.range_),
+            f'<label>From<input type="date" name="from" value="{escape(params.from_ or "")}"></label>',
+            f'<label>To<input type="date" name="to" value="{escape(params.to or "")}"></label>']
+
+
+def zone_field(params) -> str:
     zones = "".join(f'<option value="{z}">' for z in sorted(available_timezones()))
-    fields.append(f'<label>Time zone<input name="timezone" list="zones" value="{escape(params.timezone or "")}" '
-                  f'placeholder="Europe/Paris"><datalist id="zones">{zones}</datalist></label>')
+    return (f'<label>Time zone<input name="timezone" list="zones" value="{escape(params.timezone or "")}" '
+            f'placeholder="Europe/Paris"><datalist id="zones">{zones}</datalist></label>')
+
+
+def options_form(params, has_time: bool, has_range: bool, choices: dict[str, list[str]]) -> str:
+    """Range, granularity, time zone, compare, dashboard filters (values from `choices`), filters."""
+    fields = range_fields(params)
+    if has_time:
+        fields.append(select("granularity", "Granularity", [("", "as the report says")] + [(b, b) for b in BUCKETS],
+                             params.granularity))
+    fields.append(zone_field(params))
     if has_range:
-        fields.append(_select("compare", "Compare with", COMPARE_LABELS, params.compare))
+        fields.append(select("compare", "Compare with", COMPARE_LABELS, params.compare))
     board = dict(params.board)
     for key, values in choices.items():
-        fields.append(_select(key, LABELS.get(key, key), [("", "all")] + [(v, v) for v in values], board.get(key)))
+        fields.append(select(key, LABELS.get(key, key), [("", "all")] + [(v, v) for v in values], board.get(key)))
     for text in params.filters + ("",):
         fields.append(f'<label>Filter<input name="filter" value="{escape(text)}" '
                       'placeholder="priority = \'high\'"></label>')
@@ -89,14 +99,15 @@ def _data_json(name: str, query: str, spec: dict, rows: list, report, result) ->
     return json.dumps(data, ensure_ascii=False, default=str).replace("</", "<\\/")
 
 
-def scripts() -> str:
-    return "".join(f'<script src="{src}"></script>\n' for src in CHART_SCRIPTS + ("/static/report.js",))
+def scripts(page_script: str = "/static/report.js") -> str:
+    """The vendored chart scripts, the form's, then the page's own."""
+    return "".join(f'<script src="{src}"></script>\n' for src in CHART_SCRIPTS + ("/static/form.js", page_script))
 
 
 def report_page(name: str, title: str, params, *, report=None, result=None, spec=None, rows=None,
                 choices=None, error: str | None = None) -> str:
-    grain = next((d.granularity for d in report.dimensions if d.granularity in BUCKETS), None) if report else None
-    body = options_form(params, grain, bool(report and report.window), choices or {})
+    has_time = bool(report) and any(d.granularity in BUCKETS for d in report.dimensions)
+    body = options_form(params, has_time or bool(params.granularity), bool(report and report.window), choices or {})
     if error is not None or report is None:
         return page(title or name, body + f'<pre class="error">{escape(error or "")}</pre>\n')
     query = query_of(params)

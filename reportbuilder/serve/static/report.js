@@ -1,27 +1,11 @@
 // The report page in the browser: draw the chart with vega-embed (vendored), export it as
-// PNG, submit the form when a choice changes, and show the rows behind a clicked mark
+// PNG, and show the rows behind a clicked mark
 // (GET /api/rows/NAME with the page's own query, the mark's cell and measure), paged.
 (function () {
   'use strict';
   var PAGE = 20;
   var report = JSON.parse(document.getElementById('rb-report').textContent);
   var drill = {cell: null, measure: null, offset: 0, total: 0};
-
-  // The URL is the view: submit only the fields that are set, so a link stays short.
-  var form = document.getElementById('options');
-  function submit() {
-    var q = new URLSearchParams();
-    new FormData(form).forEach(function (value, key) { if (String(value).trim()) q.append(key, value); });
-    window.location.search = q.toString();
-  }
-  form.addEventListener('submit', function (e) { e.preventDefault(); submit(); });
-  document.querySelectorAll('[data-autosubmit]').forEach(function (el) {
-    el.addEventListener('change', submit);
-  });
-  var range = document.querySelector('select[name=range]');
-  document.querySelectorAll('input[name=from], input[name=to]').forEach(function (el) {
-    el.addEventListener('change', function () { range.value = ''; });  // custom dates replace the preset
-  });
 
   function withQuery(path, extra) {
     var q = new URLSearchParams(report.query);
