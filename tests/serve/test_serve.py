@@ -211,7 +211,25 @@ def test_dashboard_page(client):
 
     answer = client.get(f"/dashboard/{builtin_names('dashboards')[0]}", params={"now": NOW})
     assert answer.status_code == 200, answer.text
-    assert "<svg" in answer.text
+    assert 'class="vega-chart"' in answer.text and '"$schema"' in answer.text and 'id="options"' in answer.text
+    assert client.get("/dashboard/helpdesk_summary", params={"now": NOW, "team": "x", "granularity": "day"}
+                      ).status_code == 400  # granularity is a report option, not a dashboard one
+
+
+def test_view_options(client):
+    plain = client.get("/api/run/tickets_created_over_time", params={"now": NOW}).json()
+    monthly = client.get("/api/run/tickets_created_over_time", params={"now": NOW, "granularity": "month"}).json()
+    assert len(monthly) < len(plain) and sum(r["tickets"] for r in monthly) >= sum(r["tickets"] for r in plain)
+    compared = client.get("/api/run/tickets_created_over_time", params={"now": NOW, "compare": "previous_period"})
+    assert "tickets_previous" in compared.json()[0]
+    by_owner = client.get("/api/run/tickets_by_channel", params={"now": NOW, "owner": "nobody at all"}).json()
+    assert all(r["tickets"] == 0 for r in by_owner)
+    for bad in ({"granularity": "fortnight"}, {"compare": "yes"}):
+        answer = client.get("/api/run/tickets_created_over_time", params={"now": NOW, **bad})
+        assert answer.status_code == 400 and "expected one of" in answer.json()["error"]
+    page = client.get("/report/tickets_created_over_time", params={"now": NOW, "granularity": "month", "team": "x"})
+    assert page.status_code == 200 and '<option value="month" selected>' in page.text
+    assert "granularity=month" in page.text and "team=x" in page.text  # the CSV link keeps the view
 
 
 def test_concurrent_requests(world, client):
