@@ -33,9 +33,8 @@ def controls(params, board, choices: dict[str, list[str]]) -> str:
                              dict(params.board).get(key)))
     if params.now:
         fields.append(f'<input type="hidden" name="now" value="{escape(params.now)}">')
-    fields.append('<button type="submit">Apply</button>')
-    return (f'<nav class="meta"><a href="/">All reports</a></nav><style>{FORM_STYLE}</style>'
-            '<form class="options" id="options" method="get">' + "".join(fields) + "</form>\n")
+    fields.append('<button type="submit">Apply</button><a href="/">All reports</a>')
+    return f'<style>{FORM_STYLE}</style><form class="options" id="options" method="get">' + "".join(fields) + "</form>\n"
 
 
 def scripts() -> str:
