@@ -7,7 +7,9 @@ show that wall clock unchanged on any machine.
 
 Durations (`seconds`) are drawn in one unit chosen from the largest value
 (seconds, minutes, hours or days) and labelled with it; percentages get a `%`.
-Every field also gets a display label (`values.display_value`) for tooltips.
+Every field also gets a display label (`values.display_value`) for tooltips. Each record
+carries `rb_row`, its row's index, kept by the long (folded) forms, so that `rb serve`
+knows which row a clicked mark stands for.
 """
 from __future__ import annotations
 
@@ -82,7 +84,7 @@ def chart_data(result: Result, granularities: dict, categorical: set, partial: f
         converters.append(convert)
     records = []
     for n, row in enumerate(result.rows):
-        record = {"partial": n in partial}
+        record = {"partial": n in partial, "rb_row": n}  # rb serve finds a clicked mark's row by it
         for (column, convert, value) in zip(result.columns, converters, row):
             info = fields[column.name]
             record[info.key] = convert(value, zone)

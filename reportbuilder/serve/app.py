@@ -196,7 +196,7 @@ class _Server:
             from ..render.chart_output import chart_vegalite
             from ..render.chart_spec import ChartShape
             from ..render.render_data import render
-            from .report_page import report_page, with_row_numbers
+            from .report_page import report_page
 
             params = run_params(request.query_params.multi_items())
             entry = self.entry("report", request.path_params["name"])
@@ -209,7 +209,7 @@ class _Server:
 
                 text = format_diagnostics(exc.diagnostics, sources) if isinstance(exc, SpecError) else f"error: {exc}"
                 return HTMLResponse(report_page(entry.name, entry.title, params, error=self.redact(text)), 400)
-            spec = with_row_numbers(chart_vegalite(result, ChartShape.of_report(report)), len(result.rows))
+            spec = chart_vegalite(result, ChartShape.of_report(report))
             return HTMLResponse(report_page(entry.name, entry.title, params, report=report, result=result,
                                             spec=spec, rows=json.loads(render(result, "json")), choices=choices))
         return await self.answer(request, work, html=True)

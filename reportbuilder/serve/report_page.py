@@ -4,7 +4,7 @@ Vega-Lite spec `rb run --format png` draws, the table, and the drill-down panel.
 The form is a GET form, so the URL is the whole state: a copied link reproduces the view.
 The page hands its data to static/report.js in one JSON script element (the Vega-Lite spec,
 the rows as `rb run --format json` prints them, the dimension and measure names); each data
-record of the spec carries `rb_row`, its row's index, so a click finds its cell. Without
+record of the spec carries `rb_row` (chart_data.py), its row's index, so a click finds its cell. Without
 scripts the table below the chart still shows every number.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 from html import escape
 from zoneinfo import available_timezones
 
+from ..render.chart_data import humanize
 from ..render.chart_output import data_table
 from ..timeframe.ranges import PRESETS
 from .pages import page, query_of
@@ -23,25 +24,6 @@ LABELS = {"owner": "Owner", "team": "Team", "channel_account": "Channel account 
           "pipeline": "Pipeline", "company": "Company"}
 COMPARE_LABELS = (("", "as the report says"), ("previous_period", "previous period"),
                   ("previous_year", "previous year"), ("off", "off"))
-
-
-def with_row_numbers(spec, n_rows: int):
-    """The spec with `rb_row` on every record of each data set (inline `data.values` or
-    `datasets`, in layers too) that has one record per result row, in row order."""
-    if isinstance(spec, list):
-        return [with_row_numbers(item, n_rows) for item in spec]
-    if not isinstance(spec, dict):
-        return spec
-    out = {}
-    for key, value in spec.items():
-        if key == "values" and isinstance(value, list) and len(value) == n_rows and all(isinstance(r, dict) for r in value):
-            out[key] = [{**r, "rb_row": i} for i, r in enumerate(value)]
-        elif key == "datasets" and isinstance(value, dict):
-            out[key] = {name: [{**r, "rb_row": i} for i, r in enumerate(rs)] if len(rs) == n_rows else rs
-                        for name, rs in value.items()}
-        else:
-            out[key] = with_row_numbers(value, n_rows)
-    return out
 
 
 def select(name: str, label: str, options, chosen: str | None) -> str:
@@ -91,11 +73,11 @@ def options_form(params, has_time: bool, has_range: bool, choices: dict[str, lis
     return '<form class="options" id="options" method="get">' + "".join(fields) + "</form>\n"
 
 
-def _data_json(name: str, query: str, spec: dict, rows: list, report, result) -> str:
+def _data_json(name: str, query: str, spec: dict, rows: list, report) -> str:
     data = {"name": name, "query": query, "spec": spec, "rows": rows,
             "dimensions": [d.name for d in report.dimensions], "measures": [m.name for m in report.measures],
             "chart_y": list((report.chart or {}).get("y") or []),
-            "fields": {f"f{i}": column for i, column in enumerate(c.name for c in result.columns)}}
+            "series": {humanize(m.name): m.name for m in report.measures}}
     return json.dumps(data, ensure_ascii=False, default=str).replace("</", "<\\/")
 
 
@@ -123,6 +105,6 @@ def report_page(name: str, title: str, params, *, report=None, result=None, spec
              '<a id="drill-csv" download>CSV of these rows</a></p>'
              '<div class="scroll"><table id="drill-table"></table></div></section>\n'
              f'<div id="result">{data_table(result)}</div>\n'
-             f'<script type="application/json" id="rb-report">{_data_json(name, query, spec, rows, report, result)}</script>\n'
+             f'<script type="application/json" id="rb-report">{_data_json(name, query, spec, rows, report)}</script>\n'
              + scripts())
     return page(title or name, body)

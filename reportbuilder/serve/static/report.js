@@ -24,13 +24,10 @@
   }
 
   function measureOf(datum) {
-    // A folded chart (several measures) names the measure in its fold key; else the first drawn.
-    var names = report.chart_y.length ? report.chart_y : report.measures;
-    for (var key in datum) {
-      var named = report.fields[datum[key]] || datum[key];
-      if (key !== 'rb_row' && names.indexOf(named) >= 0) return named;
-    }
-    return names[0];
+    // A chart of several measures names the clicked one in `series` (its title); a series that
+    // is no measure (the previous period of a comparison) stands for no rows of this report.
+    if (typeof datum.series === 'string') return report.series[datum.series] || null;
+    return report.chart_y.length ? report.chart_y[0] : report.measures[0];
   }
 
   function rowsUrl(format) {
@@ -101,8 +98,9 @@
     });
     view.addEventListener('click', function (event, item) {
       var cell = item && cellOf(item.datum);
-      if (!cell) return;
-      drill = {cell: cell, measure: measureOf(item.datum), offset: 0, total: 0};
+      var measure = cell && measureOf(item.datum);
+      if (!measure) return;
+      drill = {cell: cell, measure: measure, offset: 0, total: 0};
       load();
     });
   }).catch(function (err) {

@@ -64,7 +64,7 @@ def test_range_and_filter_give_the_numbers_of_rb_run(live_server, page, shot):
 def test_clicking_a_bar_lists_the_rows_behind_it(live_server, page, shot):
     open_report(page, f"{live_server}/report/calls_by_owner?now={NOW}&range=last_90_days")
     expected = rb_run("calls_by_owner", "--range", "last_90_days")
-    bars = page.locator("#chart g.mark-rect path")
+    bars = page.locator("#chart g.mark-rect.role-mark path")
     assert bars.count() == len(expected)
     bars.nth(1).click()  # second bar: its rows fit one page
     page.wait_for_selector("#drill:not([hidden]) #drill-table tbody tr")
@@ -105,3 +105,22 @@ def test_granularity_and_compare_controls(live_server, page, shot):
     head = page.eval_on_selector_all("#result thead th", "ths => ths.map(t => t.textContent)")
     assert any("previous" in h for h in head), head
     shot(page, "report_tickets_created_monthly_compare")
+
+
+def test_clicking_a_heatmap_cell_and_a_line_point(live_server, page):
+    open_report(page, f"{live_server}/report/activity_heatmap?now={NOW}")
+    cells = page.locator("#chart g.mark-rect.role-mark path")
+    assert cells.count() == len(rb_run("activity_heatmap"))
+    cells.nth(cells.count() // 2).click()
+    page.wait_for_selector("#drill:not([hidden])")
+    title = page.text_content("#drill-title")  # "N rows behind messages = N (hour = .., day_of_week = ..)"
+    total, _, rest = title.partition(" rows behind messages = ")
+    assert rest.split(" ")[0] == total and "day_of_week = " in rest
+    open_report(page, f"{live_server}/report/tickets_created_over_time?now={NOW}&range=last_3_months")
+    points = page.locator("#chart g.mark-symbol.role-mark path")
+    weeks = rb_run("tickets_created_over_time", "--range", "last_3_months")
+    assert points.count() == len(weeks)
+    points.nth(2).click()
+    page.wait_for_selector("#drill:not([hidden])")
+    assert page.text_content("#drill-title").startswith(
+        f"{weeks[2]['tickets']} rows behind tickets = {weeks[2]['tickets']} (week = {weeks[2]['week']})")
