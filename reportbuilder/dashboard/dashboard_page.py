@@ -47,11 +47,15 @@ def _panel_chart(panel: PanelRun):
     return altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT)
 
 
-def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None) -> str:
-    """The page; `progress(label)` is called after each chart is drawn."""
+def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None,
+                   draw: Callable[[dict, PanelRun], str] = lambda spec, panel: svg_of(spec), controls: str = "",
+                   scripts: str = "") -> str:
+    """The page; `progress(label)` is called after each chart is drawn. `draw(spec, panel)` turns
+    a panel's Vega-Lite spec into the card's HTML (inline SVG here; `rb serve` embeds it for
+    vega-embed), `controls` goes above the filters and `scripts` at the end of the body."""
     cards = []
     for panel in run.panels:
-        cards.append(_card(panel))
+        cards.append(_card(panel, draw))
         if progress:
             progress(panel.ref)
     dash = run.dashboard
@@ -60,10 +64,10 @@ def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = N
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{PAGE_STYLE}{_DASH_STYLE}{CARD_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{description}"
             f'<p class="meta">{html.escape(_meta(run))}</p>\n{_filters(run)}'
-            f'<div class="grid">\n{"".join(cards)}</div>\n</body>\n</html>\n')
+            f'{controls}<div class="grid">\n{"".join(cards)}</div>\n{scripts}</body>\n</html>\n')
 
 
-def _card(panel: PanelRun) -> str:
+def _card(panel: PanelRun, draw) -> str:
     head = f"<h2>{html.escape(panel.title)}</h2>\n"
     if panel.missing_table is not None:  # not a failure of the report: the data lacks what it reads
         body = (f'<p class="note">Needs {html.escape(panel.missing_table)}, which this data does not have.</p>\n')
@@ -74,7 +78,7 @@ def _card(panel: PanelRun) -> str:
     if choose_chart(panel.result, panel.shape).type == "table":
         drawing = data_table(panel.result)  # text reads better as HTML than as a drawn table
     else:
-        drawing = svg_of(configure(_panel_chart(panel)).to_dict(validate=True))
+        drawing = draw(configure(_panel_chart(panel)).to_dict(validate=True), panel)
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
     card = findings_card(panel.findings)

@@ -9,6 +9,8 @@ Durations (`seconds` columns, numbers named `*_minutes`, `*_hours`, `*_days`: se
 `values.duration_scale`) are drawn in one unit chosen from the largest value (seconds,
 minutes, hours or days) and labelled with it; percentages get a `%`. Every field
 also gets a display label (`values.display_cell`) for tooltips.
+Each record carries `rb_row`, its row's index, kept by the long (folded) forms, so that
+`rb serve` knows which row a clicked mark stands for.
 """
 from __future__ import annotations
 
@@ -76,9 +78,11 @@ def duration_unit(values) -> tuple[str, int]:
 
 
 def chart_data(result: Result, granularities: dict, categorical: set, partial: frozenset = frozenset(),
-               partial_grain: str | None = None) -> ChartData:
+               partial_grain: str | None = None, origin: tuple | None = None) -> ChartData:
     """The chart data of `result`; `categorical` columns are drawn as categories even if numeric;
-    rows whose index is in `partial` lie in a `partial_grain` bucket that is not over."""
+    rows whose index is in `partial` lie in a `partial_grain` bucket that is not over; `origin`
+    gives each row's index in the report's result (None: a drawn row of no single result
+    row, such as "Other", which is then not clickable); by default the rows are the result's."""
     zone = ZoneInfo(result.timezone)
     fields = {}
     converters = []
@@ -89,7 +93,7 @@ def chart_data(result: Result, granularities: dict, categorical: set, partial: f
         converters.append(convert)
     records = []
     for n, row in enumerate(result.rows):
-        record = {"partial": n in partial}
+        record = {"partial": n in partial, "rb_row": n if origin is None else origin[n]}  # rb serve's clicks
         for (column, convert, value) in zip(result.columns, converters, row):
             info = fields[column.name]
             record[info.key] = convert(value, zone)

@@ -16,9 +16,9 @@ Example:
     >>> from reportbuilder.render.chart_spec import ChartSpec
     >>> from reportbuilder.render.chart_spec import ChartShape
     >>> shape = ChartShape(("category",), additive=("tickets",))
-    >>> top, note = top_categories(r, ChartSpec("bar", x="category", y=("tickets",)), shape)
-    >>> len(top.rows), top.rows[-1], note
-    (11, ('Other', 946), 'Top 10 of 54 categories by tickets; the other 44 summed as Other')
+    >>> top, note, origin = top_categories(r, ChartSpec("bar", x="category", y=("tickets",)), shape)
+    >>> len(top.rows), top.rows[-1], note, origin[0], origin[-1]
+    (11, ('Other', 946), 'Top 10 of 54 categories by tickets; the other 44 summed as Other', 53, None)
 """
 from __future__ import annotations
 
@@ -33,28 +33,32 @@ TOP_N = 10
 _BY_X = ("bar", "grouped_bar", "stacked_bar", "horizontal_bar", "pie", "donut", "combo")
 
 
-def top_categories(result: Result, spec: ChartSpec, shape: ChartShape) -> tuple[Result, str | None]:
-    """(`result` with at most `TOP_N` categories and maybe an "Other", a note saying so) or
-    (`result`, None) when the chart has few categories."""
+def top_categories(result: Result, spec: ChartSpec, shape: ChartShape) -> tuple[Result, str | None, tuple]:
+    """(`result` with at most `TOP_N` categories and maybe an "Other", a note saying so, the
+    index in `result` of each row drawn: None for an "Other" row) or (`result`, None, its
+    indices) when the chart has few categories."""
+    everything = tuple(range(len(result.rows)))
     column = _category_column(result, spec, dict(shape.granularities))
     if column is None or not spec.y or spec.y[0] not in result.names:
-        return result, None
+        return result, None, everything
     at, measure = result.names.index(column), result.names.index(spec.y[0])
     totals: dict = {}
     for row in result.rows:
         value = row[measure]
         totals[row[at]] = totals.get(row[at], 0) + (abs(float(value)) if value is not None else 0)
     if len(totals) <= TOP_N + 1:  # an "Other" of one category hides more than it saves
-        return result, None
+        return result, None, everything
     ranked = sorted(totals, key=lambda k: -totals[k])  # stable: ties keep the result's order
     kept = set(ranked[:TOP_N])
-    rows = [row for row in result.rows if row[at] in kept]
+    origin = tuple(n for n, row in enumerate(result.rows) if row[at] in kept)
+    rows = [result.rows[n] for n in origin]
     plotted = [m for m in (*spec.y, *spec.line) if m in result.names]
     what = f"Top {TOP_N} of {len(totals)} {_plural(column)} by {_in_sentence(spec.y[0])}"
     if not all(m in shape.additive for m in plotted):
-        return replace(result, rows=tuple(rows)), what + " (the rest are not drawn: it is not a sum)"
-    rows += _other_rows(result, at, kept, shape.additive, set(dimensions_of(result, shape)))
-    return replace(result, rows=tuple(rows)), what + f"; the other {len(totals) - TOP_N} summed as {OTHER_LABEL}"
+        return replace(result, rows=tuple(rows)), what + " (the rest are not drawn: it is not a sum)", origin
+    other = _other_rows(result, at, kept, shape.additive, set(dimensions_of(result, shape)))
+    summed = f"; the other {len(totals) - TOP_N} summed as {OTHER_LABEL}"
+    return replace(result, rows=tuple(rows + other)), what + summed, origin + (None,) * len(other)
 
 
 def _category_column(result, spec, granularities) -> str | None:

@@ -48,7 +48,7 @@ def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
 def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
                  width: int = 560, height: int = 280):
     """The altair chart, before the top-level configuration (so that charts can be concatenated)."""
-    result, top_note = top_categories(result, spec, shape)
+    result, top_note, origin = top_categories(result, spec, shape)
     palette = Palette.for_values(series_values(result, spec))
     categorical = {spec.x} if spec.type in ("bar", "grouped_bar", "stacked_bar", "horizontal_bar", "heatmap",
                                             "pie", "donut", "combo") and spec.x else set()
@@ -56,7 +56,8 @@ def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape
         categorical.add(spec.color)
     partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
     grain = (time_dimension(result, shape.granularities) or (None, None))[1]
-    data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec), partial, grain)
+    data = chart_data(result, dict(shape.granularities), categorical - _temporal_ok(result, spec), partial, grain,
+                      origin)
     data = replace(data, noun=humanize(shape.source) if shape.source else None)
     builder = _empty if _nothing_to_draw(result, spec) else _BUILDERS.get(spec.type, _bar)
     chart = builder(result, spec, data, palette, width, height)

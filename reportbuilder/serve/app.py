@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from ..errors import BuildError, DataError, ReportError, SpecError
 from ..running import execute, load_spec, plan_report, viewer_of
@@ -28,6 +28,8 @@ from .guard import Stopped, run_guarded
 from .library import entries
 from .params import BadQuery, rows_params, run_params
 from .sessions import COOKIE, Sessions
+from .static_files import static_files
+from .view import board_filters, with_view
 
 TIME_LIMIT_S = 30.0
 SIGN_IN_BODY_MAX = 4096
@@ -105,9 +107,14 @@ class _Server:
             return failure(500, "internal error (see the server's log)")
 
     def planned(self, entry, params, user, sources):
-        raw = load_spec(entry.name, sources, entry.path, entry.label)
-        return plan_report(self.ws, raw, self.data, params.now, params.timezone, params.range_, params.from_,
-                           params.to, params.filters, user.email if user else None)
+        """The report as `rb run` plans it with the options, the page's view and dashboard filters."""
+        raw = with_view(load_spec(entry.name, sources, entry.path, entry.label), params.granularity, params.compare)
+        options = (self.ws, raw, self.data, params.now, params.timezone, params.range_, params.from_, params.to)
+        as_user = user.email if user else None
+        planned = plan_report(*options, params.filters, as_user)
+        if not params.board:
+            return planned
+        return plan_report(*options, params.filters + board_filters(planned[0].report, params.board), as_user)
 
     def run(self, entry, params, user, on_open, sources):
         report_plan, data_path, restriction = self.planned(entry, params, user, sources)
@@ -188,32 +195,56 @@ class _Server:
 
     async def report_page(self, request: Request) -> Response:
         def work(user, on_open, sources):
-            from ..render.chart_output import chart_vegalite, svg_of
+            from ..render.chart_output import chart_vegalite
             from ..render.chart_spec import ChartShape
+            from ..render.render_data import render
+            from .report_page import report_page
 
             params = run_params(request.query_params.multi_items())
             entry = self.entry("report", request.path_params["name"])
             try:
                 report_plan, result = self.run(entry, params, user, on_open, sources)
-            except SpecError as exc:  # the form stays, so the option can be corrected
+                report = report_plan.report
+                choices = self.choices(report, params, user, on_open)
+            except (SpecError, BadQuery) as exc:  # the form stays, so the option can be corrected
                 from ..render.diagnostics import format_diagnostics
 
-                message = self.redact(format_diagnostics(exc.diagnostics, sources))
-                return HTMLResponse(pages.report_page(entry.name, entry.title, params, error=message), 400)
-            svg = svg_of(chart_vegalite(result, ChartShape.of_report(report_plan.report)))
-            card = self.findings_card(entry, params, user, on_open, sources)
-            return HTMLResponse(pages.report_page(entry.name, entry.title, params, result, svg, card=card))
+                text = format_diagnostics(exc.diagnostics, sources) if isinstance(exc, SpecError) else f"error: {exc}"
+                return HTMLResponse(report_page(entry.name, entry.title, params, error=self.redact(text)), 400)
+            spec = chart_vegalite(result, ChartShape.of_report(report))
+            return HTMLResponse(report_page(entry.name, entry.title, params, report=report, result=result,
+                                            spec=spec, rows=json.loads(render(result, "json")), choices=choices,
+                                            card=self.findings_card(entry, params, user, on_open, sources)))
         return await self.answer(request, work, html=True)
+
+    def choices(self, report, params, user, on_open) -> dict[str, list[str]]:
+        """The values of each dashboard filter that applies to `report` (all of them, for a
+        dashboard: `report` None), as `user` sees them."""
+        from ..dashboard import DASHBOARD_FILTERS
+        from .choices import catalog_fields, filter_choices
+        from .view import board_paths
+
+        def run_spec(raw):
+            report_plan, data_path, restriction = plan_report(self.ws, raw, self.data, params.now, params.timezone,
+                                                              as_user=user.email if user else None)
+            return execute(report_plan, self.ws, data_path, restriction=restriction, on_open=on_open)
+        if report is None:
+            return filter_choices(catalog_fields(self.ws.catalog, DASHBOARD_FILTERS), run_spec)
+        return filter_choices({k: (report.source, p) for k, p in board_paths(report).items()}, run_spec)
 
     async def dashboard_page(self, request: Request) -> Response:
         def work(user, on_open, sources):
-            from ..dashboard import dashboard_html, load_dashboard, run_dashboard
+            from ..dashboard import DASHBOARD_FILTERS, dashboard_html, load_dashboard, run_dashboard
+            from .dashboard_page import DASHBOARD_KEYS, chart_holder, controls, scripts
 
-            params = run_params(request.query_params.multi_items(), ("range", "from", "to", "timezone", "now"))
+            params = run_params(request.query_params.multi_items(), DASHBOARD_KEYS)
             entry = self.entry("dashboard", request.path_params["name"])
             board = load_dashboard(str(entry.path))
             if params.range_ or params.from_ or params.to:
                 board = replace(board, preset=params.range_, start=params.from_, end=params.to)
+            if params.board:  # the page's choices replace the dashboard's own, key by key
+                chosen = {**dict(board.filters), **dict(params.board)}
+                board = replace(board, filters=tuple((k, chosen[k]) for k in DASHBOARD_FILTERS if k in chosen))
             data_path, demo_now = resolve_data(self.data, self.ws)
             now_utc = resolve_now(params.now, self.ws, demo_now)
             viewer = viewer_of(user.email if user else None, self.ws, now_utc)
@@ -222,7 +253,9 @@ class _Server:
                 on_open(None)
             done = run_dashboard(board, self.ws, data_path, now_utc, params.timezone, step, viewer, None,
                                  insights=True)
-            return HTMLResponse(dashboard_html(done))
+            choices = self.choices(None, params, user, on_open)
+            return HTMLResponse(dashboard_html(done, draw=chart_holder, controls=controls(params, board, choices),
+                                               scripts=scripts()))
         return await self.answer(request, work, html=True)
 
     # -- insights (docs/insights.md) -------------------------------------------------------------
@@ -266,16 +299,12 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
                time_limit_s: float = TIME_LIMIT_S) -> Starlette:
     """The app over the workspace at `workspace_path` (else ./rb.yaml, else the shipped catalog)."""
     from starlette.middleware import Middleware
-    from starlette.routing import Mount
-    from starlette.staticfiles import StaticFiles
 
     from .builder_api import BuilderApi
-    from .builder_page import VENDOR
     from .reload import LiveReload, changes
 
     server = _Server(workspace_path, data, time_limit_s)
     builder = BuilderApi(server)
-    vendored = Path(__file__).parent / "static" / "vendor" / "codemirror"
     return Starlette(middleware=[Middleware(LiveReload, server=server)], routes=[
         Route("/", server.library),
         Route("/signin", server.sign_in, methods=["GET", "POST"]),
@@ -288,11 +317,11 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
         Route("/builder", builder.page),
         Route("/api/catalog", builder.catalog),
         Route("/api/changes", partial(changes, server)),
-        Mount(VENDOR, StaticFiles(directory=vendored)),
         Route("/api/csrf", builder.token),
         Route("/api/validate", builder.validate, methods=["POST"]),
         Route("/api/preview", builder.preview, methods=["POST"]),
         Route("/api/joins", builder.joins, methods=["POST"]),
         Route("/api/save", builder.save, methods=["POST"]),
         Route("/api/dashboard/add", builder.add_to_dashboard, methods=["POST"]),
+        Mount("/static", static_files(), name="static"),
     ])

@@ -7,17 +7,20 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from ..render.chart_output import PAGE_STYLE, data_table
+from ..render.chart_output import PAGE_STYLE
 from ..render.findings_card import CARD_STYLE
-from ..timeframe.ranges import PRESETS
 
-STYLE = PAGE_STYLE + CARD_STYLE + """
-nav a { margin-right: 1rem; }
+FORM_STYLE = """
 form.options { display: flex; flex-wrap: wrap; gap: .75rem; align-items: end; margin: 0 0 1rem; }
 form.options label { display: flex; flex-direction: column; font-size: .85rem; color: #656d76; }
 input, select { font: inherit; padding: .25rem .4rem; }
+"""
+STYLE = PAGE_STYLE + CARD_STYLE + FORM_STYLE + """
+nav a { margin-right: 1rem; }
 ul.library { list-style: none; padding: 0; } ul.library li { margin: .3rem 0; }
 .kind { color: #656d76; font-size: .8rem; margin-left: .5rem; }
+#drill { margin-top: 1rem; } #drill td { white-space: nowrap; } #drill table { margin-top: .5rem; } .scroll { overflow-x: auto; }
+#chart { min-height: 120px; } h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
 .error { background: #fff0f0; border: 1px solid #d1242f; padding: .75rem 1rem; white-space: pre-wrap; }
 """
 
@@ -50,45 +53,13 @@ def library_page(entries) -> str:
     return page("Reports and dashboards", body)
 
 
-def options_form(params, dashboard: bool = False) -> str:
-    """Range preset, from, to, time zone and filters; submitting it reloads the page with them in the URL."""
-    presets = "".join(f'<option value="{p}"{" selected" if p == params.range_ else ""}>{p}</option>'
-                      for p in ("",) + PRESETS)
-    fields = [f'<label>Range<select name="range">{presets}</select></label>',
-              f'<label>From<input type="date" name="from" value="{escape(params.from_ or "")}"></label>',
-              f'<label>To<input type="date" name="to" value="{escape(params.to or "")}"></label>',
-              f'<label>Time zone<input name="timezone" value="{escape(params.timezone or "")}" '
-              'placeholder="Europe/Paris"></label>']
-    if params.now:
-        fields.append(f'<input type="hidden" name="now" value="{escape(params.now)}">')
-    if not dashboard:
-        for text in params.filters + ("",):
-            fields.append(f'<label>Filter<input name="filter" value="{escape(text)}" '
-                          'placeholder="priority = \'high\'"></label>')
-    fields.append('<button type="submit">Apply</button>')
-    return '<form class="options" method="get">' + "".join(fields) + "</form>\n"
-
-
 def query_of(params) -> str:
+    """The query string that gives `params` back (links keep the page's view)."""
     pairs = [(k, v) for k, v in (("range", params.range_), ("from", params.from_), ("to", params.to),
                                  ("timezone", params.timezone), ("now", params.now)) if v]
     pairs += [("filter", f) for f in params.filters]
-    return urlencode(pairs)
-
-
-def report_page(name: str, title: str, params, result=None, svg: str | None = None, error: str | None = None,
-                card: str = "") -> str:
-    """`card`: the findings card (render/findings_card.py), shown above the chart."""
-    query = query_of(params)
-    links = (f'<p class="meta"><a href="/api/run/{escape(name)}.csv{"?" + escape(query) if query else ""}">CSV</a> '
-             f'<a href="/api/run/{escape(name)}{"?" + escape(query) if query else ""}">JSON</a></p>\n')
-    body = options_form(params)
-    if error is not None:
-        body += f'<pre class="error">{escape(error)}</pre>\n'
-    else:
-        body += (links + f'<p class="meta">Times in {escape(result.timezone)}</p>\n'
-                 f'{card}<div class="card chart">{svg}</div>\n{data_table(result)}')
-    return page(title or name, body)
+    pairs += [(k, v) for k, v in (("granularity", params.granularity), ("compare", params.compare)) if v]
+    return urlencode(pairs + list(params.board))
 
 
 def sign_in_page(failed: bool = False) -> str:

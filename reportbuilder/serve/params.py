@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-RUN_KEYS = ("range", "from", "to", "timezone", "now", "filter", "format")
+from ..catalog.model import DASHBOARD_FILTER_KEYS
+from ..timeframe.buckets import CYCLIC, GRANULARITIES
+
+# granularity and compare change the spec's time buckets and comparison (view.py); the
+# dashboard filter keys (owner=..., team=...) filter along the report's dashboard_filters paths.
+VIEW_KEYS = ("granularity", "compare") + DASHBOARD_FILTER_KEYS
+RUN_KEYS = ("range", "from", "to", "timezone", "now", "filter", "format") + VIEW_KEYS
+BUCKETS = tuple(g for g in GRANULARITIES if g not in CYCLIC)
+COMPARE = ("previous_period", "previous_year", "off")
 ROWS_KEYS = RUN_KEYS + ("cell", "measure", "part", "limit", "offset")
 REPEATED = ("filter", "cell")
 
@@ -25,6 +33,9 @@ class RunParams:
     now: str | None = None
     filters: tuple[str, ...] = ()
     fmt: str | None = None
+    granularity: str | None = None
+    compare: str | None = None
+    board: tuple[tuple[str, str], ...] = ()  # dashboard filters: (key, value)
 
     def cli_args(self) -> list[str]:
         """The same options as `rb run` arguments (what the tests compare with)."""
@@ -72,8 +83,14 @@ def run_params(items, allowed=RUN_KEYS) -> RunParams:
     if fmt not in (None, "json", "csv"):
         raise BadQuery(f"format={fmt}: expected json or csv")
     filters = tuple(f.strip() for f in found.get("filter", ()) if f.strip())
+    granularity, compare = _one(found, "granularity"), _one(found, "compare")
+    if granularity not in (None,) + BUCKETS:
+        raise BadQuery(f"granularity={granularity}: expected one of {', '.join(BUCKETS)}")
+    if compare not in (None,) + COMPARE:
+        raise BadQuery(f"compare={compare}: expected one of {', '.join(COMPARE)}")
+    board = tuple((key, _one(found, key)) for key in DASHBOARD_FILTER_KEYS if _one(found, key))
     return RunParams(_one(found, "range"), _one(found, "from"), _one(found, "to"), _one(found, "timezone"),
-                     _one(found, "now"), filters, fmt)
+                     _one(found, "now"), filters, fmt, granularity, compare, board)
 
 
 def rows_params(items) -> RowsParams:

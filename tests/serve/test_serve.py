@@ -196,7 +196,7 @@ def test_pages(world, client):
     assert "notes" not in library.text and "http://" not in library.text and "https://" not in library.text
     page = client.get("/report/by_status", params={"now": NOW, "range": "all_time", "filter": "priority = 'high'"})
     assert page.status_code == 200, page.text
-    assert "<svg" in page.text and "<table>" in page.text
+    assert 'id="chart"' in page.text and "<table>" in page.text and "/static/vendor/vega-embed.min.js" in page.text
     assert '<option value="all_time" selected>' in page.text
     assert "value=\"priority = &#x27;high&#x27;\"" in page.text
     assert "/api/run/by_status.csv?range=all_time" in page.text
@@ -211,7 +211,25 @@ def test_dashboard_page(client):
 
     answer = client.get(f"/dashboard/{builtin_names('dashboards')[0]}", params={"now": NOW})
     assert answer.status_code == 200, answer.text
-    assert "<svg" in answer.text
+    assert 'class="vega-chart"' in answer.text and '"$schema"' in answer.text and 'id="options"' in answer.text
+    assert client.get("/dashboard/helpdesk_summary", params={"now": NOW, "team": "x", "granularity": "day"}
+                      ).status_code == 400  # granularity is a report option, not a dashboard one
+
+
+def test_view_options(client):
+    plain = client.get("/api/run/tickets_created_over_time", params={"now": NOW}).json()
+    monthly = client.get("/api/run/tickets_created_over_time", params={"now": NOW, "granularity": "month"}).json()
+    assert len(monthly) < len(plain) and sum(r["tickets"] for r in monthly) >= sum(r["tickets"] for r in plain)
+    compared = client.get("/api/run/tickets_created_over_time", params={"now": NOW, "compare": "previous_period"})
+    assert "tickets_previous" in compared.json()[0]
+    by_owner = client.get("/api/run/tickets_by_channel", params={"now": NOW, "owner": "nobody at all"}).json()
+    assert all(r["tickets"] == 0 for r in by_owner)
+    for bad in ({"granularity": "fortnight"}, {"compare": "yes"}):
+        answer = client.get("/api/run/tickets_created_over_time", params={"now": NOW, **bad})
+        assert answer.status_code == 400 and "expected one of" in answer.json()["error"]
+    page = client.get("/report/tickets_created_over_time", params={"now": NOW, "granularity": "month", "team": "x"})
+    assert page.status_code == 200 and '<option value="month" selected>' in page.text
+    assert "granularity=month" in page.text and "team=x" in page.text  # the CSV link keeps the view
 
 
 def test_concurrent_requests(world, client):

@@ -1,0 +1,46 @@
+"""What the report page's controls change beyond the `rb run` options: the time buckets
+(`granularity`), the comparison (`compare`) and the dashboard-wide filters (owner, team, ...).
+
+`granularity` and `compare` rewrite the loaded spec: every time dimension bucketed by hour,
+day, week, month, quarter or year takes the new bucket (cyclic ones such as day_of_week stay),
+and `compare` sets or (`off`) removes the spec's `compare`. The spec is first checked as
+written, so its own errors point at its own lines. A dashboard filter becomes the
+`--filter "<path> = '<value>'"` along the path the report names for it, as on a dashboard.
+"""
+from __future__ import annotations
+
+import yaml
+
+from ..dashboard.dashboard_filters import FilterNotApplicable, panel_filters
+from .params import BUCKETS, BadQuery
+
+
+def with_view(raw, granularity: str | None, compare: str | None):
+    """`raw` (a loaded spec) with the page's granularity and comparison; itself when neither is set."""
+    from ..load.load_spec import load_spec_text
+
+    if granularity is None and compare is None:
+        return raw
+    doc = yaml.safe_load(raw.text)
+    if granularity is not None:
+        for dim in doc.get("dimensions") or ():
+            if isinstance(dim, dict) and dim.get("granularity") in BUCKETS:
+                dim["granularity"] = granularity
+    if compare == "off":
+        doc.pop("compare", None)
+    elif compare is not None:
+        doc["compare"] = compare
+    return load_spec_text(yaml.safe_dump(doc, sort_keys=False), f"{raw.file} (as viewed)", raw.stem)
+
+
+def board_filters(report, board) -> tuple[str, ...]:
+    """The filter expressions of the dashboard filters `board` for the checked `report`."""
+    try:
+        return panel_filters(report, board)
+    except FilterNotApplicable as exc:
+        raise BadQuery(str(exc)) from None
+
+
+def board_paths(report) -> dict[str, str]:
+    """{filter key: path} for the dashboard filters that apply to the checked `report`."""
+    return {key: path for key, path in report.dashboard_filters if path}
