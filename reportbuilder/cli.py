@@ -158,7 +158,8 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
         else:
             from .render.render_data import render
 
-            rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
+            rendered = render(result, chosen, color=sys.stdout.isatty() and not output,
+                              width=_terminal_width(output), groups=tuple(d.name for d in report_plan.report.dimensions))
         _emit(rendered, output)
 
     _guard(debug, action)
@@ -229,9 +230,25 @@ def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace
                                                            from_, to, filters, as_user)
         request = DrillRequest(split_cells(cells), measure, part)
         page = drill_rows(report_plan, ws.catalog, data_path, request, limit, offset, restriction=restriction)
-        _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output), output)
+        _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output, width=_terminal_width(output)),
+              output)
 
     _guard(debug, action)
+
+
+def _terminal_width(output: Path | None) -> int | None:
+    """The width a table printed to the terminal must fit: $COLUMNS when set, else the terminal's;
+    None (as wide as the content) when written to a file or a pipe without $COLUMNS."""
+    if output is not None:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def _format_of(output: Path) -> str:

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from reportbuilder.render.values import display_value, json_value, local_time
+from reportbuilder.render.values import NONE_LABEL, display_value, json_value, local_time
 from reportbuilder.run.result import Result
 
 _UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-NONE_LABEL = "(none)"
 
 
 @dataclass(frozen=True)

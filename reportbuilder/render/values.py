@@ -17,6 +17,8 @@ from reportbuilder.run.result import Result
 
 NUMERIC_TYPES = ("integer", "number", "seconds", "percent")
 
+NONE_LABEL = "(none)"  # a null group (dimension value) where people read it
+
 # The two largest non-zero units of a duration are shown: "3d 4h", "1h 05m", "2m 05s".
 _DURATION_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
@@ -89,6 +91,12 @@ def display_value(value, column_type: str, zone: ZoneInfo) -> str | None:
             return format_number(plain) + "%"
         return format_number(plain)
     return str(plain)
+
+
+def display_row(row, types, names, groups, zone: ZoneInfo) -> list[str | None]:
+    """A row as display text per cell: None for a null, NONE_LABEL for a null in a `groups` column."""
+    cells = [display_value(value, kind, zone) for value, kind in zip(row, types)]
+    return [NONE_LABEL if text is None and name in groups else text for text, name in zip(cells, names)]
 
 
 def format_number(number: int | float) -> str:
