@@ -309,12 +309,13 @@ def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
     def action(sources):
         from .compile import compile_raw
         from .running import restriction_of
-        from .workspace import open_workspace, resolve_now
+        from .workspace import demo_now, open_workspace, resolve_now
 
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
-        options = _options(now, timezone, range_, from_, to, filters, None, ws, viewer)
+        pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
+        options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
         query = compile_raw(raw, ws.catalog, options)
         restriction = restriction_of(viewer)
         if restriction:
@@ -337,12 +338,13 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
         from .explain import explain_coverage, explain_plan
         from .run.coverage import join_coverage
         from .running import restriction_of
-        from .workspace import open_workspace, resolve_data, resolve_now
+        from .workspace import demo_now, open_workspace, resolve_data, resolve_now
 
         ws = open_workspace(workspace)
         raw = _load(spec, sources)
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
-        options = _options(now, timezone, range_, from_, to, filters, None, ws, viewer)
+        pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
+        options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
         report_plan = plan(raw, ws.catalog, options)
         text = explain_plan(report_plan)
         if data or os.environ.get("RB_DATA") or ws.settings.get("data"):

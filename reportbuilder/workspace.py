@@ -60,13 +60,21 @@ def parse_now(text: str, label: str) -> datetime:
 
 def resolve_data(option: str | None, workspace: Workspace) -> tuple[Path, datetime | None]:
     """The data path, and the `now` the demo data pins when it is used."""
-    chosen = option or os.environ.get("RB_DATA") or workspace.settings.get("data")
-    if chosen:
-        return Path(chosen), None
+    pinned = demo_now(option, workspace)
+    if pinned is None:
+        return Path(option or os.environ.get("RB_DATA") or workspace.settings.get("data")), None
     from .demo.cache import demo_dataset_dir
 
+    return demo_dataset_dir(pinned.date()), pinned
+
+
+def demo_now(option: str | None, workspace: Workspace) -> datetime | None:
+    """The `now` the demo data pins when a run would use it (as `resolve_data` says), without
+    building the data: `rb sql` and `rb explain` print what `rb run` runs."""
+    if option or os.environ.get("RB_DATA") or workspace.settings.get("data"):
+        return None
     anchor = datetime.now(timezone.utc).date()
-    return demo_dataset_dir(anchor), datetime(anchor.year, anchor.month, anchor.day) + DEMO_NOON
+    return datetime(anchor.year, anchor.month, anchor.day) + DEMO_NOON
 
 
 def resolve_now(option: str | None, workspace: Workspace, demo_now: datetime | None) -> datetime | None:

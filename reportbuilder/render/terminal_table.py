@@ -36,8 +36,9 @@ def terminal_table(columns, rows, title: str, caption: str, color: bool, width: 
         highlight=False,
     )
     natural = [_BORDER + max([len(c.name)] + [len(row[i] or "—") for row in rows]) for i, c in enumerate(columns)]
-    if not width or sum(natural) + 1 <= width:
-        parts = [list(range(len(columns)))]
+    shortest = [n if _whole(c) else min(n, _BORDER + _SHORTEST_TEXT) for c, n in zip(columns, natural)]
+    if not width or sum(natural) + 1 <= width or (len(rows) > 1 and sum(shortest) + 1 <= width):
+        parts = [list(range(len(columns)))]  # text cut to fit
     elif len(rows) == 1:
         console.print(_transposed(columns, rows[0], title, caption))
         return _text(console)
@@ -69,11 +70,15 @@ def _folded(columns, natural, width, keys) -> list[list[int]]:
     return [key_ids + part for part in parts]
 
 
+def _whole(column) -> bool:
+    """Numbers and times are never cut."""
+    return column.type in NUMERIC_TYPES or column.type in ("date", "timestamp")
+
+
 def _text_widths(columns, natural, width) -> list[int | None]:
     """The widest each text column may be for the table to fit `width` (None: no limit): the
     widest text column is cut first, none below _SHORTEST_TEXT."""
-    widths = [n - _BORDER if c.type not in NUMERIC_TYPES + ("date", "timestamp") else None
-              for c, n in zip(columns, natural)]
+    widths = [None if _whole(c) else n - _BORDER for c, n in zip(columns, natural)]
     excess = sum(natural) + 1 - (width or NO_WRAP_WIDTH)
     while excess > 0:
         widest = max(range(len(widths)), key=lambda i: widths[i] or 0)
@@ -105,7 +110,7 @@ def _wide(columns, rows, title, caption, text_widths):
     table = _new_table(title, caption)
     for index, column in enumerate(columns):
         whole = max([len(column.name)] + [len(row[index] or "—") for row in rows])
-        if column.type in NUMERIC_TYPES or column.type in ("date", "timestamp"):
+        if _whole(column):
             table.add_column(Text(column.name), justify="right" if column.type in NUMERIC_TYPES else "left",
                              no_wrap=True, min_width=whole)
         else:
