@@ -77,7 +77,7 @@ def _viewer(as_user, workspace, now_utc):
 def report_options(f):
     for decorator in reversed([
         click.option("--data", "data", metavar="PATH", help="Folder of <table>.csv|parquet|json files or a .duckdb file."),
-        click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default ./rb.yaml)."),
+        click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default: the rb.yaml next to the spec or in a folder above it, else ./rb.yaml)."),
         click.option("--now", metavar="TIMESTAMP", help="Fix 'now' (ISO; without offset it is UTC)."),
         click.option("--timezone", metavar="TZ", help="Report time zone (IANA name) for specs that set none."),
         click.option("--range", "range_", metavar="PRESET", help="Date range preset, e.g. last_30_days."),
@@ -171,7 +171,7 @@ def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, f
     from .running import plan_report
     from .workspace import open_workspace
 
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, spec)
     return (ws, *plan_report(ws, _load(spec, sources), data, now, timezone, range_, from_, to, filters, as_user))
 
 
@@ -280,14 +280,20 @@ def _emit(rendered, output: Path | None) -> None:
 @click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file.")
 @click.option("--debug", is_flag=True)
 def validate(specs, workspace, debug):
-    """Check SPECS without running them; exit 0 when all are valid, 2 otherwise."""
+    """Check SPECS (reports or dashboards) without running them; exit 0 when all are valid, 2 otherwise.
+    A dashboard is checked with every panel's report and the dashboard's filters."""
     failed = 0
     for spec in specs:
         def action(sources, spec=spec):
             from .compile import plan
+            from .dashboard.check_dashboard import check_dashboard, is_dashboard
             from .workspace import open_workspace
 
-            ws = open_workspace(workspace)
+            ws = open_workspace(workspace, spec)
+            if is_dashboard(spec):
+                board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources))
+                click.echo(f"{spec}: ok (dashboard, {len(board.reports)} reports)")
+                return
             plan(_load(spec, sources), ws.catalog)
             click.echo(f"{spec}: ok")
 
@@ -311,7 +317,7 @@ def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
         from .running import restriction_of
         from .workspace import demo_now, open_workspace, resolve_now
 
-        ws = open_workspace(workspace)
+        ws = open_workspace(workspace, spec)
         raw = _load(spec, sources)
         pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
         viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
@@ -340,7 +346,7 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
         from .running import restriction_of
         from .workspace import demo_now, open_workspace, resolve_data, resolve_now
 
-        ws = open_workspace(workspace)
+        ws = open_workspace(workspace, spec)
         raw = _load(spec, sources)
         pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
         viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
@@ -392,7 +398,19 @@ class _ImportFormats(click.Choice):
         pass
 
 
-@main.command(name="import")
+class _ImportCommand(click.Command):
+    """`rb import --help` ends with the formats, each with what it reads (loaded for the help only)."""
+
+    def format_epilog(self, ctx, formatter):
+        from .importers import IMPORTERS
+
+        with formatter.section("Formats"):
+            formatter.write_dl([(name, f"{IMPORTERS[name].description}; writes {', '.join(IMPORTERS[name].tables)}")
+                                for name in sorted(IMPORTERS)])
+        super().format_epilog(ctx, formatter)
+
+
+@main.command(name="import", cls=_ImportCommand)
 @click.argument("fmt", metavar="FORMAT", type=_ImportFormats())
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -431,7 +449,7 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
     from .workspace import open_workspace, resolve_data, resolve_now
 
     def action(sources):
-        ws = open_workspace(workspace)
+        ws = open_workspace(workspace, dash)
         board = load_dashboard(dash)
         if range_ or from_ or to:
             board = replace(board, preset=range_, start=from_, end=to)

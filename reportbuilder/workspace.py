@@ -1,7 +1,8 @@
 """Where a run gets its settings: the workspace file, environment, built-in specs and data.
 
 Precedence: command-line option, then environment (`RB_DATA`, `RB_NOW`), then the workspace
-file (`rb.yaml` in the current directory, or `--workspace`), then the built-in defaults
+file (`--workspace`, else the `rb.yaml` next to the spec or in a folder above it, else
+./rb.yaml: see `find_workspace`), then the built-in defaults
 (the demo dataset, the wall clock, UTC).
 """
 from __future__ import annotations
@@ -31,10 +32,26 @@ class Workspace:
     access: Policy | None = None  # users and what each role may see (access/)
 
 
-def open_workspace(path: Path | None = None) -> Workspace:
-    """The workspace at `path`, else ./rb.yaml if present, else the shipped catalog alone."""
-    if path is None and Path(WORKSPACE_FILE).is_file():
-        path = Path(WORKSPACE_FILE)
+def find_workspace(spec: str | None) -> Path | None:
+    """The rb.yaml nearest the spec file `spec`: in its folder, else the first in a parent folder,
+    never above the user's home (when the spec is under it) nor the filesystem root; then
+    ./rb.yaml. None when there is none (a built-in name is looked up in ./ only)."""
+    if spec and Path(spec).is_file():
+        folder = Path(spec).resolve().parent
+        home = Path.home().resolve()
+        for candidate in (folder, *folder.parents):
+            if (candidate / WORKSPACE_FILE).is_file():
+                return candidate / WORKSPACE_FILE
+            if candidate == home:
+                break
+    return Path(WORKSPACE_FILE) if Path(WORKSPACE_FILE).is_file() else None
+
+
+def open_workspace(path: Path | None = None, spec: str | None = None) -> Workspace:
+    """The workspace at `path` (--workspace), else the one `find_workspace(spec)` finds, else the
+    shipped catalog alone."""
+    if path is None:
+        path = find_workspace(spec)
     if path is None:
         return Workspace(load_catalog(), {})
     try:
