@@ -7,47 +7,10 @@ import re
 import textwrap
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from reportbuilder.cli import main
 from reportbuilder.render.render_data import render
 from reportbuilder.run.result import Result, ResultColumn
+from tests.cli.test_cli import NOW, OWNERS_BY_TEAM, _isolated, data_dir, rb  # noqa: F401 - fixtures
 
-NOW = "2025-06-30T12:00:00"
-
-OWNERS_BY_TEAM = textwrap.dedent("""\
-    source: owners
-    dimensions:
-      - field: team.name
-        as: team
-    measures:
-      - count() as owners
-      - name: avg_team_id
-        expr: avg(team_id) / 2
-    sort: [team]
-    """)
-
-
-@pytest.fixture
-def data_dir(shared_dir) -> str:
-    path = shared_dir / "acceptance" / "data"
-    if not (path / "tickets.csv").is_file():
-        pytest.skip(f"{path} has no acceptance data")
-    return str(path)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in ("RB_DATA", "RB_NOW", "COLUMNS"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def rb(*args, env=None):
-    result = CliRunner().invoke(main, list(args), env=env)
-    assert "Traceback" not in result.output, result.output
-    return result
 
 
 def owners(data_dir, *args, env=None):
