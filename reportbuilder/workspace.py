@@ -120,6 +120,20 @@ def builtin_path(name: str, kind: str = "reports") -> Path:
     return Path(str(folder.joinpath(f"{name}.yaml")))
 
 
+def is_dashboard(text: str) -> bool:
+    """A built-in dashboard's name, or a YAML file with `reports:` and no `source:`."""
+    path = Path(text)
+    if not path.is_file():
+        return text in builtin_names("dashboards") and text not in builtin_names()
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # checked as a report, which says what is wrong with it
+    return isinstance(doc, dict) and "reports" in doc and "source" not in doc
+
+
 def find_spec(text: str) -> Path:
     """A spec argument: an existing file, or the name of a built-in report."""
     path = Path(text)

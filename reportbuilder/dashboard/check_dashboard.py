@@ -2,28 +2,11 @@
 dashboard's filters applied, each problem positioned in the file it is in."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
 from reportbuilder.dashboard.dashboard_filters import panel_filters
 from reportbuilder.dashboard.load_dashboard import Dashboard, load_dashboard
 from reportbuilder.errors import SpecError
-from reportbuilder.workspace import builtin_names
-
-
-def is_dashboard(text: str) -> bool:
-    """A built-in dashboard's name, or a YAML file with `reports:` and no `source:`."""
-    path = Path(text)
-    if not path.is_file():
-        return text in builtin_names("dashboards") and text not in builtin_names()
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False  # checked as a report, which says what is wrong with it
-    return isinstance(doc, dict) and "reports" in doc and "source" not in doc
 
 
 def check_dashboard(text: str, catalog, load_spec) -> Dashboard:
