@@ -78,7 +78,7 @@ def _viewer(as_user, workspace, now_utc):
 def report_options(f):
     for decorator in reversed([
         click.option("--data", "data", metavar="PATH", help="Folder of <table>.csv|parquet|json files or a .duckdb file."),
-        click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default ./rb.yaml)."),
+        click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (default: the rb.yaml next to the spec or in a folder above it, else ./rb.yaml)."),
         click.option("--now", metavar="TIMESTAMP", help="Fix 'now' (ISO; without offset it is UTC)."),
         click.option("--timezone", metavar="TZ", help="Report time zone (IANA name) for specs that set none."),
         click.option("--range", "range_", metavar="PRESET", help="Date range preset, e.g. last_30_days."),
@@ -159,7 +159,8 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
         else:
             from .render.render_data import render
 
-            rendered = render(result, chosen, color=sys.stdout.isatty() and not output)
+            rendered = render(result, chosen, color=sys.stdout.isatty() and not output,
+                              width=_terminal_width(output), groups=tuple(d.name for d in report_plan.report.dimensions))
         _emit(rendered, output)
 
     _guard(debug, action)
@@ -171,7 +172,7 @@ def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, f
     from .running import plan_report
     from .workspace import open_workspace
 
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, spec)
     return (ws, *plan_report(ws, _load(spec, sources), data, now, timezone, range_, from_, to, filters, as_user))
 
 
@@ -230,9 +231,25 @@ def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace
                                                            from_, to, filters, as_user)
         request = DrillRequest(split_cells(cells), measure, part)
         page = drill_rows(report_plan, ws.catalog, data_path, request, limit, offset, restriction=restriction)
-        _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output), output)
+        _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output, width=_terminal_width(output)),
+              output)
 
     _guard(debug, action)
+
+
+def _terminal_width(output: Path | None) -> int | None:
+    """The width a table printed to the terminal must fit: $COLUMNS when set, else the terminal's;
+    None (as wide as the content) when written to a file or a pipe without $COLUMNS."""
+    if output is not None:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def _format_of(output: Path) -> str:
@@ -264,14 +281,21 @@ def _emit(rendered, output: Path | None) -> None:
 @click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file.")
 @click.option("--debug", is_flag=True)
 def validate(specs, workspace, debug):
-    """Check SPECS without running them; exit 0 when all are valid, 2 otherwise."""
+    """Check SPECS (reports or dashboards) without running them; exit 0 when all are valid, 2 otherwise.
+    A dashboard is checked with every panel's report and the dashboard's filters."""
     failed = 0
     for spec in specs:
         def action(sources, spec=spec):
             from .compile import plan
-            from .workspace import open_workspace
+            from .workspace import is_dashboard, open_workspace
 
-            ws = open_workspace(workspace)
+            ws = open_workspace(workspace, spec)
+            if is_dashboard(spec):
+                from .dashboard.check_dashboard import check_dashboard  # runs no report: duckdb unused
+
+                board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources))
+                click.echo(f"{spec}: ok (dashboard, {len(board.reports)} reports)")
+                return
             plan(_load(spec, sources), ws.catalog)
             click.echo(f"{spec}: ok")
 
@@ -293,12 +317,13 @@ def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
     def action(sources):
         from .compile import compile_raw
         from .running import restriction_of
-        from .workspace import open_workspace, resolve_now
+        from .workspace import demo_now, open_workspace, resolve_now
 
-        ws = open_workspace(workspace)
+        ws = open_workspace(workspace, spec)
         raw = _load(spec, sources)
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
-        options = _options(now, timezone, range_, from_, to, filters, None, ws, viewer)
+        pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
+        options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
         query = compile_raw(raw, ws.catalog, options)
         restriction = restriction_of(viewer)
         if restriction:
@@ -321,12 +346,13 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
         from .explain import explain_coverage, explain_plan
         from .run.coverage import join_coverage
         from .running import restriction_of
-        from .workspace import open_workspace, resolve_data, resolve_now
+        from .workspace import demo_now, open_workspace, resolve_data, resolve_now
 
-        ws = open_workspace(workspace)
+        ws = open_workspace(workspace, spec)
         raw = _load(spec, sources)
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, None))
-        options = _options(now, timezone, range_, from_, to, filters, None, ws, viewer)
+        pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
+        viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
+        options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
         report_plan = plan(raw, ws.catalog, options)
         text = explain_plan(report_plan)
         if data or os.environ.get("RB_DATA") or ws.settings.get("data"):
@@ -401,7 +427,19 @@ class _ImportFormats(click.Choice):
         pass
 
 
-@main.command(name="import")
+class _ImportCommand(click.Command):
+    """`rb import --help` ends with the formats, each with what it reads (loaded for the help only)."""
+
+    def format_epilog(self, ctx, formatter):
+        from .importers import IMPORTERS
+
+        with formatter.section("Formats"):
+            formatter.write_dl([(name, f"{IMPORTERS[name].description}; writes {', '.join(IMPORTERS[name].tables)}")
+                                for name in sorted(IMPORTERS)])
+        super().format_epilog(ctx, formatter)
+
+
+@main.command(name="import", cls=_ImportCommand)
 @click.argument("fmt", metavar="FORMAT", type=_ImportFormats())
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -447,7 +485,7 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
     from .workspace import open_workspace, resolve_data, resolve_now
 
     def action(sources):
-        ws = open_workspace(workspace)
+        ws = open_workspace(workspace, dash)
         board = load_dashboard(dash)
         if range_ or from_ or to:
             board = replace(board, preset=range_, start=from_, end=to)

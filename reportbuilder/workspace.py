@@ -1,7 +1,8 @@
 """Where a run gets its settings: the workspace file, environment, built-in specs and data.
 
 Precedence: command-line option, then environment (`RB_DATA`, `RB_NOW`), then the workspace
-file (`rb.yaml` in the current directory, or `--workspace`), then the built-in defaults
+file (`--workspace`, else the `rb.yaml` next to the spec or in a folder above it, else
+./rb.yaml: see `find_workspace`), then the built-in defaults
 (the demo dataset, the wall clock, UTC).
 """
 from __future__ import annotations
@@ -31,10 +32,26 @@ class Workspace:
     access: Policy | None = None  # users and what each role may see (access/)
 
 
-def open_workspace(path: Path | None = None) -> Workspace:
-    """The workspace at `path`, else ./rb.yaml if present, else the shipped catalog alone."""
-    if path is None and Path(WORKSPACE_FILE).is_file():
-        path = Path(WORKSPACE_FILE)
+def find_workspace(spec: str | None) -> Path | None:
+    """The rb.yaml nearest the spec file `spec`: in its folder, else the first in a parent folder,
+    never above the user's home (when the spec is under it) nor the filesystem root; then
+    ./rb.yaml. None when there is none (a built-in name is looked up in ./ only)."""
+    if spec and Path(spec).is_file():
+        folder = Path(spec).resolve().parent
+        home = Path.home().resolve()
+        for candidate in (folder, *folder.parents):
+            if (candidate / WORKSPACE_FILE).is_file():
+                return candidate / WORKSPACE_FILE
+            if candidate == home:
+                break
+    return Path(WORKSPACE_FILE) if Path(WORKSPACE_FILE).is_file() else None
+
+
+def open_workspace(path: Path | None = None, spec: str | None = None) -> Workspace:
+    """The workspace at `path` (--workspace), else the one `find_workspace(spec)` finds, else the
+    shipped catalog alone."""
+    if path is None:
+        path = find_workspace(spec)
     if path is None:
         return Workspace(load_catalog(), {})
     try:
@@ -60,13 +77,21 @@ def parse_now(text: str, label: str) -> datetime:
 
 def resolve_data(option: str | None, workspace: Workspace) -> tuple[Path, datetime | None]:
     """The data path, and the `now` the demo data pins when it is used."""
-    chosen = option or os.environ.get("RB_DATA") or workspace.settings.get("data")
-    if chosen:
-        return Path(chosen), None
+    pinned = demo_now(option, workspace)
+    if pinned is None:
+        return Path(option or os.environ.get("RB_DATA") or workspace.settings.get("data")), None
     from .demo.cache import demo_dataset_dir
 
+    return demo_dataset_dir(pinned.date()), pinned
+
+
+def demo_now(option: str | None, workspace: Workspace) -> datetime | None:
+    """The `now` the demo data pins when a run would use it (as `resolve_data` says), without
+    building the data: `rb sql` and `rb explain` print what `rb run` runs."""
+    if option or os.environ.get("RB_DATA") or workspace.settings.get("data"):
+        return None
     anchor = datetime.now(timezone.utc).date()
-    return demo_dataset_dir(anchor), datetime(anchor.year, anchor.month, anchor.day) + DEMO_NOON
+    return datetime(anchor.year, anchor.month, anchor.day) + DEMO_NOON
 
 
 def resolve_now(option: str | None, workspace: Workspace, demo_now: datetime | None) -> datetime | None:
@@ -93,6 +118,22 @@ def builtin_path(name: str, kind: str = "reports") -> Path:
     if kind == "dashboards":
         folder = folder.joinpath("dashboards")
     return Path(str(folder.joinpath(f"{name}.yaml")))
+
+
+def is_dashboard(text: str) -> bool:
+    """A built-in dashboard's name, or a file with a top-level `reports:` key and no `source:`
+    (read line by line, not parsed: a broken or hostile file is then checked as a report,
+    whose checks say what is wrong with it)."""
+    path = Path(text)
+    if not path.is_file():
+        return text in builtin_names("dashboards") and text not in builtin_names()
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            keys = {line.split(":", 1)[0].strip() for line in file.read(1 << 20).splitlines()
+                    if line[:1].isalpha() and ":" in line}
+    except OSError:
+        return False
+    return "reports" in keys and "source" not in keys
 
 
 def find_spec(text: str) -> Path:

@@ -30,6 +30,7 @@ class PartChecker:
         self.raw, self.root, self.catalog = raw, raw.root, catalog
         self.source, self.tz, self.now, self.options = source, tz, now, options
         self.problems = problems
+        self.measure_names: tuple = ()  # the spec's measures, once known (see filters)
         self.entry_spans: list = []  # (output name, span of its entry), to place duplicate names
         self.granularity_spans: dict = {}  # dimension name -> span of its granularity
 
@@ -54,7 +55,7 @@ class PartChecker:
             name=text("name", stem), title=text("title", stem.replace("_", " ").capitalize()),
             description=text("description"), source=self.source, timezone=self.tz,
             week_start=self.catalog.week_start, now_utc=self.now, dimensions=tuple(dims),
-            measures=tuple(measures), filters=self.filters(), having=self.having(outputs),
+            measures=tuple(measures), filters=self.filters(tuple(m.name for m in measures)), having=self.having(outputs),
             sort=self.sort(outputs), limit=limit.value if limit else None,
             fill_gaps=fill.value if fill else True, compare=compare.value if compare else None,
             window=window, chart=self.chart(outputs), dashboard_filters=dashboard_paths(self),
@@ -66,7 +67,7 @@ class PartChecker:
     # -- helpers ------------------------------------------------------------------
     def resolver(self, scalar: YScalar, outputs=()) -> Resolver:
         return Resolver(Scope(self.catalog, self.source, self.tz, self.now, cs.expression_locator(scalar, self.raw.text),
-                              outputs, self.options.hidden_fields))
+                              outputs, hidden=self.options.hidden_fields, measures=self.measure_names))
 
     def _resolve(self, scalar: YScalar, node, mode, outputs=()):
         try:
@@ -185,7 +186,10 @@ class PartChecker:
         return out
 
     # -- filters and having -------------------------------------------------------
-    def filters(self) -> tuple:
+    def filters(self, measure_names=()) -> tuple:
+        """The conditions of `filters:` and --filter; `measure_names` (the spec's measures) get a
+        "use having" message when a filter names one."""
+        self.measure_names = measure_names
         conditions = list(self._conditions(self.root.get("filters"), ROW))
         for i, text in enumerate(self.options.filters):
             scalar = YScalar(text, Span("--filter", 1, 1))

@@ -40,6 +40,7 @@ class Scope:
     now_utc: datetime
     locate: Callable[[tuple[int, int]], Span]
     outputs: tuple[tuple[str, str], ...] = ()  # (name, type) visible to `having`
+    measures: tuple[str, ...] = ()  # the spec's own measure names (a filter on one is told to use having)
     hidden: frozenset = frozenset()  # (entity, field) the viewer may not read
 
 
@@ -199,6 +200,9 @@ class Resolver:
         raise AssertionError("unreachable")
 
     def _unknown(self, seg, ent, first, last, pos, segments):
+        if first and last and seg in self.scope.measures:
+            self.fail("aggregate-not-allowed", f"'{seg}' is a measure of this report: filters keep rows before "
+                      f"they are counted; to keep groups by their {seg}, use having: [{seg} ...]", pos)
         if first and last and self.catalog.measure(seg):
             self.fail("aggregate-not-allowed", f"'{seg}' is a measure (an aggregate): use it under measures, "
                       "and filter on it with having", pos)
@@ -344,7 +348,11 @@ class Resolver:
 
     def _binary(self, node, *args):
         left, lt = self._resolve(node.left, *args)
-        right, rt = self._resolve(node.right, *args)
+        try:
+            right, rt = self._resolve(node.right, *args)
+        except Problem as problem:
+            self._suggest_quotes(problem, node, lt)
+            raise
         op = node.op
         if op in ("and", "or"):
             self._expect_boolean(lt, node.left.pos, op)
@@ -358,6 +366,15 @@ class Resolver:
             left, right = self._coerce_pair(left, lt, right, rt, node.pos)
             return replace(node, left=left, right=right), "boolean"
         return self._arithmetic(node, left, lt, right, rt)
+
+    def _suggest_quotes(self, problem, node, left_type):
+        """`priority = high`: a bare word compared with text is most likely text meant in quotes."""
+        word = node.right
+        if (problem.diagnostic.code == "unknown-field" and node.op in COMPARISONS + ("like", "ilike")
+                and left_type == "text" and isinstance(word, ast.FieldRef) and len(word.path) == 1):
+            text = word.path[0]
+            unknown = problem.diagnostic.message.split(";")[0]  # without its did-you-mean of field names
+            self.fail("unknown-field", unknown, word.pos, (text,), hint=f"did you mean '{text}' (quoted text)?")
 
     def _arithmetic(self, node, left, lt, right, rt):
         op, out = node.op, None

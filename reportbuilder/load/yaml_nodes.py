@@ -139,6 +139,33 @@ def _reader_span(exc, file: str, text: str) -> Span:
     return Span(file, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
+# PyYAML's problems, in words about the spec's text (a problem not listed keeps PyYAML's words).
+_PROBLEMS = (
+    ("expected <block end>", "this line is indented differently from the lines above it (indent each "
+                             "level by the same number of spaces)"),
+    ("mapping values are not allowed", "unexpected ':' (indent the lines under a key further than the "
+                                       "key, and quote text that holds ': ')"),
+    ("could not find expected ':'", "expected 'key: value' here (check the indentation, or a missing ':')"),
+    ("that cannot start any token", "a tab or other character YAML cannot start a value with (indent "
+                                    "with spaces; quote text that starts with @, ` or %)"),
+    ("expected ',' or ']', but got '<stream end>'", "this '[' is never closed"),
+    ("expected ',' or '}', but got '<stream end>'", "this '{' is never closed"),
+    ("expected ',' or ']'", "expected ',' or ']' in this [ ] list"),
+    ("expected ',' or '}'", "expected ',' or '}' in this { } mapping"),
+    ("found unexpected end of stream", "a quote is not closed"),
+)
+
+
+def yaml_problem(exc) -> str:
+    """The spec's words for a YAML syntax error."""
+    problem = str(exc.problem or exc)
+    context = str(exc.context or "")
+    for found, words in _PROBLEMS:
+        if found in problem or found in context:
+            return "invalid YAML: " + words
+    return "invalid YAML: " + problem.replace("<", "").replace(">", "")
+
+
 def parse_yaml(text: str, file: str):
     """Parse one YAML document into positioned nodes (None for an empty document)."""
     try:
@@ -146,8 +173,11 @@ def parse_yaml(text: str, file: str):
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and ("end of stream" in str(exc.problem) or "<stream end>" in str(exc.problem)):
+            # point at what is not closed
+            mark = exc.context_mark
         span = _span(file, mark) if mark else Span(file, 1, 1)
-        raise YamlError(Diagnostic("yaml-syntax", f"invalid YAML: {exc.problem or exc}", span)) from None
+        raise YamlError(Diagnostic("yaml-syntax", yaml_problem(exc), span)) from None
     except yaml.reader.ReaderError as exc:
         raise YamlError(Diagnostic("yaml-syntax", f"invalid character in YAML: {exc.reason}",
                                    _reader_span(exc, file, text))) from None

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from reportbuilder.render.values import DURATION_SUFFIXES, display_cell, display_value, duration_scale, json_value, local_time
+from reportbuilder.render.values import (DURATION_SUFFIXES, NONE_LABEL, display_cell, display_value, duration_scale,
+                                         json_value, local_time)
 from reportbuilder.run.result import Result
 
 _UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
 UNIT_SECONDS = dict(_UNITS)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-NONE_LABEL = "(none)"
 ACRONYMS = {w.lower(): w for w in ("FCR", "CES", "NPS", "CSAT", "SLA", "SLAs", "AHT", "ASA", "ID", "KPI", "URL")}
 
 

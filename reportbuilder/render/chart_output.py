@@ -19,7 +19,7 @@ import vl_convert
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_spec import ChartShape, choose_chart
 from reportbuilder.render.chart_vega import vegalite
-from reportbuilder.render.values import NUMERIC_TYPES, display_cell
+from reportbuilder.render.values import NUMERIC_TYPES, display_row
 from reportbuilder.run.result import Result
 
 PNG_SCALE = 2
@@ -40,7 +40,10 @@ def png_of(spec: dict, scale: float = PNG_SCALE) -> bytes:
 
 
 def render_chart(result: Result, fmt: str, shape: ChartShape = ChartShape()) -> str | bytes:
-    """The chart as `svg` (str), `png` (bytes) or `html` (a page with the data table below)."""
+    """The chart as `svg` (str), `png` (bytes) or `html` (a page with the data table below; a
+    report whose chart is a table gets the HTML table alone, drawn once)."""
+    if fmt == "html" and choose_chart(result, shape).type == "table":
+        return chart_page(result, None, groups=shape.dimensions)
     spec = chart_vegalite(result, shape)
     if fmt == "svg":
         return svg_of(spec)
@@ -49,7 +52,7 @@ def render_chart(result: Result, fmt: str, shape: ChartShape = ChartShape()) -> 
     if fmt == "html":
         found = time_dimension(result, shape.granularities)
         partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
-        return chart_page(result, svg_of(spec), partial, found[1] if found else None)
+        return chart_page(result, svg_of(spec), partial, found[1] if found else None, shape.dimensions)
     raise ValueError(f"unknown chart format {fmt!r}; expected png, svg or html")
 
 
@@ -69,25 +72,29 @@ caption { caption-side: bottom; text-align: left; color: #656d76; padding-top: .
 """
 
 
-def chart_page(result: Result, svg: str, partial: frozenset = frozenset(), grain: str | None = None) -> str:
-    """A self-contained page: title, the chart as inline SVG, then the data table (rows of a
-    bucket that is not over, `partial`, marked)."""
+def chart_page(result: Result, svg: str | None, partial: frozenset = frozenset(), grain: str | None = None,
+               groups: tuple[str, ...] = ()) -> str:
+    """A self-contained page: title, the chart as inline SVG (None: no chart), then the data table
+    (rows of a bucket that is not over, `partial`, marked; a null in a `groups` column reads "(none)")."""
     title = html.escape(result.title or "Report")
+    chart = f'<div class="card chart">{svg}</div>\n' if svg is not None else ""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
             f'<p class="meta">Times in {html.escape(result.timezone)}</p>\n'
-            f'<div class="card chart">{svg}</div>\n{data_table(result, partial, grain)}</body>\n</html>\n')
+            f'{chart}{data_table(result, partial, grain, groups)}</body>\n</html>\n')
 
 
-def data_table(result: Result, partial: frozenset = frozenset(), grain: str | None = None) -> str:
+def data_table(result: Result, partial: frozenset = frozenset(), grain: str | None = None,
+               groups: tuple[str, ...] = ()) -> str:
     """The rows as an HTML table of display text (the markup of the `html` data format);
-    rows whose index is in `partial` (their `grain` bucket is not over) get class `partial` and a note."""
+    rows whose index is in `partial` (their `grain` bucket is not over) get class `partial` and a note;
+    a null in a `groups` column reads "(none)"."""
     zone = ZoneInfo(result.timezone)
     classes = [' class="num"' if c.type in NUMERIC_TYPES else "" for c in result.columns]
     head = "".join(f"<th{cls}>{html.escape(c.name)}</th>" for cls, c in zip(classes, result.columns))
     body = []
     for n, row in enumerate(result.rows):
-        cells = (display_cell(v, c, zone) or "" for v, c in zip(row, result.columns))
+        cells = (text or "" for text in display_row(row, result.columns, groups, zone))
         body.append(("<tr class=\"partial\">" if n in partial else "<tr>") + "".join(f"<td{cls}>{html.escape(t)}</td>" for cls, t in zip(classes, cells)) + "</tr>\n")
     count = len(result.rows)
     caption = f"{count:,} row{'' if count == 1 else 's'}"

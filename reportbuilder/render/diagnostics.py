@@ -23,7 +23,9 @@ MAX_SHOWN = 100
 
 
 def format_diagnostics(diagnostics, sources: dict[str, str]) -> str:
-    """Every problem, up to MAX_SHOWN of them (then a count of the rest)."""
+    """Every problem once (the same message at the same place is one problem), up to MAX_SHOWN of
+    them (then a count of the rest)."""
+    diagnostics = list({(d.span, d.message): d for d in diagnostics}.values())
     shown = [format_diagnostic(d, sources) for d in diagnostics[:MAX_SHOWN]]
     if len(diagnostics) > MAX_SHOWN:
         shown.append(f"... and {len(diagnostics) - MAX_SHOWN} more problems")

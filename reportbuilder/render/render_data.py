@@ -25,11 +25,9 @@ import tempfile
 from zoneinfo import ZoneInfo
 
 from reportbuilder.render.formats import FORMATS
-from reportbuilder.render.values import NUMERIC_TYPES, display_cell, json_rows, json_value, text_value
+from reportbuilder.render.terminal_table import terminal_table
+from reportbuilder.render.values import NUMERIC_TYPES, display_row, json_rows, json_value, text_value
 from reportbuilder.run.result import Result
-
-# Without a width the table never wraps (files, pipes); rich sizes it to its content.
-_NO_WRAP_WIDTH = 10_000
 
 # Timestamps go to Parquet as TIMESTAMP WITH TIME ZONE: UTC instants
 # (isAdjustedToUTC), which readers show in their own zone.
@@ -45,14 +43,19 @@ _PARQUET_TYPES = {
 }
 
 
-def render(result: Result, fmt: str, color: bool = False, width: int | None = None) -> str | bytes:
+def render(result: Result, fmt: str, color: bool = False, width: int | None = None,
+           groups: tuple[str, ...] = ()) -> str | bytes:
     """The result in data format `fmt` (one of FORMATS).
 
     `color` and `width` apply to `table` only: ANSI styles, and the width to fit
-    (None: as wide as the content). Raises ValueError for an unknown format.
+    (None: as wide as the content). In the formats made for reading (table, md, html)
+    a null in a `groups` column (a report's dimensions) reads "(none)"; the data formats
+    keep the null. Raises ValueError for an unknown format.
     """
     if fmt == "table":
-        return _table(result, color, width)
+        return _table(result, color, width, groups)
+    if fmt in ("md", "html"):
+        return _RENDERERS[fmt](result, groups)
     if fmt not in _RENDERERS:
         raise ValueError(f"unknown data format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     return _RENDERERS[fmt](result)
@@ -77,21 +80,21 @@ def _csv(result: Result) -> str:
     return buffer.getvalue()
 
 
-def _display_rows(result: Result):
-    """Each row as display text per cell (None for nulls)."""
+def _display_rows(result: Result, groups=()):
+    """Each row as display text per cell (None for nulls, "(none)" for a null group)."""
     zone = ZoneInfo(result.timezone)
     for row in result.rows:
-        yield [display_cell(value, column, zone) for value, column in zip(row, result.columns)]
+        yield display_row(row, result.columns, groups, zone)
 
 
-def _markdown(result: Result) -> str:
+def _markdown(result: Result, groups=()) -> str:
     """A GitHub table; numeric columns right-aligned, nulls empty."""
     def line(cells):
         return "| " + " | ".join(cells) + " |\n"
 
     header = line(_md_cell(name) for name in result.names)
     rule = line("---:" if c.type in NUMERIC_TYPES else "---" for c in result.columns)
-    body = (line(_md_cell(text or "") for text in row) for row in _display_rows(result))
+    body = (line(_md_cell(text or "") for text in row) for row in _display_rows(result, groups))
     return header + rule + "".join(body)
 
 
@@ -131,12 +134,12 @@ caption {{ caption-side: bottom; text-align: left; color: #656d76; padding-top: 
 """
 
 
-def _html(result: Result) -> str:
+def _html(result: Result, groups=()) -> str:
     """A self-contained page: the title as heading, the table, a row-count caption."""
     classes = [' class="num"' if c.type in NUMERIC_TYPES else "" for c in result.columns]
     header = "".join(f"<th{cls}>{html.escape(name)}</th>" for cls, name in zip(classes, result.names))
     body = []
-    for row in _display_rows(result):
+    for row in _display_rows(result, groups):
         cells = "".join(f"<td{cls}>{html.escape(text or '')}</td>" for cls, text in zip(classes, row))
         body.append(f"<tr>{cells}</tr>\n")
     title = html.escape(result.title)
@@ -149,35 +152,10 @@ def _html(result: Result) -> str:
     )
 
 
-def _table(result: Result, color: bool, width: int | None) -> str:
-    """A rich table; nulls as a dim em dash, numeric columns right-aligned."""
-    from rich.console import Console  # imported for this format only: csv/json/... start faster
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(
-        title=Text(result.title) if result.title else None,
-        caption=Text(_caption(result)),
-        caption_justify="left",
-        header_style="bold",
-    )
-    for column in result.columns:
-        table.add_column(Text(column.name), justify="right" if column.type in NUMERIC_TYPES else "left")
-    for row in _display_rows(result):
-        # Text cells, never markup strings: data such as "[b]" must show as typed.
-        table.add_row(*(Text("—", style="dim") if text is None else Text(text) for text in row))
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width or _NO_WRAP_WIDTH,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        force_jupyter=False,
-        force_interactive=False,
-        highlight=False,
-    )
-    console.print(table)
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+def _table(result: Result, color: bool, width: int | None, groups) -> str:
+    """A rich table fitted to `width`; nulls as a dim em dash (a null group as "(none)")."""
+    rows = list(_display_rows(result, groups))
+    return terminal_table(result.columns, rows, result.title, _caption(result), color, width, tuple(groups))
 
 
 def _caption(result: Result) -> str:

@@ -20,6 +20,8 @@ from reportbuilder.run.result import Result, ResultColumn
 
 NUMERIC_TYPES = ("integer", "number", "seconds", "percent")
 
+NONE_LABEL = "(none)"  # a null group (dimension value) where people read it
+
 # The two largest non-zero units of a duration are shown: "3d 4h", "1h 05m", "2m 05s".
 _DURATION_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
@@ -125,6 +127,13 @@ def display_value(value, column_type: str, zone: ZoneInfo) -> str | None:
             return format_number(plain) + "%"
         return format_number(plain)
     return str(plain)
+
+
+def display_row(row, columns, groups, zone: ZoneInfo) -> list[str | None]:
+    """A row as display text per cell (`display_cell`): None for a null, NONE_LABEL for a null
+    in a `groups` column."""
+    cells = [display_cell(value, column, zone) for value, column in zip(row, columns)]
+    return [NONE_LABEL if text is None and column.name in groups else text for text, column in zip(cells, columns)]
 
 
 def format_number(number: int | float) -> str:

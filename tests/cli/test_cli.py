@@ -74,6 +74,7 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("RB_DATA", raising=False)
     monkeypatch.delenv("RB_NOW", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
 
 
 def rb(*args: str, env: dict | None = None) -> Result:
