@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from handwritten import _TIE_ORDER, preset_range, ts  # noqa: E402
+from handwritten import _TIE_ORDER, fcr_counts, preset_range, ts  # noqa: E402
 
 SPECS = HERE / "specs"
 DEFAULT_NOW = "2025-06-30 00:00:00"
@@ -66,17 +66,8 @@ def _time_in_status(rng, now):
 
 
 def _fcr_by_channel(rng, now):
-    return f"""
-    WITH t AS (SELECT id, status, channel FROM tickets WHERE status = 'closed' AND {_r('closed_at', rng)}),
-    rep AS (SELECT c.ticket_id, count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id
-            WHERE m.direction = 'outgoing' AND m.sender_type = 'agent' AND c.ticket_id IN (SELECT id FROM t)
-            GROUP BY 1),
-    h AS (SELECT h.ticket_id, h.status, h.changed_at,
-                 max(h.changed_at) OVER (PARTITION BY h.ticket_id) AS last_changed_at, t.status AS current_status
-          FROM ticket_status_changes h JOIN t ON t.id = h.ticket_id WHERE h.changed_at IS NOT NULL),
-    reo AS (SELECT ticket_id, count(*) AS n FROM (
-              SELECT ticket_id, status, lag(status) OVER (PARTITION BY ticket_id ORDER BY {_TIE_ORDER}) AS prev FROM h)
-            WHERE prev = 'closed' AND status <> 'closed' GROUP BY 1)
+    return fcr_counts(f"SELECT id, status, channel FROM tickets WHERE status = 'closed' AND "
+                      f"{_r('closed_at', rng)}") + """
     SELECT t.channel, 100.0 * count_if(coalesce(rep.n, 0) = 1 AND coalesce(reo.n, 0) = 0) / count(*), count(*)
     FROM t LEFT JOIN rep ON rep.ticket_id = t.id LEFT JOIN reo ON reo.ticket_id = t.id GROUP BY 1"""
 
