@@ -183,10 +183,11 @@ def next_response_sla_over_time(s, e, now):
     FROM {_buckets('week', s, e)} b LEFT JOIN a USING (bucket)"""
 
 
-def first_contact_resolution(s, e, now):
-    # The closed tickets of the range first; reply and reopen counts only for them.
+def fcr_counts(closed_tickets: str) -> str:
+    """CTEs `t` (the closed tickets `closed_tickets` selects, with id and status), `rep` and
+    `reo` (agent replies and reopens per ticket of t): the parts of an FCR query."""
     return f"""
-    WITH t AS (SELECT id, status, closed_at FROM tickets WHERE status = 'closed' AND {_range('closed_at', s, e)}),
+    WITH t AS ({closed_tickets}),
     rep AS (SELECT c.ticket_id, count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id
             WHERE m.direction = 'outgoing' AND m.sender_type = 'agent' AND c.ticket_id IN (SELECT id FROM t)
             GROUP BY 1),
@@ -195,7 +196,13 @@ def first_contact_resolution(s, e, now):
           FROM ticket_status_changes h JOIN t ON t.id = h.ticket_id WHERE h.changed_at IS NOT NULL),
     reo AS (SELECT ticket_id, count(*) AS n FROM (
               SELECT ticket_id, status, lag(status) OVER (PARTITION BY ticket_id ORDER BY {_TIE_ORDER}) AS prev FROM h)
-            WHERE prev = 'closed' AND status <> 'closed' GROUP BY 1),
+            WHERE prev = 'closed' AND status <> 'closed' GROUP BY 1)"""
+
+
+def first_contact_resolution(s, e, now):
+    # The closed tickets of the range first; reply and reopen counts only for them.
+    return fcr_counts(f"SELECT id, status, closed_at FROM tickets WHERE status = 'closed' AND "
+                      f"{_range('closed_at', s, e)}") + f""",
     a AS (SELECT CAST(date_trunc('month', t.closed_at) AS DATE) AS bucket, count(*) AS n,
                  count_if(coalesce(rep.n, 0) = 1 AND coalesce(reo.n, 0) = 0) AS fcr
           FROM t LEFT JOIN rep ON rep.ticket_id = t.id LEFT JOIN reo ON reo.ticket_id = t.id GROUP BY 1)

@@ -10,34 +10,81 @@ WITH field_tickets_agent_reply_count AS (
   GROUP BY
     c.ticket_id
 ), field_tickets_reopen_count AS (
-  WITH history AS (
+  WITH ordered AS (
     SELECT
       h.ticket_id,
       h.status,
       h.changed_at,
-      MAX(h.changed_at) OVER (PARTITION BY h.ticket_id) AS last_changed_at,
-      t.status AS current_status
+      LAG(h.status) OVER (
+        PARTITION BY h.ticket_id
+        ORDER BY h.changed_at, CASE WHEN h.status = 'new' THEN 0 WHEN h.status = 'closed' THEN 1 ELSE 2 END, h.status
+      ) AS previous_status,
+      LEAD(h.changed_at) OVER (
+        PARTITION BY h.ticket_id
+        ORDER BY h.changed_at, CASE WHEN h.status = 'new' THEN 0 WHEN h.status = 'closed' THEN 1 ELSE 2 END, h.status
+      ) AS next_changed_at,
+      MAX(h.changed_at) OVER (
+        PARTITION BY h.ticket_id
+        ORDER BY h.changed_at, CASE WHEN h.status = 'new' THEN 0 WHEN h.status = 'closed' THEN 1 ELSE 2 END, h.status
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+      ) AS last_changed_at
     FROM ticket_status_changes AS h
-    JOIN tickets AS t
-      ON t.id = h.ticket_id
     WHERE
-      NOT h.changed_at IS NULL
-  ), ordered AS (
+      NOT h.ticket_id IS NULL AND NOT h.changed_at IS NULL
+  ), tied AS (
+    SELECT DISTINCT
+      ticket_id
+    FROM ordered
+    WHERE
+      changed_at = last_changed_at AND NOT next_changed_at IS NULL
+  ), reordered AS (
+    SELECT
+      o.ticket_id,
+      o.status,
+      LAG(o.status) OVER (
+        PARTITION BY o.ticket_id
+        ORDER BY o.changed_at, CASE WHEN o.changed_at = o.last_changed_at AND o.status = t.status THEN 1 ELSE 0 END, CASE WHEN o.status = 'new' THEN 0 WHEN o.status = 'closed' THEN 1 ELSE 2 END, o.status
+      ) AS previous_status
+    FROM ordered AS o
+    JOIN tickets AS t
+      ON t.id = o.ticket_id
+    WHERE
+      o.ticket_id IN (
+        SELECT
+          ticket_id
+        FROM tied
+      )
+  ), transitions AS (
     SELECT
       ticket_id,
       status,
-      LAG(status) OVER (
-        PARTITION BY ticket_id
-        ORDER BY changed_at, CASE WHEN changed_at = last_changed_at AND status = current_status THEN 1 ELSE 0 END, CASE WHEN status = 'new' THEN 0 WHEN status = 'closed' THEN 1 ELSE 2 END, status
-      ) AS previous_status
-    FROM history
+      previous_status
+    FROM ordered
+    WHERE
+      NOT ticket_id IN (
+        SELECT
+          ticket_id
+        FROM tied
+      )
+    UNION ALL
+    SELECT
+      ticket_id,
+      status,
+      previous_status
+    FROM reordered
   )
   SELECT
     ticket_id AS key,
     COUNT(*) AS value
-  FROM ordered
+  FROM transitions
   WHERE
-    previous_status = 'closed' AND status <> 'closed'
+    previous_status = 'closed'
+    AND status <> 'closed'
+    AND ticket_id IN (
+      SELECT
+        id
+      FROM tickets
+    )
   GROUP BY
     ticket_id
 ), agg_tickets AS (

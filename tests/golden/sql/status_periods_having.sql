@@ -2,16 +2,25 @@ WITH entity_ticket_status_periods AS (
   SELECT
     *
   FROM (
-    WITH history AS (
+    WITH ordered AS (
       SELECT
         h.ticket_id,
         h.status,
-        h.changed_at,
-        MAX(h.changed_at) OVER (PARTITION BY h.ticket_id) AS last_changed_at,
-        t.status AS current_status
+        h.changed_at AS started_at,
+        LEAD(h.changed_at) OVER (
+          PARTITION BY h.ticket_id
+          ORDER BY h.changed_at, CASE WHEN h.status = 'new' THEN 0 WHEN h.status = 'closed' THEN 1 ELSE 2 END, h.status
+        ) AS next_changed_at,
+        LEAD(h.status) OVER (
+          PARTITION BY h.ticket_id
+          ORDER BY h.changed_at, CASE WHEN h.status = 'new' THEN 0 WHEN h.status = 'closed' THEN 1 ELSE 2 END, h.status
+        ) AS next_status,
+        MAX(h.changed_at) OVER (
+          PARTITION BY h.ticket_id
+          ORDER BY h.changed_at, CASE WHEN h.status = 'new' THEN 0 WHEN h.status = 'closed' THEN 1 ELSE 2 END, h.status
+          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+        ) AS last_changed_at
       FROM ticket_status_changes AS h
-      LEFT JOIN tickets AS t
-        ON t.id = h.ticket_id
       WHERE
         NOT h.ticket_id IS NULL
         AND (
@@ -19,25 +28,39 @@ WITH entity_ticket_status_periods AS (
             NOT h.changed_at IS NULL
           )
         )
-    ), ordered AS (
+    ), moved AS (
       SELECT
-        ticket_id,
-        status,
-        changed_at AS started_at,
-        LEAD(changed_at) OVER (
-          PARTITION BY ticket_id
-          ORDER BY changed_at, CASE WHEN changed_at = last_changed_at AND status = current_status THEN 1 ELSE 0 END, CASE WHEN status = 'new' THEN 0 WHEN status = 'closed' THEN 1 ELSE 2 END, status
-        ) AS next_changed_at
-      FROM history
+        o.ticket_id,
+        o.status
+      FROM ordered AS o
+      JOIN tickets AS t
+        ON t.id = o.ticket_id AND t.status = o.status
+      WHERE
+        o.started_at = o.last_changed_at
+        AND NOT o.next_changed_at IS NULL
+        AND o.next_status IS DISTINCT FROM o.status
     ), periods AS (
       SELECT
-        ticket_id,
-        status,
-        started_at,
-        COALESCE(next_changed_at, GREATEST(started_at, CAST('2025-06-30 12:00:00' AS TIMESTAMP))) AS ended_at
-      FROM ordered
+        o.ticket_id,
+        o.status,
+        o.started_at,
+        CASE
+          WHEN NOT m.ticket_id IS NULL AND o.started_at = o.last_changed_at
+          THEN CASE
+            WHEN o.status = m.status AND o.next_status IS DISTINCT FROM o.status
+            THEN GREATEST(o.started_at, CAST('2025-06-30 12:00:00' AS TIMESTAMP))
+            ELSE o.started_at
+          END
+          ELSE COALESCE(
+            o.next_changed_at,
+            GREATEST(o.started_at, CAST('2025-06-30 12:00:00' AS TIMESTAMP))
+          )
+        END AS ended_at
+      FROM ordered AS o
+      LEFT JOIN moved AS m
+        ON m.ticket_id = o.ticket_id
       WHERE
-        status IS DISTINCT FROM 'closed'
+        o.status IS DISTINCT FROM 'closed'
     )
     SELECT
       ticket_id,

@@ -1,0 +1,230 @@
+"""Whole process against whole process: `rb run` as a user types it vs a plain `python`.
+
+What a user waits for: `rb run --no-cache SPEC --data D --format json` started as a fresh
+process, against a fresh `python` process that imports duckdb, creates views over the same
+files and runs one SQL statement. For every built-in report and the twelve report shapes of
+benchmarks/specs/, each without a date range (`--range all_time`) and with one
+(`--range last_90_days`). The plain process runs a hand-written query where this file has
+one (HAND below, "hand"); otherwise the SQL `rb sql` prints for the same spec ("rb sql",
+so that row measures only rb's process overhead, not its planner). Runs alternate (rb,
+plain, plain, rb, ...), the table gives medians and the ratio, and the answers are compared
+as sets of rows (floats within 1e-6 relative).
+
+    .venv/bin/python benchmarks/generate_scale.py --tickets 50000 -o /tmp/rb_50k
+    .venv/bin/python benchmarks/whole_process.py --data /tmp/rb_50k --repeat 3 [--only NAME] [--md out.md]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from handwritten import _TIE_ORDER, fcr_counts, preset_range, ts  # noqa: E402
+
+SPECS = HERE / "specs"
+DEFAULT_NOW = "2025-06-30 00:00:00"
+WITH_RANGE = "last_90_days"
+# The plain process: views over the files (as a user of DuckDB would write them), one query.
+PLAIN = """
+import duckdb, json, sys
+from pathlib import Path
+con = duckdb.connect()
+for f in sorted(Path(sys.argv[1]).glob("*.parquet")):
+    con.execute(f"CREATE VIEW {f.stem} AS SELECT * FROM read_parquet('{f}')")
+rows = con.execute(Path(sys.argv[2]).read_text()).fetchall()
+print(json.dumps(rows, default=str))
+"""
+
+
+def _r(col, rng):
+    return "TRUE" if rng is None else f"{col} >= {ts(rng[0])} AND {col} < {ts(rng[1])}"
+
+
+def _time_in_status(rng, now):
+    low = "h.changed_at IS NOT NULL" if rng is None else f"h.changed_at >= {ts(rng[0])}"
+    high = "TRUE" if rng is None else f"started_at < {ts(rng[1])}"
+    return f"""
+    WITH h AS (
+      SELECT h.ticket_id, h.status, h.changed_at,
+             max(h.changed_at) OVER (PARTITION BY h.ticket_id) AS last_changed_at, t.status AS current_status
+      FROM ticket_status_changes h LEFT JOIN tickets t ON t.id = h.ticket_id
+      WHERE h.ticket_id IS NOT NULL AND {low}),
+    o AS (SELECT ticket_id, status, changed_at AS started_at,
+                 lead(changed_at) OVER (PARTITION BY ticket_id ORDER BY {_TIE_ORDER}) AS next_at FROM h)
+    SELECT status, count(*), sum(epoch(coalesce(next_at, greatest(started_at, {ts(now)}))) - epoch(started_at))
+    FROM o WHERE status IS DISTINCT FROM 'closed' AND {high} GROUP BY status"""
+
+
+def _fcr_by_channel(rng, now):
+    return fcr_counts(f"SELECT id, status, channel FROM tickets WHERE status = 'closed' AND "
+                      f"{_r('closed_at', rng)}") + """
+    SELECT t.channel, 100.0 * count_if(coalesce(rep.n, 0) = 1 AND coalesce(reo.n, 0) = 0) / count(*), count(*)
+    FROM t LEFT JOIN rep ON rep.ticket_id = t.id LEFT JOIN reo ON reo.ticket_id = t.id GROUP BY 1"""
+
+
+# Hand-written SQL per spec of benchmarks/specs/: (range or None, now) -> SQL.
+HAND = {
+    "count_by_month": lambda rng, now: f"""
+        SELECT CAST(date_trunc('month', created_at) AS DATE), count(*) FROM tickets
+        WHERE {_r('created_at', rng)} GROUP BY 1""",
+    "two_hop_team": lambda rng, now: f"""
+        SELECT tm.name, count(*) FROM tickets t LEFT JOIN owners o ON o.id = t.owner_id
+        LEFT JOIN teams tm ON tm.id = o.team_id WHERE {_r('t.created_at', rng)} GROUP BY 1""",
+    "fanout_direction": lambda rng, now: f"""
+        WITH d AS (SELECT DISTINCT t.id, t.handle_time_seconds AS h, m.direction FROM tickets t
+                   LEFT JOIN conversations c ON c.ticket_id = t.id LEFT JOIN messages m ON m.conversation_id = c.id
+                   WHERE {_r('t.created_at', rng)})
+        SELECT direction, count(*), sum(h) FROM d GROUP BY 1""",
+    "to_many_filter": lambda rng, now: f"""
+        SELECT priority, count(*) FROM tickets WHERE {_r('created_at', rng)}
+        AND id IN (SELECT ticket_id FROM conversations WHERE channel = 'email') GROUP BY 1""",
+    "chasm": lambda rng, now: f"""
+        WITH t AS (SELECT id, category FROM tickets WHERE {_r('created_at', rng)}),
+        cv AS (SELECT ticket_id, count(*) AS n FROM conversations WHERE ticket_id IS NOT NULL GROUP BY 1),
+        cl AS (SELECT ticket_id, count(*) AS n FROM calls WHERE ticket_id IS NOT NULL GROUP BY 1)
+        SELECT t.category, count(*), coalesce(sum(cv.n), 0), coalesce(sum(cl.n), 0)
+        FROM t LEFT JOIN cv ON cv.ticket_id = t.id LEFT JOIN cl ON cl.ticket_id = t.id GROUP BY 1""",
+    "median_p90": lambda rng, now: f"""
+        SELECT priority, median(x), quantile_cont(x, 0.9) FROM (
+          SELECT priority, epoch(first_response_at) - epoch(created_at) AS x FROM tickets
+          WHERE {_r('created_at', rng)}) GROUP BY 1""",
+    "time_in_status": _time_in_status,
+    "heatmap": lambda rng, now: f"""
+        WITH a AS (SELECT isodow(sent_at) AS d, hour(sent_at) AS h, count(*) AS n FROM messages
+                   WHERE {_r('sent_at', rng)} GROUP BY ALL)
+        SELECT d.d, hs.h, coalesce(n, 0) FROM range(1, 8) d(d) CROSS JOIN (SELECT DISTINCT h FROM a) hs
+        LEFT JOIN a ON a.d = d.d AND a.h = hs.h""",
+    "fcr_by_channel": _fcr_by_channel,
+}
+
+
+def _rb() -> list[str]:
+    script = Path(sys.executable).with_name("rb")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "reportbuilder.cli"]
+
+
+def _builtins() -> list[str]:
+    out = subprocess.run([*_rb(), "list"], capture_output=True, text=True, check=True).stdout
+    names, in_reports = [], False
+    for line in out.splitlines():
+        if line.strip().endswith(":"):
+            in_reports = line.startswith("Reports")
+            continue
+        if in_reports and line.strip():
+            names.append(line.split()[0])
+    return names
+
+
+def _canon(v):
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, (int, float)):
+        return float(v)
+    return str(v)
+
+
+def same_rows(a: list, b: list) -> str | None:
+    """None when the two answers hold the same rows (as sorted multisets, floats within 1e-6)."""
+    if len(a) != len(b):
+        return f"{len(a)} rows vs {len(b)}"
+    key = lambda r: tuple((x is None, "" if x is None else str(round(x, 3)) if isinstance(x, float) else str(x)) for x in r)
+    for ra, rb in zip(sorted(a, key=key), sorted(b, key=key)):
+        for x, y in zip(ra, rb):
+            if isinstance(x, float) and isinstance(y, float):
+                if not math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9):
+                    return f"{ra} vs {rb}"
+            elif x != y:
+                return f"{ra} vs {rb}"
+    return None
+
+
+def _timed(cmd: list[str]) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(cmd)}: {done.stderr.strip()[-500:]}")
+    return took, done.stdout
+
+
+def run_case(name: str, spec: str, preset: str, data: Path, now: str, repeat: int, tmp: Path) -> dict:
+    common = ["--now", now, "--range", preset]
+    rng = None if preset == "all_time" else preset_range(preset, datetime.fromisoformat(now))
+    short = Path(spec).stem
+    if short in HAND:
+        sql, label = HAND[short](rng, datetime.fromisoformat(now)), "hand"
+    else:
+        sql = subprocess.run([*_rb(), "sql", spec, *common], capture_output=True, text=True, check=True).stdout
+        label = "rb sql"
+    sql_file = tmp / f"{short}_{preset}.sql"
+    sql_file.write_text(sql)
+    rb_cmd = [*_rb(), "run", "--no-cache", spec, "--data", str(data), "--format", "json", *common]
+    plain_cmd = [sys.executable, "-c", PLAIN, str(data), str(sql_file)]
+    times = {"rb": [], "plain": []}
+    outs = {}
+    for i in range(repeat):
+        for who in (("rb", "plain") if i % 2 == 0 else ("plain", "rb")):
+            took, out = _timed(rb_cmd if who == "rb" else plain_cmd)
+            times[who].append(took)
+            outs[who] = out
+    ours = [[_canon(v) for v in row.values()] for row in json.loads(outs["rb"])]
+    theirs = [[_canon(v) for v in row] for row in json.loads(outs["plain"])]
+    rb_s, plain_s = statistics.median(times["rb"]), statistics.median(times["plain"])
+    return {"report": name, "range": preset, "baseline": label, "rb_s": rb_s, "plain_s": plain_s,
+            "ratio": rb_s / plain_s, "rows": len(ours), "mismatch": same_rows(ours, theirs)}
+
+
+def markdown(results: list[dict]) -> str:
+    lines = ["| report | range | baseline | rb s | plain s | ratio | rows | same answer |",
+             "|---|---|---|---:|---:|---:|---:|---|"]
+    for r in results:
+        lines.append(f"| {r['report']} | {r['range']} | {r['baseline']} | {r['rb_s']:.2f} | {r['plain_s']:.2f} | "
+                     f"{r['ratio']:.2f} | {r['rows']} | {'yes' if r['mismatch'] is None else 'NO: ' + r['mismatch'][:80]} |")
+    for label in ("hand", "rb sql"):
+        ratios = [r["ratio"] for r in results if r["baseline"] == label]
+        if ratios:
+            lines.append(f"| **median / max ({label})** | | | | | **{statistics.median(ratios):.2f} / "
+                         f"{max(ratios):.2f}** | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, required=True, help="folder written by generate_scale.py")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--now", default=DEFAULT_NOW)
+    ap.add_argument("--only", action="append", help="report or spec name (repeatable)")
+    ap.add_argument("--md", type=Path, help="write the table here too")
+    args = ap.parse_args(argv)
+    cases = [(name, name) for name in _builtins()]
+    cases += [(f"shape: {p.stem}", str(p)) for p in sorted(SPECS.glob("*.yaml"))]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, spec in cases:
+            if args.only and Path(spec).stem not in args.only:
+                continue
+            for preset in ("all_time", WITH_RANGE):
+                result = run_case(name, spec, preset, args.data, args.now, args.repeat, Path(tmp))
+                results.append(result)
+                print(f"{name} {preset}: rb {result['rb_s']:.2f}s, {result['baseline']} {result['plain_s']:.2f}s, "
+                      f"{'same' if result['mismatch'] is None else 'DIFFERENT: ' + result['mismatch']}",
+                      file=sys.stderr, flush=True)
+    table = markdown(results)
+    print(table)
+    if args.md:
+        args.md.write_text(table + "\n")
+    return 1 if any(r["mismatch"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
