@@ -72,6 +72,8 @@ dimensions: [sla_progress]
 measures:
   - count() as turns
   - sum(business_seconds(started_at, replied_at, 'night')) as night_seconds
+  - max(due_at) as last_due
+  - count_if(sla_status = 'late') as late
 sort: [sla_progress]
 """,
 }
@@ -79,7 +81,7 @@ sort: [sla_progress]
 
 def business_catalog():
     """The shipped catalog with a Paris office calendar (holidays, lunch break), a Lord Howe
-    overnight shift (30-minute DST) and an SLA policy on the latter."""
+    overnight shift (30-minute DST) and an SLA policy on the latter (next response included)."""
     from datetime import date
 
     from reportbuilder.calendars.model import ALWAYS_CALENDAR, BusinessHours, Calendar, SlaPolicy
@@ -90,6 +92,6 @@ def business_catalog():
                      frozenset({date(2025, 5, 1), date(2025, 5, 8)}))
     night = Calendar("night", "Australia/Lord_Howe", tuple(((0, 360), (1320, 1440)) for _ in range(7)))
     policy = SlaPolicy("night", (("urgent", 30), ("high", 120), ("medium", 480)),
-                       (("urgent", 240), ("low", 4320)))
+                       (("urgent", 240), ("low", 4320)), (("urgent", 20), ("high", 90)))
     business = BusinessHours((ALWAYS_CALENDAR, paris, night), "paris", 240, policy)
     return load_catalog(None, business)

@@ -17,7 +17,7 @@ from .model import Calendar
 
 DAY = 86400
 EPOCH = date(1970, 1, 1)
-BUCKET = DAY  # open seconds per bucket of the inverse relation (business_add)
+BUCKET = DAY  # open seconds per bucket of the inverse relation (business_add, compact.py)
 
 
 def _offset(zone: ZoneInfo, t: int) -> int:
@@ -106,19 +106,3 @@ def day_rows(cal: Calendar, first_day: int, last_day: int) -> tuple[int, list[tu
         rows.append((day, before, *flat))
         before += sum(hi - lo for lo, hi in pieces)
     return width, rows
-
-
-def open_rows(cal: Calendar, first_day: int, last_day: int) -> list[tuple[int, int, int]]:
-    """Rows (bucket, open seconds at the interval's end, start - open seconds before it) of each
-    open interval, once per bucket of BUCKET open seconds (b*BUCKET, (b+1)*BUCKET] it overlaps."""
-    local = EPOCH + timedelta(days=first_day - 1), EPOCH + timedelta(days=last_day + 1)
-    rows, before = [], 0
-    for lo, hi in open_intervals(cal, *local):
-        lo, hi = max(lo, first_day * DAY), min(hi, (last_day + 1) * DAY)
-        if lo >= hi:
-            continue
-        after = before + hi - lo
-        for bucket in range(before // BUCKET, (after - 1) // BUCKET + 1):
-            rows.append((bucket, after, lo - before))
-        before = after
-    return rows

@@ -32,6 +32,13 @@ class SlaPolicy:
     calendar: str
     first_response: tuple[tuple[str, int], ...] = ()  # (priority, open minutes)
     close: tuple[tuple[str, int], ...] = ()
+    next_response: tuple[tuple[str, int], ...] = ()  # per customer turn, open minutes
+    data_clock: str = "wall"  # how tickets.next_response_sla_minutes counts: "wall" or "open" minutes
+
+    @property
+    def shapes_turns(self) -> bool:
+        """Whether the policy changes the next-response deadlines of response_turns."""
+        return bool(self.next_response) or self.data_clock == "open"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from .model import ALWAYS, ALWAYS_CALENDAR, DAYS, PRIORITIES, BusinessHours, Cal
 
 KEYS = ("calendars", "default_calendar", "sla_due_soon_minutes", "sla_policy")
 CALENDAR_KEYS = ("timezone", "hours", "holidays", "public_holidays", "years")
-POLICY_KEYS = ("calendar", "first_response", "close")
+POLICY_KEYS = ("calendar", "first_response", "close", "next_response", "next_response_data_clock")
+CLOCKS = ("wall", "open")
 _INTERVAL = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -151,14 +152,19 @@ class _Reader:
         cal = node.get("calendar")
         name = default if cal is None else self.calendar_name(cal, calendars, "sla_policy calendar")
         targets = {}
-        for part in ("first_response", "close"):
+        for part in ("first_response", "close", "next_response"):
             sub = node.get(part)
             entries = []
             if sub is not None:
                 sub = self.mapping(sub, f"sla_policy {part}", PRIORITIES)
                 entries = [(k.value, self.integer(v, f"sla_policy {part} {k.value}", 1)) for k, v in sub.items]
             targets[part] = tuple(entries)
-        return SlaPolicy(name, targets["first_response"], targets["close"])
+        clock = node.get("next_response_data_clock")
+        if clock is not None and (not isinstance(clock, YScalar) or clock.value not in CLOCKS):
+            self.fail(clock, f"sla_policy next_response_data_clock: '{getattr(clock, 'value', '')}' is not "
+                             f"one of {', '.join(CLOCKS)}")
+        return SlaPolicy(name, targets["first_response"], targets["close"], targets["next_response"],
+                         "wall" if clock is None else clock.value)
 
     def calendar_name(self, node, calendars: dict, what: str) -> str:
         name = node.value if isinstance(node, YScalar) else None

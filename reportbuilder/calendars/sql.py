@@ -7,7 +7,7 @@ span to the instant t. With x = EPOCH(t) and the UTC day d = FLOOR(x / 86400):
     open(t)  = before + SUM_j LEAST(GREATEST(x - base - s_j, 0), l_j)        (day = d)
     business_seconds(a, b) = open(b) - open(a) when b > a, 0 when b <= a
 
-    calendar_C_open(bucket, after, shift)   one row per open interval and bucket of 86400 open
+    calendar_C_open(bucket, after, shift)   one row per open piece and bucket of 86400 open
                                             seconds it overlaps: `after` the open seconds at its
                                             end, `shift` its start minus the open seconds before it
     business_add(a, s) = T + MIN(shift) over the rows of bucket FLOOR((T - 1) / 86400) with
@@ -25,7 +25,8 @@ from datetime import datetime
 
 from sqlglot import exp
 
-from .intervals import BUCKET, DAY, day_rows, open_rows, span_days
+from .compact import days_select, floor_div, open_select
+from .intervals import BUCKET, DAY, day_rows, span_days
 from .model import BusinessHours, Calendar
 
 _TYPE = exp.DataType.Type
@@ -47,10 +48,6 @@ def _epoch(ts: exp.Expression) -> exp.Expression:
     return exp.TimeToUnix(this=ts)
 
 
-def _floor_div(x: exp.Expression, by: int) -> exp.Expression:
-    return exp.Floor(this=exp.Div(this=exp.paren(x, copy=False), expression=_n(by)))
-
-
 def _day_lookup(x: exp.Expression, cal: Calendar, width: int) -> exp.Select:
     """SELECT open(t) FROM the day row of x = EPOCH(t) (a subquery correlated on the day only)."""
     col = lambda c: exp.column(c, table="cal_day")  # noqa: E731
@@ -60,7 +57,7 @@ def _day_lookup(x: exp.Expression, cal: Calendar, width: int) -> exp.Select:
         piece = exp.Least(this=exp.Greatest(this=into, expressions=[_n(0)]), expressions=[col(f"l{j}")])
         total = exp.Add(this=total, expression=piece)
     return (exp.select(total).from_(exp.to_table(days_table(cal.name)).as_("cal_day"))
-            .where(exp.EQ(this=col("day"), expression=_floor_div(x.copy(), DAY))))
+            .where(exp.EQ(this=col("day"), expression=floor_div(x.copy(), DAY))))
 
 
 def _positive_difference(a: exp.Expression, b: exp.Expression, value: exp.Expression) -> exp.Expression:
@@ -84,7 +81,7 @@ class BusinessSql:
             first, last = span_days(cal, self.now)
             width, rows = day_rows(cal, first, last)
             self.used[name], self.widths[name] = cal, width
-            self._rows[name] = (rows, open_rows(cal, first, last))
+            self._rows[name] = rows
         return cal
 
     def seconds(self, start: exp.Expression, end: exp.Expression, name: str) -> exp.Expression:
@@ -110,7 +107,7 @@ class BusinessSql:
             lookup.set("expressions", [exp.alias_(exp.Add(this=target, expression=s.copy()), "t")])
             t = exp.column("t", table="cal_target")
             col = lambda c: exp.column(c, table="cal_open")  # noqa: E731
-            on = exp.and_(exp.EQ(this=col("bucket"), expression=_floor_div(exp.Sub(this=t.copy(), expression=_n(1)),
+            on = exp.and_(exp.EQ(this=col("bucket"), expression=floor_div(exp.Sub(this=t.copy(), expression=_n(1)),
                                                                            BUCKET)),
                           exp.GTE(this=col("after"), expression=t.copy()))
             reached = (exp.select(exp.Min(this=exp.Add(this=col("shift"), expression=t.copy())))
@@ -124,24 +121,10 @@ class BusinessSql:
                              exp.If(this=exp.GT(this=s.copy(), expression=_n(0)), true=later)])
 
     def ctes(self) -> list[tuple[str, exp.Expression]]:
-        """The relations of the calendars used, as (name, SELECT) for the query's WITH."""
+        """The relations of the calendars used, as (name, SELECT) for the query's WITH (compact.py)."""
         out = []
-        for name, cal in self.used.items():
-            days, opened = self._rows[name]
-            width = self.widths[name]
-            columns = ["day", "before"] + [c for j in range(1, width + 1) for c in (f"s{j}", f"l{j}")]
-            values = [(d, before, *[v for j in range(width) for v in (flat[2 * j], flat[2 * j + 1] - flat[2 * j])])
-                      for d, before, *flat in days]
-            day_select = exp.select(exp.Star(), exp.alias_(exp.Mul(this=exp.column("day"), expression=_n(DAY)),
-                                                           "base")).from_(_values(values, "v", columns))
-            out.append((days_table(name), day_select))
-            open_values = opened or [(-1, 0, 0)]  # never matched: keeps the relation's column types
-            out.append((open_table(name), exp.select(exp.Star()).from_(
-                _values(open_values, "v", ["bucket", "after", "shift"]))))
+        for name in self.used:
+            days, width = self._rows[name], self.widths[name]
+            out.append((days_table(name), days_select(days, width)))
+            out.append((open_table(name), open_select(days_table(name), width)))
         return out
-
-
-def _values(rows, alias: str, columns: list[str]) -> exp.Expression:
-    tuples = [exp.Tuple(expressions=[_n(v) for v in row]) for row in rows]
-    return exp.Values(expressions=tuples, alias=exp.TableAlias(this=exp.to_identifier(alias),
-                                                                 columns=[exp.to_identifier(c) for c in columns]))

@@ -158,7 +158,10 @@ def _shipped_documents() -> tuple[dict, ...]:
 
 def load_catalog(workspace: dict | None = None, business: BusinessHours = DEFAULT_BUSINESS_HOURS) -> Catalog:
     """The shipped catalog, extended by a parsed workspace document and its business hours."""
-    documents = list(_shipped_documents()) + [policy_document(business)]
+    shipped = _shipped_documents()
+    turns = next((d["derived_entities"]["response_turns"] for d in shipped
+                  if "response_turns" in (d.get("derived_entities") or {})), None)
+    documents = list(shipped) + [policy_document(business, turns)]
     if workspace:
         documents.append(workspace)
     return build_catalog(documents, workspace, business)

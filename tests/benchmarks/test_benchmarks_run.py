@@ -78,3 +78,14 @@ def test_child_peak_excludes_the_parents_memory():
     run = peak_memory.run_child([sys.executable, "-c", "print('a'); print('b')"])
     assert run.rows == 1 and 0 < run.peak_mib < 150
     del ballast
+
+
+def test_business_time_matches_handwritten(tiny_data, capsys):
+    import json
+
+    import business_time
+
+    assert business_time.main(["--data", str(tiny_data), "--repeat", "1"]) == 0  # 1 = different answers
+    result = json.loads(capsys.readouterr().out)
+    assert sum(r["tickets"] for r in result["rows"]) == 2000
+    assert all(r["first_response_open_seconds"] > 0 for r in result["rows"])
