@@ -20,10 +20,11 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 
 from ..errors import BuildError, DataError, ReportError, SpecError
-from ..running import execute, load_spec, plan_report, viewer_of
+from ..running import execute, load_spec, plan_report, restriction_of, viewer_of
 from ..workspace import open_workspace, resolve_data, resolve_now
 from . import pages
 from .auth import Unauthorized, needs_token, user_of, user_of_token
+from .choices import ChoicesCache
 from .guard import Stopped, run_guarded
 from .library import entries
 from .params import BadQuery, rows_params, run_params
@@ -46,6 +47,7 @@ class _Server:
         self.data = data
         self.time_limit_s = time_limit_s
         self.sessions = Sessions()
+        self.choice_cache = ChoicesCache()
         data_path, _ = resolve_data(data, self.ws)
         hidden = [Path(str(data_path)).resolve(), Path(__file__).resolve().parents[1]]
         if self.ws.path is not None:
@@ -221,16 +223,24 @@ class _Server:
         """The values of each dashboard filter that applies to `report` (all of them, for a
         dashboard: `report` None), as `user` sees them."""
         from ..dashboard import DASHBOARD_FILTERS
-        from .choices import catalog_fields, filter_choices
+        from .choices import catalog_fields, filter_choices, restriction_key
+        from .reload import stamp
         from .view import board_paths
 
-        def run_spec(raw):
-            report_plan, data_path, restriction = plan_report(self.ws, raw, self.data, params.now, params.timezone,
-                                                              as_user=user.email if user else None)
-            return execute(report_plan, self.ws, data_path, restriction=restriction, on_open=on_open)
+        ws, as_user = self.ws, (user.email if user else None)
         if report is None:
-            return filter_choices(catalog_fields(self.ws.catalog, DASHBOARD_FILTERS), run_spec)
-        return filter_choices({k: (report.source, p) for k, p in board_paths(report).items()}, run_spec)
+            fields = catalog_fields(ws.catalog, DASHBOARD_FILTERS)
+        else:
+            fields = {k: (report.source, p) for k, p in board_paths(report).items()}
+        data_path, demo_now = resolve_data(self.data, ws)
+        viewer = viewer_of(as_user, ws, resolve_now(params.now, ws, demo_now))
+
+        def run_spec(raw):
+            report_plan, path, restriction = plan_report(ws, raw, self.data, params.now, params.timezone,
+                                                         as_user=as_user)
+            return execute(report_plan, ws, path, restriction=restriction, on_open=on_open)
+        depends_on = [fields, params.timezone, as_user, restriction_key(restriction_of(viewer)), stamp(ws.path)]
+        return self.choice_cache.get(depends_on, data_path, lambda: filter_choices(fields, run_spec))
 
     async def dashboard_page(self, request: Request) -> Response:
         def work(user, on_open, sources):
