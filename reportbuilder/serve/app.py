@@ -25,6 +25,7 @@ from ..workspace import open_workspace, resolve_data, resolve_now
 from . import pages
 from .auth import Unauthorized, needs_token, user_of, user_of_token
 from .choices import ChoicesCache
+from .csrf import CsrfGuard
 from .guard import Stopped, run_guarded
 from .library import entries
 from .params import BadQuery, rows_params, run_params
@@ -48,6 +49,7 @@ class _Server:
         self.time_limit_s = time_limit_s
         self.sessions = Sessions()
         self.choice_cache = ChoicesCache()
+        self.csrf = CsrfGuard()
         data_path, _ = resolve_data(data, self.ws)
         hidden = [Path(str(data_path)).resolve(), Path(__file__).resolve().parents[1]]
         if self.ws.path is not None:
@@ -129,8 +131,7 @@ class _Server:
             return RedirectResponse("/", 303)
         if request.method == "GET":
             return HTMLResponse(pages.sign_in_page())
-        origin = request.headers.get("origin")
-        if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        if CsrfGuard.foreign(request):
             return HTMLResponse(pages.error_page("Sign in", "refused: the form was sent from another site"), 403)
         body = await request.body()
         if len(body) > SIGN_IN_BODY_MAX:
@@ -146,6 +147,18 @@ class _Server:
         return answer
 
     async def sign_out(self, request: Request) -> Response:
+        """GET: a form carrying the CSRF token; POST: end the session (same origin and the token only,
+        so another site cannot sign the user out)."""
+        if request.method == "GET":
+            token, fresh = self.csrf.issue(request)
+            return self.csrf.set_cookie(HTMLResponse(pages.sign_out_page(token)), request, fresh)
+        body = await request.body()
+        if len(body) > SIGN_IN_BODY_MAX:
+            return HTMLResponse(pages.error_page("Sign out", "refused: the form is too large"), 413)
+        sent = parse_qs(body.decode("utf-8", "replace")).get("csrf", [""])[0]
+        refusal = self.csrf.refusal(request, sent)
+        if refusal:
+            return HTMLResponse(pages.error_page("Sign out", f"refused: {refusal}"), 403)
         self.sessions.end(request.cookies.get(COOKIE))
         answer = RedirectResponse("/signin", 303)
         answer.delete_cookie(COOKIE)
@@ -318,7 +331,7 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
     return Starlette(middleware=[Middleware(LiveReload, server=server)], routes=[
         Route("/", server.library),
         Route("/signin", server.sign_in, methods=["GET", "POST"]),
-        Route("/signout", server.sign_out, methods=["POST"]),
+        Route("/signout", server.sign_out, methods=["GET", "POST"]),
         Route("/report/{name}", server.report_page),
         Route("/dashboard/{name}", server.dashboard_page),
         Route("/api/run/{name}", server.api_run),

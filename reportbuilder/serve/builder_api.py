@@ -15,7 +15,6 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ..errors import BuildError, SpecError
 from . import save
-from .csrf import CsrfGuard
 from .params import run_params
 
 SPEC_MAX = 64 * 1024
@@ -64,7 +63,7 @@ async def read_json(request: Request) -> dict:
 class BuilderApi:
     def __init__(self, server):
         self.server = server
-        self.csrf = CsrfGuard()
+        self.csrf = server.csrf  # one guard: a token of any page is good for every POST
 
     # -- shared steps --------------------------------------------------------------------------
     async def _posted(self, request: Request, work) -> Response:

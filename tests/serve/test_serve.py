@@ -331,7 +331,8 @@ def test_sign_in_session(world):
     assert browser.get("/report/by_status", params={"now": NOW}).status_code == 200
     # a wrong bearer header is refused even with a session
     assert browser.get("/", headers={"Authorization": "Bearer nope"}).status_code == 401
-    browser.post("/signout", follow_redirects=False)
+    token = browser.get("/api/csrf").json()["token"]
+    browser.post("/signout", headers={"X-CSRF-Token": token}, follow_redirects=False)
     assert browser.get("/").status_code == 401
     forger = TestClient(app)
     forger.cookies.set("rb_session", "forged")
