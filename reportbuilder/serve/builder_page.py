@@ -85,7 +85,7 @@ BODY = """
   <h2>Preview</h2>
   <div id="preview-chart"></div>
   <div id="preview-table"></div>
-  <details><summary>Join info (what <code>rb explain --data</code> says)</summary><pre id="joins"></pre></details>
+  <details id="joins-info"><summary>Join info (what <code>rb explain --data</code> says)</summary><pre id="joins"></pre></details>
 </section>
 </div>
 """
