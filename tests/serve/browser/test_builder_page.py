@@ -90,10 +90,12 @@ def test_a_typo_typed_in_the_editor_is_marked_at_its_line(live_server, page, sho
                            ".findIndex(d => d.querySelector('.cm-error-line'))")
     assert marked == line
     assert page.is_visible(".error-widget")
+    assert page.get_attribute("#preview", "class") == "stale"  # the last good preview, greyed
     shot(page, "builder_typo_error")
     page.keyboard.press("Backspace")  # fixed: the errors go, the preview comes back
     page.wait_for_selector("#errors li", state="detached")
     preview_has(page, ["priority", "tickets"])
+    page.wait_for_selector("#preview:not(.stale)")
 
 
 def test_an_open_report_reloads_when_its_file_changes(live_server, workspace_dir, page, shot):
