@@ -1,17 +1,14 @@
 """Server qualities across endpoints: every bad input is a 4xx that names no server folder and
-writes nothing; a client that goes away interrupts its real DuckDB query; signing out needs the
-same origin and the CSRF token."""
+writes nothing; signing out needs the same origin and the CSRF token. (A client that goes away
+interrupts its real DuckDB query: test_serve.py, test_a_real_duckdb_query_is_interrupted.)"""
 from __future__ import annotations
 
 import re
-import time
 
-import anyio
 import pytest
 from starlette.testclient import TestClient
 
 from reportbuilder.serve import create_app
-from reportbuilder.serve.guard import Stopped, run_guarded
 from tests.serve.test_builder_api import browser, data, files, folder  # noqa: F401 - fixtures
 from tests.serve.test_serve import MEMBER, NOW, SPEC, TOKENS, world  # noqa: F401 - fixtures
 
@@ -52,33 +49,6 @@ def test_bad_input_is_a_clean_4xx_and_writes_nothing(folder, data, browser, meth
     assert text in answer.text
     clean(answer, folder, data, folder.parent)
     assert files(folder) == before and not (folder.parent / "evil.yaml").exists()
-
-
-def test_a_client_that_goes_away_interrupts_its_real_duckdb_query(world):
-    from reportbuilder.catalog.load_catalog import load_catalog
-    from reportbuilder.run.load_data import open_data
-
-    con = open_data(world[1], ("tickets",), load_catalog())
-    asked = []
-
-    def work(on_open):
-        on_open(con)
-        return con.execute("SELECT count(*) FROM range(100000000000) AS t(x) WHERE x % 7 = 3").fetchall()
-
-    async def go():
-        async def disconnected():  # the client leaves after a few polls
-            asked.append(time.monotonic())
-            return len(asked) > 3
-        with pytest.raises(Stopped) as stopped:
-            await run_guarded(work, 60, disconnected)
-        return stopped.value.reason
-
-    started = time.monotonic()
-    try:
-        assert anyio.run(go) == "gone"
-    finally:
-        con.close()
-    assert len(asked) >= 4 and time.monotonic() - started < 10  # interrupted, not run to its end
 
 
 def _signed_in(world):
