@@ -133,7 +133,7 @@ def cache_key(con, sql: str) -> str | None:
     for (database,) in con.execute(_DATABASES).fetchall():
         paths |= {database, database + ".wal"}
     digest = hashlib.sha256()
-    for part in (__version__, duckdb.__version__, sql, json.dumps(views), json.dumps(_fingerprints(paths))):
+    for part in (__version__, duckdb.__version__, sql, json.dumps(views), json.dumps(fingerprints(paths))):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -144,7 +144,7 @@ def _volatile(sql: str) -> bool:
     return _VOLATILE.search(_QUOTED.sub("''", sql)) is not None
 
 
-def _fingerprints(paths) -> list:
+def fingerprints(paths) -> list:
     """(path, size, mtime_ns, ctime_ns, inode) of each quoted text that names a file, `missing` marks the rest."""
     found = []
     for path in sorted(paths):

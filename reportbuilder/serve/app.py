@@ -20,10 +20,12 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 
 from ..errors import BuildError, DataError, ReportError, SpecError
-from ..running import execute, load_spec, plan_report, viewer_of
+from ..running import execute, load_spec, plan_report, restriction_of, viewer_of
 from ..workspace import open_workspace, resolve_data, resolve_now
 from . import pages
 from .auth import Unauthorized, needs_token, user_of, user_of_token
+from .choices import ChoicesCache
+from .csrf import CsrfGuard
 from .guard import Stopped, run_guarded
 from .library import entries
 from .params import BadQuery, rows_params, run_params
@@ -46,6 +48,8 @@ class _Server:
         self.data = data
         self.time_limit_s = time_limit_s
         self.sessions = Sessions()
+        self.choice_cache = ChoicesCache()
+        self.csrf = CsrfGuard()
         data_path, _ = resolve_data(data, self.ws)
         hidden = [Path(str(data_path)).resolve(), Path(__file__).resolve().parents[1]]
         if self.ws.path is not None:
@@ -127,8 +131,7 @@ class _Server:
             return RedirectResponse("/", 303)
         if request.method == "GET":
             return HTMLResponse(pages.sign_in_page())
-        origin = request.headers.get("origin")
-        if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        if CsrfGuard.foreign(request):
             return HTMLResponse(pages.error_page("Sign in", "refused: the form was sent from another site"), 403)
         body = await request.body()
         if len(body) > SIGN_IN_BODY_MAX:
@@ -144,6 +147,18 @@ class _Server:
         return answer
 
     async def sign_out(self, request: Request) -> Response:
+        """GET: a form carrying the CSRF token; POST: end the session (same origin and the token only,
+        so another site cannot sign the user out)."""
+        if request.method == "GET":
+            token, fresh = self.csrf.issue(request)
+            return self.csrf.set_cookie(HTMLResponse(pages.sign_out_page(token)), request, fresh)
+        body = await request.body()
+        if len(body) > SIGN_IN_BODY_MAX:
+            return HTMLResponse(pages.error_page("Sign out", "refused: the form is too large"), 413)
+        sent = parse_qs(body.decode("utf-8", "replace")).get("csrf", [""])[0]
+        refusal = self.csrf.refusal(request, sent)
+        if refusal:
+            return HTMLResponse(pages.error_page("Sign out", f"refused: {refusal}"), 403)
         self.sessions.end(request.cookies.get(COOKIE))
         answer = RedirectResponse("/signin", 303)
         answer.delete_cookie(COOKIE)
@@ -221,16 +236,24 @@ class _Server:
         """The values of each dashboard filter that applies to `report` (all of them, for a
         dashboard: `report` None), as `user` sees them."""
         from ..dashboard import DASHBOARD_FILTERS
-        from .choices import catalog_fields, filter_choices
+        from .choices import catalog_fields, filter_choices, restriction_key
+        from .reload import stamp
         from .view import board_paths
 
-        def run_spec(raw):
-            report_plan, data_path, restriction = plan_report(self.ws, raw, self.data, params.now, params.timezone,
-                                                              as_user=user.email if user else None)
-            return execute(report_plan, self.ws, data_path, restriction=restriction, on_open=on_open)
+        ws, as_user = self.ws, (user.email if user else None)
         if report is None:
-            return filter_choices(catalog_fields(self.ws.catalog, DASHBOARD_FILTERS), run_spec)
-        return filter_choices({k: (report.source, p) for k, p in board_paths(report).items()}, run_spec)
+            fields = catalog_fields(ws.catalog, DASHBOARD_FILTERS)
+        else:
+            fields = {k: (report.source, p) for k, p in board_paths(report).items()}
+        data_path, demo_now = resolve_data(self.data, ws)
+        viewer = viewer_of(as_user, ws, resolve_now(params.now, ws, demo_now))
+
+        def run_spec(raw):
+            report_plan, path, restriction = plan_report(ws, raw, self.data, params.now, params.timezone,
+                                                         as_user=as_user)
+            return execute(report_plan, ws, path, restriction=restriction, on_open=on_open)
+        depends_on = [fields, params.timezone, as_user, restriction_key(restriction_of(viewer)), stamp(ws.path)]
+        return self.choice_cache.get(depends_on, data_path, lambda: filter_choices(fields, run_spec))
 
     async def dashboard_page(self, request: Request) -> Response:
         def work(user, on_open, sources):
@@ -308,7 +331,7 @@ def create_app(workspace_path: Path | None = None, data: str | None = None,
     return Starlette(middleware=[Middleware(LiveReload, server=server)], routes=[
         Route("/", server.library),
         Route("/signin", server.sign_in, methods=["GET", "POST"]),
-        Route("/signout", server.sign_out, methods=["POST"]),
+        Route("/signout", server.sign_out, methods=["GET", "POST"]),
         Route("/report/{name}", server.report_page),
         Route("/dashboard/{name}", server.dashboard_page),
         Route("/api/run/{name}", server.api_run),

@@ -15,7 +15,6 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ..errors import BuildError, SpecError
 from . import save
-from .csrf import CsrfGuard
 from .params import run_params
 
 SPEC_MAX = 64 * 1024
@@ -64,7 +63,7 @@ async def read_json(request: Request) -> dict:
 class BuilderApi:
     def __init__(self, server):
         self.server = server
-        self.csrf = CsrfGuard()
+        self.csrf = server.csrf  # one guard: a token of any page is good for every POST
 
     # -- shared steps --------------------------------------------------------------------------
     async def _posted(self, request: Request, work) -> Response:
@@ -231,9 +230,11 @@ class BuilderApi:
 
         def work(body, user, sources, ws_file):
             report = body.get("report")
-            if not isinstance(report, str) or ("report", report) not in entries(ws_file):
+            entry = entries(ws_file).get(("report", report)) if isinstance(report, str) else None
+            if entry is None:
                 return JSONResponse({"error": "no report of that name"}, 404)
-            added = save.add_to_dashboard(ws_file, body.get("dashboard"), report)
+            # a dashboard names a built-in by name, a workspace report by its file (beside the dashboard)
+            added = save.add_to_dashboard(ws_file, body.get("dashboard"), report if entry.builtin else entry.path.name)
             return JSONResponse({"dashboard": body["dashboard"], "added": added,
                                  "url": f"/dashboard/{body['dashboard']}"})
         return await self._written(request, work)

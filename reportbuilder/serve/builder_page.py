@@ -18,8 +18,16 @@ GRANULARITIES = ("hour", "day", "week", "month", "quarter", "year", "hour_of_day
 VENDOR = "/static/vendor/codemirror"
 
 STYLE = """
-.builder { display: grid; grid-template-columns: minmax(16rem, 22rem) minmax(18rem, 26rem) 1fr; gap: 1rem; }
+.builder { display: grid; grid-template-columns: minmax(14rem, 19rem) minmax(16rem, 21rem) 1fr; gap: 1rem; }
 .builder section { min-width: 0; }
+#catalog { max-height: calc(100vh - 9rem); overflow-y: auto; padding-right: .3rem; }
+fieldset label, #save label { display: inline-flex; flex-direction: column; font-size: .8rem; color: #656d76;
+  margin: 0 .5rem .4rem 0; }
+#save { display: flex; flex-wrap: wrap; gap: .2rem .5rem; align-items: end; margin: .5rem 0; }
+#save label:has(input[type=checkbox]) { flex-direction: row; align-items: center; gap: .2rem; }
+#save-status.ok { color: #1a7f37; } #save-status.error-text { color: #d1242f; }
+#preview-table table { font-size: .85rem; }
+#preview.stale { opacity: .35; } /* the spec has errors: the preview is of the last good one */
 .sources details { border: 1px solid #d0d7de; border-radius: 6px; margin: .3rem 0; padding: .2rem .5rem; }
 .sources summary { cursor: pointer; } .sources .kind { font-size: .75rem; }
 .field { display: flex; gap: .3rem; align-items: baseline; font-size: .85rem; margin: .15rem 0; flex-wrap: wrap; }
@@ -83,9 +91,9 @@ BODY = """
     <span id="save-status"></span>
   </form>
   <h2>Preview</h2>
-  <div id="preview-chart"></div>
-  <div id="preview-table"></div>
-  <details><summary>Join info (what <code>rb explain --data</code> says)</summary><pre id="joins"></pre></details>
+  <div id="preview"><div id="preview-chart"></div>
+  <div id="preview-table"></div></div>
+  <details id="joins-info"><summary>Join info (what <code>rb explain --data</code> says)</summary><pre id="joins"></pre></details>
 </section>
 </div>
 """
@@ -276,16 +284,20 @@ SCRIPT = r"""
     post('/api/validate' + query, {spec: spec}).then(function (r) {
       if (mine !== seq) return;
       showErrors(r.data.errors || (r.data.error ? [{line: 1, col: 1, message: r.data.error}] : []));
-      if (r.status !== 200) { status.textContent = 'The spec has errors.'; return; }
+      var preview = document.getElementById('preview');
+      if (r.status !== 200) {
+        status.textContent = 'The spec has errors; the preview below is of the last good one.';
+        preview.className = 'stale'; return;
+      }
       status.textContent = 'Running the preview\u2026';
       post('/api/preview' + query, {spec: spec, chart: true}).then(function (p) {
         if (mine !== seq) return;
         if (p.status !== 200) {
-          status.textContent = 'The preview failed.';
+          status.textContent = 'The preview failed.'; preview.className = 'stale';
           showErrors(p.data.errors || [{line: 1, col: 1, message: p.data.error}]);
           return;
         }
-        status.textContent = p.data.rows.length + ' row(s).';
+        status.textContent = p.data.rows.length + ' row(s).'; preview.className = '';
         document.getElementById('preview-chart').innerHTML = p.data.svg;
         var box = document.getElementById('preview-table'); box.innerHTML = ''; box.appendChild(table(p.data.rows));
       });

@@ -49,21 +49,26 @@ class CsrfGuard:
                                 secure=request.url.scheme == "https")
         return response
 
-    def refusal(self, request: Request) -> str | None:
-        """Why the POST is refused (None: it may proceed)."""
+    @staticmethod
+    def foreign(request: Request) -> bool:
+        """Whether the request says it was sent from another site (Origin, else Referer, or Sec-Fetch-Site)."""
         own = f"{request.url.scheme}://{request.url.netloc}"
         origin = request.headers.get("origin")
         if origin is not None and origin != own:
-            return "the request was sent from another site"
+            return True
         referer = request.headers.get("referer")
         if origin is None and referer:
             parts = urlsplit(referer)
             if f"{parts.scheme}://{parts.netloc}" != own:
-                return "the request was sent from another site"
-        if request.headers.get("sec-fetch-site") == "cross-site":
+                return True
+        return request.headers.get("sec-fetch-site") == "cross-site"
+
+    def refusal(self, request: Request, sent: str | None = None) -> str | None:
+        """Why the POST is refused (None: it may proceed); `sent`: the token of a form field, else the header's."""
+        if self.foreign(request):
             return "the request was sent from another site"
         binding = self._binding(request)
-        sent = request.headers.get(HEADER, "")
+        sent = sent or request.headers.get(HEADER, "")
         if binding is None or not sent or not hmac.compare_digest(sent, self._token(binding)):
             return "missing or invalid CSRF token (reload the page)"
         return None

@@ -37,7 +37,7 @@ document.getElementById('search').addEventListener('input', function (e) {
 
 def page(title: str, body: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
-            f'<style>{STYLE}</style>\n</head>\n<body>\n<nav><a href="/">All reports</a></nav>\n'
+            f'<style>{STYLE}</style>\n</head>\n<body>\n<nav><a href="/">All reports</a><a href="/builder">Report builder</a></nav>\n'
             f"<h1>{escape(title)}</h1>\n{body}</body>\n</html>\n")
 
 
@@ -68,6 +68,13 @@ def sign_in_page(failed: bool = False) -> str:
     return page("Sign in", note + '<form class="options" method="post" action="/signin">'
                 '<label>Token<input type="password" name="token" autocomplete="current-password" autofocus>'
                 '</label><button type="submit">Sign in</button></form>\n')
+
+
+def sign_out_page(csrf: str) -> str:
+    """The sign-out button: a POST form with the CSRF token (a link alone could be forged by another site)."""
+    return page("Sign out", '<form class="options" method="post" action="/signout">'
+                f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+                '<button type="submit">Sign out</button></form>\n')
 
 
 def error_page(title: str, message: str) -> str:

@@ -90,7 +90,7 @@ def save_report(workspace_file: Path | None, name: object, text: str, overwrite:
 
 
 def add_to_dashboard(workspace_file: Path | None, dashboard: object, report: str) -> bool:
-    """Append `report` to the workspace dashboard (created when missing); False when already there.
+    """Append `report` (a built-in's name, or a workspace spec's file name) to the workspace dashboard (created when missing); False when already there.
     The file is rewritten from its parsed YAML, so its comments are not kept."""
     path = target(workspace_file, dashboard)
     if dashboard in builtin_names("dashboards") or dashboard in builtin_names("reports"):

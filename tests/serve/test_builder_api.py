@@ -129,8 +129,9 @@ def test_add_to_dashboard(folder, browser):
     import yaml
 
     doc = yaml.safe_load((folder / "team_board.yaml").read_text(encoding="utf-8"))
-    assert doc["reports"] == ["by_status", "tickets_by_channel"]
-    assert browser.get("/dashboard/team_board", params={"now": NOW}).status_code == 200
+    assert doc["reports"] == ["by_status.yaml", "tickets_by_channel"]  # a workspace report by its file
+    board = browser.get("/dashboard/team_board", params={"now": NOW})
+    assert board.status_code == 200 and board.text.count('class="card"') == 2 and "failed" not in board.text
     before = files(folder)
     for body, status in (({"dashboard": "team_board", "report": "nosuch"}, 404),
                          ({"dashboard": "../team_board", "report": "by_status"}, 400),

@@ -331,35 +331,40 @@ def test_sign_in_session(world):
     assert browser.get("/report/by_status", params={"now": NOW}).status_code == 200
     # a wrong bearer header is refused even with a session
     assert browser.get("/", headers={"Authorization": "Bearer nope"}).status_code == 401
-    browser.post("/signout", follow_redirects=False)
+    token = browser.get("/api/csrf").json()["token"]
+    browser.post("/signout", headers={"X-CSRF-Token": token}, follow_redirects=False)
     assert browser.get("/").status_code == 401
     forger = TestClient(app)
     forger.cookies.set("rb_session", "forged")
     assert forger.get("/").status_code == 401
 
 
-def test_time_limit_interrupts_a_real_duckdb_query(world):
-    """DataConnection.interrupt ends a long DuckDB query from the watcher's thread."""
+@pytest.mark.parametrize("reason, limit_s", [("time", 0.3), ("gone", 60)])
+def test_a_real_duckdb_query_is_interrupted(world, reason, limit_s):
+    """DataConnection.interrupt ends a long DuckDB query from the watcher's thread, past the time
+    limit or once the client has gone away (here: after a few polls)."""
     from reportbuilder.catalog.load_catalog import load_catalog
     from reportbuilder.run.load_data import open_data
 
     con = open_data(world[1], ("tickets",), load_catalog())
     long_query = "SELECT count(*) FROM range(100000000000) AS t(x) WHERE x % 7 = 3"
+    polls = []
 
     def work(on_open):
         on_open(con)
         return con.execute(long_query).fetchall()
 
     async def go():
-        async def connected():
-            return False
+        async def disconnected():
+            polls.append(1)
+            return reason == "gone" and len(polls) > 3
         with pytest.raises(Stopped) as stopped:
-            await run_guarded(work, 0.3, connected)
+            await run_guarded(work, limit_s, disconnected)
         return stopped.value.reason
 
     started = time.monotonic()
     try:
-        assert anyio.run(go) == "time"
+        assert anyio.run(go) == reason
     finally:
         con.close()
     assert time.monotonic() - started < 10  # the whole range would take many minutes
