@@ -24,4 +24,6 @@ def test_noise_series_still_report_their_comparisons():
     findings = analyze(fetched, calendar)
     compared = [f for f in findings if f.kind in ("within_noise", "change")]
     assert {f.numbers["against"] for f in compared} == {"previous", "season"}
-    assert all(f.numbers["bucket"] == "2025-06-29" for f in compared)
+    assert all(f.numbers["bucket"] == "2025-06-29" for f in compared)  # Sunday, the last complete day
+    partner = {f.numbers["against"]: f.numbers["other_bucket"] for f in compared}
+    assert partner == {"previous": "2025-06-28", "season": "2025-06-22"}  # the day before; a Sunday a week before
