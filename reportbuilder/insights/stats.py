@@ -50,6 +50,13 @@ def fisher_p(k1: int, n1: int, k0: int, n0: int) -> float:
     return float(fisher_exact([[int(k1), int(n1 - k1)], [int(k0), int(n0 - k0)]]).pvalue)
 
 
+def z_two_sided(alpha: float) -> float:
+    """The normal quantile a two-sided test at level `alpha` must exceed."""
+    from scipy.stats import norm
+
+    return float(norm.isf(alpha / 2))
+
+
 def z_p(difference: float, se: float) -> float:
     from scipy.stats import norm
 
