@@ -12,6 +12,7 @@ when `rb insights` runs).
 - Level shift: the split that maximises the Mann-Whitney statistic, its p value
   multiplied by the number of splits tried (Bonferroni), so that searching is paid for.
 - Robust scale: the normal-consistent median absolute deviation.
+- The normal quantile of a two-sided test at a corrected level (a rate's unusual bucket).
 """
 from __future__ import annotations
 
