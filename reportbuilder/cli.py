@@ -138,24 +138,32 @@ def output_options(formats: tuple[str, ...], help_: str):
 @report_options
 @output_options(FORMATS + CHART_FORMATS, "Output format (default: from -o, else table); png/svg: the chart, "
                 "html: chart page with the table.")
+@click.option("--insights", "with_insights", is_flag=True,
+              help="html: the findings of `rb insights` in a card above the chart (runs its extra queries).")
 @engine_options
 @_no_cache_option
-def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, fmt, output, engine,
-        spark_master, no_cache):
+def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, fmt, output,
+        with_insights, engine, spark_master, no_cache):
     """Compile and run SPEC (a YAML file or a built-in report name)."""
     chosen = fmt or (_format_of(output) if output else "table")
+    if with_insights and chosen != "html":
+        raise click.UsageError(f"--insights draws a findings card on the HTML chart page, not in {chosen}; "
+                               "use --format html (or -o FILE.html), or `rb insights` for text or JSON")
 
     def action(sources):
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
         from .running import execute
 
-        result = execute(report_plan, ws, data_path, engine, spark_master, restriction, _result_cache(no_cache))
-        if chosen in CHART_FORMATS + ("html",):
-            from .render.chart_output import render_chart  # altair is slow to import: only for charts
-            from .render.chart_spec import ChartShape
+        cache = _result_cache(no_cache)
 
-            rendered = render_chart(result, chosen, ChartShape.of_report(report_plan.report))
+        def run_plan(p):
+            return execute(p, ws, data_path, engine, spark_master, restriction, cache)
+
+        result = run_plan(report_plan)
+        if chosen in CHART_FORMATS + ("html",):
+            found = _find_insights(report_plan, ws, run_plan) if with_insights else ()
+            rendered = _chart(result, chosen, report_plan, found)
         else:
             from .render.render_data import render
 
@@ -164,6 +172,21 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
         _emit(rendered, output)
 
     _guard(debug, action)
+
+
+def _chart(result, fmt: str, report_plan, findings=()):
+    """The chart of `rb run` as `fmt` (png, svg, or the html page with `findings` above the chart)."""
+    from .render.chart_output import render_chart  # altair is slow to import: only for charts
+    from .render.chart_spec import ChartShape
+
+    return render_chart(result, fmt, ChartShape.of_report(report_plan.report), findings)
+
+
+def _find_insights(report_plan, ws, run_plan):
+    """`rb insights`' findings on the planned report, each query run by `run_plan`."""
+    from .insights import find_insights  # scipy: only when findings are asked for
+
+    return find_insights(report_plan.report, ws.catalog, run_plan)
 
 
 def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user):
@@ -176,27 +199,43 @@ def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, f
     return (ws, *plan_report(ws, _load(spec, sources), data, now, timezone, range_, from_, to, filters, as_user))
 
 
+_INSIGHT_FORMATS = {".json": "json", ".html": "html", ".htm": "html"}
+
+
 @main.command()
 @click.argument("spec")
 @report_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one ranked line per finding; json: a list of findings (kind, measure, numbers, sentence).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]),
+              help="text: one ranked line per finding; json: a list of findings (kind, measure, numbers, "
+              "sentence); html: the chart page of `rb run` with the findings card above the chart. "
+              "Default: from -o (.json, .html), else text.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @engine_options
+@_no_cache_option
 def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, fmt, output, engine,
-             spark_master):
+             spark_master, no_cache):
     """Summarise what SPEC's numbers show: trends, changes and what drives them, unusual
     buckets; each with its numbers, and nothing the data cannot support (docs/insights.md)."""
+    chosen = fmt or (_INSIGHT_FORMATS.get(output.suffix.lower(), "text") if output else "text")
+
     def action(sources):
-        from .insights import find_insights, render_json, render_text  # scipy: only for this command
+        from .insights import render_json, render_text
         from .running import execute
 
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
-        report = report_plan.report
-        found = find_insights(report, ws.catalog,
-                              lambda p: execute(p, ws, data_path, engine, spark_master, restriction))
-        _emit(render_json(found) if fmt == "json" else render_text(report, found), output)
+
+        cache = _result_cache(no_cache)
+
+        def run_plan(p):
+            return execute(p, ws, data_path, engine, spark_master, restriction, cache)
+
+        found = _find_insights(report_plan, ws, run_plan)
+        if chosen == "html":
+            rendered = _chart(run_plan(report_plan), "html", report_plan, found)
+        else:
+            rendered = render_json(found) if chosen == "json" else render_text(report_plan.report, found)
+        _emit(rendered, output)
 
     _guard(debug, action)
 

@@ -10,8 +10,10 @@ level shift, and unusual buckets.
   better (smaller residual sum of squares) is stated, not both.
 - Unusual buckets: robust z (value minus the seasonal baseline, over the MAD of those
   residuals, after any stated trend or shift) above OUTLIER_Z; for counts the scale is
-  at least the Poisson sd; a rate's bucket must also have its 95% interval exclude the
-  baseline. At most TOP_OUTLIERS, largest first.
+  at least the Poisson sd; a rate's bucket must also have its own interval exclude the
+  baseline at the Bonferroni level over the buckets read (ALPHA / their number: with 84
+  days, a 95% interval would exclude the truth on about four of them by chance). At most
+  TOP_OUTLIERS, largest first.
 Fewer than MIN_BUCKETS complete buckets: nothing is said about the shape.
 """
 from __future__ import annotations
@@ -85,6 +87,7 @@ def _structure(values, trend, shift) -> list[float]:
 def _outliers(values, expected, counts, intervals) -> tuple:
     residuals = [v - e for v, e in zip(values, expected)]
     scale = stats.robust_scale(residuals)
+    widen = stats.z_two_sided(ALPHA / len(values)) / stats.Z95 if intervals is not None else 1.0
     found = []
     for i, (v, e, r) in enumerate(zip(values, expected, residuals)):
         s = max(scale, math.sqrt(max(e, 1.0))) if counts else scale
@@ -93,8 +96,17 @@ def _outliers(values, expected, counts, intervals) -> tuple:
         z = r / s
         if abs(z) <= OUTLIER_Z:
             continue
-        if intervals is not None and (intervals[i] is None or intervals[i][0] <= e <= intervals[i][1]):
+        if intervals is not None and not _excludes(intervals[i], v, e, widen):
             continue  # a rate whose own interval holds the baseline: too few answers to call it
         found.append((i, v, e, z))
     found.sort(key=lambda x: (-abs(x[3]), x[0]))
     return tuple(found[:TOP_OUTLIERS])
+
+
+def _excludes(interval, value: float, expected: float, widen: float) -> bool:
+    """Whether a bucket's 95% `interval` around `value`, each side stretched by `widen` (to the
+    corrected level; the sides of a Wilson interval differ), leaves out `expected`."""
+    if interval is None:
+        return False
+    low, high = interval
+    return expected < value - widen * (value - low) or expected > value + widen * (high - value)

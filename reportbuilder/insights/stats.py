@@ -12,6 +12,7 @@ when `rb insights` runs).
 - Level shift: the split that maximises the Mann-Whitney statistic, its p value
   multiplied by the number of splits tried (Bonferroni), so that searching is paid for.
 - Robust scale: the normal-consistent median absolute deviation.
+- The normal quantile of a two-sided test at a corrected level (a rate's unusual bucket).
 """
 from __future__ import annotations
 
@@ -48,6 +49,13 @@ def fisher_p(k1: int, n1: int, k0: int, n0: int) -> float:
     from scipy.stats import fisher_exact
 
     return float(fisher_exact([[int(k1), int(n1 - k1)], [int(k0), int(n0 - k0)]]).pvalue)
+
+
+def z_two_sided(alpha: float) -> float:
+    """The normal quantile a two-sided test at level `alpha` must exceed."""
+    from scipy.stats import norm
+
+    return float(norm.isf(alpha / 2))
 
 
 def z_p(difference: float, se: float) -> float:

@@ -1,7 +1,9 @@
 """A report's chart as a file: `svg` text, `png` bytes, or a self-contained `html` page.
 
 `rb run --format html` writes the chart page: the chart as inline SVG (no script, no
-network) with the data table below it. Vega-Lite goes to SVG/PNG with vl-convert.
+network) with the data table below it; `rb insights -o x.html` (and `rb run --insights`)
+writes the same page with the findings card above the chart. Vega-Lite goes to SVG/PNG
+with vl-convert.
 
 Example:
     >>> from reportbuilder.run.result import Result, ResultColumn
@@ -19,6 +21,7 @@ import vl_convert
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_spec import ChartShape, choose_chart
 from reportbuilder.render.chart_vega import vegalite
+from reportbuilder.render.findings_card import CARD_STYLE, findings_card
 from reportbuilder.render.values import NUMERIC_TYPES, display_row
 from reportbuilder.run.result import Result
 
@@ -39,11 +42,13 @@ def png_of(spec: dict, scale: float = PNG_SCALE) -> bytes:
     return vl_convert.vegalite_to_png(spec, scale=scale)
 
 
-def render_chart(result: Result, fmt: str, shape: ChartShape = ChartShape()) -> str | bytes:
-    """The chart as `svg` (str), `png` (bytes) or `html` (a page with the data table below; a
-    report whose chart is a table gets the HTML table alone, drawn once)."""
+def render_chart(result: Result, fmt: str, shape: ChartShape = ChartShape(), findings=()) -> str | bytes:
+    """The chart as `svg` (str), `png` (bytes) or `html` (a page with the data table below and
+    the card of `findings` above the chart; a report whose chart is a table gets the HTML table
+    alone, drawn once)."""
+    card = findings_card(findings)
     if fmt == "html" and choose_chart(result, shape).type == "table":
-        return chart_page(result, None, groups=shape.dimensions)
+        return chart_page(result, None, groups=shape.dimensions, card=card)
     spec = chart_vegalite(result, shape)
     if fmt == "svg":
         return svg_of(spec)
@@ -52,7 +57,7 @@ def render_chart(result: Result, fmt: str, shape: ChartShape = ChartShape()) -> 
     if fmt == "html":
         found = time_dimension(result, shape.granularities)
         partial = partial_rows(result, shape.granularities, shape.now_utc, shape.week_start)
-        return chart_page(result, svg_of(spec), partial, found[1] if found else None, shape.dimensions)
+        return chart_page(result, svg_of(spec), partial, found[1] if found else None, shape.dimensions, card)
     raise ValueError(f"unknown chart format {fmt!r}; expected png, svg or html")
 
 
@@ -73,15 +78,17 @@ caption { caption-side: bottom; text-align: left; color: #656d76; padding-top: .
 
 
 def chart_page(result: Result, svg: str | None, partial: frozenset = frozenset(), grain: str | None = None,
-               groups: tuple[str, ...] = ()) -> str:
-    """A self-contained page: title, the chart as inline SVG (None: no chart), then the data table
-    (rows of a bucket that is not over, `partial`, marked; a null in a `groups` column reads "(none)")."""
+               groups: tuple[str, ...] = (), card: str = "") -> str:
+    """A self-contained page: title, the findings `card` (findings_card's markup; "" for none),
+    the chart as inline SVG (None: no chart), then the data table (rows of a bucket that is not
+    over, `partial`, marked; a null in a `groups` column reads "(none)")."""
     title = html.escape(result.title or "Report")
     chart = f'<div class="card chart">{svg}</div>\n' if svg is not None else ""
+    style = PAGE_STYLE + (CARD_STYLE if card else "")
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-            f"<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+            f"<style>{style}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
             f'<p class="meta">Times in {html.escape(result.timezone)}</p>\n'
-            f'{chart}{data_table(result, partial, grain, groups)}</body>\n</html>\n')
+            f'{card}{chart}{data_table(result, partial, grain, groups)}</body>\n</html>\n')
 
 
 def data_table(result: Result, partial: frozenset = frozenset(), grain: str | None = None,

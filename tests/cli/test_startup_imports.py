@@ -78,3 +78,17 @@ def test_the_probe_sees_a_heavy_import(tmp_path):
     (tmp_path / "spec.yaml").write_text("source: owners\ndimensions: [name]\nmeasures: [count() as n]\n")
     modules = loaded_modules("run", "spec.yaml", "--data", ".", "--format", "svg", "-o", "out.svg", cwd=tmp_path)
     assert "altair" in _heavy(modules, NEVER)
+
+
+def test_the_html_chart_page_loads_no_statistics_unless_insights_are_asked_for(tmp_path):
+    """`rb run -o x.html` stays fast: scipy and the insights package load only with --insights."""
+    (tmp_path / "tickets.csv").write_text("id,created_at\n1,2025-06-02T10:00:00\n2,2025-06-10T10:00:00\n")
+    (tmp_path / "spec.yaml").write_text("source: tickets\ndimensions: [{field: created_at, granularity: week}]\n"
+                                        "measures: [count() as n]\n")
+    statistics = ("scipy", "reportbuilder.insights")
+    plain = loaded_modules("run", "spec.yaml", "--data", ".", "-o", "plain.html", cwd=tmp_path)
+    assert "reportbuilder.render.chart_output" in plain and (tmp_path / "plain.html").is_file()  # it drew the page
+    assert _heavy(plain, statistics) == []
+    asked = loaded_modules("run", "spec.yaml", "--data", ".", "-o", "card.html", "--insights", cwd=tmp_path)
+    assert "scipy" in _heavy(asked, statistics) and "reportbuilder.insights" in asked
+    assert 'class="findings"' in (tmp_path / "card.html").read_text(encoding="utf-8")

@@ -3,8 +3,9 @@
 `daily_tickets(rate, seed)` draws each day's ticket count from a Poisson law whose mean
 `rate(day, team)` the test plants (a shift, a trend, an odd day, one team doubling);
 `write(...)` writes the CSV tables (fixture_data's writer); `insights(...)` runs
-`rb insights` in process and returns the JSON findings. `poisson_fetched` builds the
-numbers of a pure-noise series directly, for the many-seed false-claim checks.
+`rb insights` in process and returns the JSON findings. `poisson_fetched` (counts) and
+`share_fetched` (a CSAT-like share) build a series' numbers directly, for the many-seed
+false-claim checks.
 """
 from __future__ import annotations
 
@@ -88,14 +89,33 @@ COUNT = Agg("count", (), (), "integer")
 def poisson_fetched(rng: random.Random, days_back: int = 84, mean: float = 30.0):
     """The numbers of a pure-noise daily count series (weekday pattern included), and
     its calendar: what `analyze` reads, without the engine."""
+    def cell(day: date) -> Cell:
+        k = poisson(rng, mean * (0.5 if day.isoweekday() > 5 else 1.0))
+        return Cell(k, {COUNT: k})
+    return noise_fetched(Measure("n", COUNT, "integer", count_like=True), cell, days_back)
+
+
+def share_fetched(rng: random.Random, measure: Measure, days_back: int = 84, rate=lambda day: 0.8,
+                  answers: float = 12.0):
+    """A daily share (CSAT-like: `measure` is a checked share such as `csat`): each day
+    Poisson(`answers`) answers (half on weekends), each satisfied with probability `rate(day)`."""
+    (_, hits), (_, total) = decompose(measure.expr).numerator[0], decompose(measure.expr).denominator[0]
+
+    def cell(day: date) -> Cell:
+        n = poisson(rng, answers * (0.5 if day.isoweekday() > 5 else 1.0))
+        k = sum(rng.random() < rate(day) for _ in range(n))
+        return Cell(100.0 * k / n if n else None, {hits: k, total: n})
+    return noise_fetched(measure, cell, days_back)
+
+
+def noise_fetched(measure: Measure, cell, days_back: int):
+    """`measure`'s daily series of `cell(day)` over `days_back` days to 2025-06-29 (and the week
+    read before the range), with its calendar (now: Monday 2025-06-30 noon)."""
     end = date(2025, 6, 30)
     start = end - timedelta(days=days_back)
     buckets = [start - timedelta(days=7) + timedelta(days=i) for i in range(days_back + 7)]
-    series = {}
-    for b in buckets:
-        k = poisson(rng, mean * (0.5 if b.isoweekday() > 5 else 1.0))
-        series[("n", b)] = Cell(k, {COUNT: k})
-    info = MeasureInfo(Measure("n", COUNT, "integer", count_like=True), decompose(COUNT))
+    series = {(measure.name, b): cell(b) for b in buckets}
+    info = MeasureInfo(measure, decompose(measure.expr))
     calendar = BucketCalendar("day", "UTC", "monday", datetime(2025, 6, 30, 12),
                               LocalRange(datetime.combine(start, datetime.min.time()),
                                          datetime.combine(end, datetime.min.time())))

@@ -30,9 +30,10 @@ date_range: {from: 2025-06-16, to: 2025-06-30}
 """
 
 
-def csat_data(tmp_path):
+def csat_data(tmp_path, weeks=CSAT):
+    """CSAT answers of (week, channel, satisfied, answers), one ticket each, plus one NPS answer."""
     tickets, answers = [], []
-    for week, channel, satisfied, total in CSAT:
+    for week, channel, satisfied, total in weeks:
         for i in range(total):
             tickets.append({"id": len(tickets) + 1, "channel": channel, "created_at": f"{week}T08:00:00"})
             score = 5 if i < satisfied else 2
@@ -77,9 +78,21 @@ def test_mix_and_rate_effects_by_hand(tmp_path):
     email = found[0]
     assert email.rate == pytest.approx(0.0) and email.mix == pytest.approx(-20.0)
     assert email.share == pytest.approx(4.0) and (email.n_old, email.n_new) == (10, 5)
-    everything = drivers(d, "csat", table, NEW, OLD, fetched.series[("csat", NEW)].parts,
-                         fetched.series[("csat", OLD)].parts)
-    assert sum(x.effect for x in everything) <= -5 + 1e-9
+
+
+
+def test_rate_and_mix_effects_add_up_to_the_change_exactly(tmp_path, monkeypatch):
+    """Every group kept (no minimum share): chat's own effects by hand, and the sum is the -5 pts."""
+    from reportbuilder.insights import drivers as drivers_module
+
+    monkeypatch.setattr(drivers_module, "MIN_SHARE", float("-inf"))
+    fetched = fetched_csat(tmp_path)
+    everything = drivers(fetched.measures[0].decomposition, "csat", fetched.groups["ticket.channel"], NEW, OLD,
+                         fetched.series[("csat", NEW)].parts, fetched.series[("csat", OLD)].parts)
+    chat = next(x for x in everything if x.group == "chat")
+    assert chat.rate == pytest.approx(6.25) and chat.mix == pytest.approx(8.75)
+    assert sum(x.effect for x in everything) == pytest.approx(-5.0)
+    assert sum(x.rate + x.mix for x in everything) == pytest.approx(-5.0)
 
 
 def test_contributions_add_up_and_overlaps_are_refused():

@@ -14,7 +14,7 @@ from reportbuilder.load.load_spec import load_spec_text
 
 MEASURES = ("count() as n, sum(handle_time_seconds) as handled, csat, nps, fcr_rate, first_response_sla_rate, "
             "avg_first_response_hours, avg_handle_time_minutes, median(handle_time_seconds) as med, "
-            "count_distinct(owner_id) as owners")
+            "count_distinct(owner_id) as owners, ces")
 
 
 def measures():
@@ -29,6 +29,7 @@ def test_vocabulary_measures_decompose():
     for share in ("csat", "fcr_rate", "first_response_sla_rate"):
         assert d[share].proportion and d[share].scale == 100 and len(d[share].numerator) == 1
     assert d["nps"].proportion and [c for c, _ in d["nps"].numerator] == [1.0, -1.0]
+    assert d["ces"].proportion and [c for c, _ in d["ces"].numerator] == [1.0, -1.0]  # scored like NPS
     assert d["avg_first_response_hours"].mean is not None
     assert d["avg_first_response_hours"].scale == pytest.approx(1 / 3600)
     assert d["avg_handle_time_minutes"].denominator[0][1].func == "count_if"
