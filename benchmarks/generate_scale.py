@@ -220,7 +220,8 @@ def _queries(n: dict[str, int], out: Path) -> list[tuple[str, str]]:
                     WHEN direction = 'incoming' THEN 'cancelled' ELSE 'ringing' END AS status,
                t0 + secs(60 * u(id, 76)) AS started_at,
                CASE WHEN us < 0.7 THEN (30 + 1800 * u(id, 77) ^ 2)::INTEGER ELSE 0 END AS duration_seconds,
-               direction = 'incoming' AND us >= 0.7 AND us < 0.8 AS voicemail
+               direction = 'incoming' AND us >= 0.7 AND us < 0.8 AS voicemail,
+               NULL AS queue_seconds  -- an extension column: this data does not model queueing
         FROM d"""))
     # Shifts: one per owner and weekday (and 10% of weekend days), 6-9 hours from 7-11 UTC.
     q.append(("shifts", f"""

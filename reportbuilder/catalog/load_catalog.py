@@ -47,8 +47,11 @@ def _parse_sql(text: str, where: str):
         raise CatalogError(f"{where}: invalid SQL: {exc}") from None
 
 
-def _columns(spec: dict, units: dict, where: str) -> list[Column]:
-    return [Column(name=n, type=t, unit=units.get(n)) for n, t in (spec or {}).items()]
+def _columns(spec: dict, units: dict, optional, where: str) -> list[Column]:
+    unknown = set(optional) - set(spec or {})
+    if unknown:
+        raise CatalogError(f"{where}: `optional` names no column: {', '.join(sorted(unknown))}")
+    return [Column(name=n, type=t, unit=units.get(n), optional=n in optional) for n, t in (spec or {}).items()]
 
 
 def _entity(name: str, spec: dict, derived: bool) -> tuple[Entity, list[tuple]]:
@@ -66,7 +69,7 @@ def _entity(name: str, spec: dict, derived: bool) -> tuple[Entity, list[tuple]]:
         table=None if derived else spec.get("table", name),
         primary_key=spec.get("primary_key"),
         time_field=spec.get("time_field"),
-        columns=tuple(_columns(spec["columns"], spec.get("units") or {}, where)),
+        columns=tuple(_columns(spec["columns"], spec.get("units") or {}, spec.get("optional") or (), where)),
         relationships=tuple(rels),
         sql=sql,
         description=spec.get("description", ""),

@@ -26,6 +26,7 @@ class Column:
     expr: str | None = None  # report-language expression over the entity's own fields
     sql: object | None = None  # sqlglot SELECT giving (key, value) per entity row
     default: object = None  # value of an `sql` field for rows the query does not cover
+    optional: bool = False  # a stored column a data file may lack (an extension): read as null then
 
     def __post_init__(self):
         if self.type not in FIELD_TYPES:

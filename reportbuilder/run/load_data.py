@@ -55,12 +55,15 @@ def _typed(column: str, kind: str, stored: str) -> exp.Expression:
     return col if stored == sql_type else exp.cast(col, sql_type)
 
 
-def _view(con, name: str, relation: exp.Expression, columns: dict[str, str]) -> None:
-    """CREATE VIEW name AS SELECT <catalog columns cast>, <other columns as they are> FROM relation."""
+def _view(con, name: str, relation: exp.Expression, columns: dict[str, str], optional=()) -> None:
+    """CREATE VIEW name AS SELECT <catalog columns cast>, <other columns as they are>, <absent
+    `optional` columns as typed nulls> FROM relation."""
     present = [(row[0], str(row[1]))
                for row in con.execute(exp.select("*").from_(relation).limit(0).sql("duckdb")).description]
     select = [exp.alias_(_typed(c, columns[c], stored), c, quoted=True) if c in columns else exp.column(c, quoted=True)
               for c, stored in present]
+    names = {c for c, _ in present}
+    select += [exp.alias_(exp.cast(exp.Null(), SQL_TYPES[columns[c]]), c, quoted=True) for c in optional if c not in names]
     view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=exp.select(*select).from_(relation))
     con.execute(_temporary(view).sql("duckdb"))
 
@@ -77,6 +80,11 @@ def _catalog_columns(catalog: Catalog, table: str) -> dict[str, str]:
         if entity.table == table:
             return {c.name: c.type for c in entity.columns if not c.derived}
     return {}
+
+
+def optional_columns(catalog: Catalog, table: str) -> tuple[str, ...]:
+    """The columns of `table` a data file may lack (read as null)."""
+    return tuple(c.name for e in catalog.entities if e.table == table for c in e.columns if c.optional)
 
 
 class DataConnection:
@@ -157,7 +165,7 @@ def _directory_views(con, directory: Path, tables, catalog, named=str) -> list[s
         path = find_table_file(directory, table)
         if path is None:
             raise missing_file(table, directory)
-        _view(con, named(table), _reader(path), _catalog_columns(catalog, table))
+        _view(con, named(table), _reader(path), _catalog_columns(catalog, table), optional_columns(catalog, table))
         files.append(str(path))
     return files
 
@@ -173,7 +181,7 @@ def _database_views(con, database: Path, tables, catalog, named=str) -> list[str
             raise MissingTableError(table, f"no table '{table}' in {database}")
         stored = exp.Table(this=exp.to_identifier(table), db=exp.to_identifier("main"),
                            catalog=exp.to_identifier(name, quoted=True))
-        _view(con, named(table), stored, _catalog_columns(catalog, table))
+        _view(con, named(table), stored, _catalog_columns(catalog, table), optional_columns(catalog, table))
     return []
 
 

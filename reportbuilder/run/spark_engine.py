@@ -22,7 +22,7 @@ from sqlglot import exp
 from ..build.build_sql import BuiltQuery
 from ..catalog.model import Catalog
 from ..errors import DataError
-from .load_data import find_table_file, missing_file
+from .load_data import find_table_file, missing_file, optional_columns
 from .result import Result, ResultColumn
 
 DEFAULT_MASTER = "local[*]"
@@ -137,7 +137,7 @@ def _register_tables(session, directory: Path, tables: tuple[str, ...], catalog:
             raise missing_file(table, directory)
         try:
             frame = _read(session, path)
-            _typed(frame, _catalog_columns(catalog, table)).createOrReplaceTempView(table)
+            _typed(frame, _catalog_columns(catalog, table), optional_columns(catalog, table)).createOrReplaceTempView(table)
         except Exception as exc:  # noqa: BLE001 - reader errors come as many types
             raise DataError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
 
@@ -152,15 +152,17 @@ def _read(session, path: Path):
     return session.read.json(str(path), multiLine=name.endswith(".json"))
 
 
-def _typed(frame, columns: dict[str, str]):
+def _typed(frame, columns: dict[str, str], optional=()):
     """Cast the catalog's columns to their types (strings of timestamps, with or without offset,
-    as UTC instants: the session time zone is UTC); other columns as they are."""
+    as UTC instants: the session time zone is UTC); other columns as they are; absent `optional`
+    columns as typed nulls."""
     from pyspark.sql import functions as F
 
     cols = []
     for name in frame.columns:
         col = F.col(f"`{name}`")
         cols.append(col.cast(_SPARK_TYPES[columns[name]]).alias(name) if name in columns else col)
+    cols += [F.lit(None).cast(_SPARK_TYPES[columns[c]]).alias(c) for c in optional if c not in frame.columns]
     return frame.select(*cols)
 
 

@@ -80,7 +80,7 @@ def test_tables_a_report_does_not_use_need_not_exist(csv_dir):
 def test_a_missing_table_is_named(csv_dir):
     result = invoke("source: tickets\ndimensions: [owner.name]\nmeasures: [count() as n]\n", csv_dir)
     assert result.exit_code == 1
-    assert "'owners'" in result.stderr
+    assert "needs owners, which this data does not have" in result.stderr
 
 
 def test_a_missing_column_is_named(tmp_path):
@@ -90,6 +90,19 @@ def test_a_missing_column_is_named(tmp_path):
     result = invoke("source: tickets\nmeasures: [sum(handle_time_seconds) as h]\n", data)
     assert result.exit_code == 1
     assert "handle_time_seconds" in result.stderr
+
+
+def test_an_absent_extension_column_reads_as_null(tmp_path):
+    """calls.queue_seconds is optional (not in the contract): data without it has no queue time,
+    so the average speed of answer is null, not an error; with it, the mean of answered calls."""
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "calls.csv").write_text("id,status,started_at\n1,completed,2025-06-01T10:00:00\n")
+    spec = "source: calls\nmeasures: [average_speed_of_answer, count() as n]\n"
+    assert run_report(spec, data) == [{"average_speed_of_answer": None, "n": 1}]
+    (data / "calls.csv").write_text("id,status,started_at,queue_seconds\n1,completed,2025-06-01T10:00:00,30\n"
+                                    "2,completed,2025-06-01T11:00:00,60\n3,cancelled,2025-06-01T12:00:00,500\n")
+    assert run_report(spec, data) == [{"average_speed_of_answer": 45.0, "n": 3}]
 
 
 def test_a_bad_timestamp_is_a_data_error(tmp_path):

@@ -129,7 +129,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                  ("status", "text:status"), ("sent_at", "ts")],
     "calls": [("id", "id"), ("contact_id", "fk:contacts"), ("owner_id", "fk:owners"), ("ticket_id", "fk:tickets"),
               ("phone_number", "text:phone_number"), ("direction", "text:direction"), ("status", "text:status"),
-              ("started_at", "ts"), ("duration_seconds", "int"), ("voicemail", "bool")],
+              ("started_at", "ts"), ("duration_seconds", "int"), ("voicemail", "bool"), ("queue_seconds", "int")],
 }
 TABLE_ORDER = ("companies", "contacts", "teams", "owners", "tickets", "ticket_status_changes",
                "conversations", "messages", "calls")

@@ -216,7 +216,7 @@ def test_every_entry_follows_the_format():
     for name, spec in doc["measures"].items():
         assert set(spec) <= {"entity", "unit", "description", "expr"}, name
         assert spec["entity"] in entities and spec["description"] and spec["expr"], name
-        assert spec.get("unit") in (None, "percent"), name
+        assert spec.get("unit") in (None, "percent", "seconds"), name
 
 
 def test_defaults_of_count_fields_are_zero():
