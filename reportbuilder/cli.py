@@ -146,24 +146,45 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
     chosen = fmt or (_format_of(output) if output else "table")
 
     def action(sources):
+        from . import running, warm_cache
+
+        charted = chosen in CHART_FORMATS + ("html",)
+        key = None
+        if engine == "duckdb" and not no_cache and not charted:
+            key = warm_cache.command_key("run", spec, workspace, _option_values(
+                data, now, timezone, range_, from_, to, filters, as_user))
+            warm = running.warm_result(key, _result_cache(no_cache))
+            if warm is not None:  # same inputs, same data: nothing to load, check or query
+                return _emit(_render_table(warm[0], chosen, output, warm[1]), output)
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
-        from .running import execute
-
-        result = execute(report_plan, ws, data_path, engine, spark_master, restriction, _result_cache(no_cache))
-        if chosen in CHART_FORMATS + ("html",):
+        if key is not None and not running.now_pinned(now, data, ws):
+            key = None  # the wall clock's now: nothing to keep
+        result = running.execute(report_plan, ws, data_path, engine, spark_master, restriction,
+                                 _result_cache(no_cache), warm_key=key)
+        if charted:
             from .render.chart_output import render_chart  # altair is slow to import: only for charts
             from .render.chart_spec import ChartShape
 
             rendered = render_chart(result, chosen, ChartShape.of_report(report_plan.report))
         else:
-            from .render.render_data import render
-
-            rendered = render(result, chosen, color=sys.stdout.isatty() and not output,
-                              width=_terminal_width(output), groups=tuple(d.name for d in report_plan.report.dimensions))
+            rendered = _render_table(result, chosen, output, tuple(d.name for d in report_plan.report.dimensions))
         _emit(rendered, output)
 
     _guard(debug, action)
+
+
+def _option_values(data, now, timezone, range_, from_, to, filters, as_user) -> dict:
+    """The report options as the warm path's key takes them (warm_cache.py)."""
+    return {"data": data, "now": now, "timezone": timezone, "range": range_, "from": from_, "to": to,
+            "filters": list(filters), "as": as_user}
+
+
+def _render_table(result, chosen: str, output: Path | None, groups: tuple[str, ...]):
+    from .render.render_data import render
+
+    return render(result, chosen, color=sys.stdout.isatty() and not output, width=_terminal_width(output),
+                  groups=groups)
 
 
 def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user):
@@ -225,14 +246,11 @@ def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace
         raise click.UsageError(f"rb rows writes data formats ({', '.join(FORMATS)}), not {chosen}")
 
     def action(sources):
-        from .render.render_data import render
-
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
         request = DrillRequest(split_cells(cells), measure, part)
         page = drill_rows(report_plan, ws.catalog, data_path, request, limit, offset, restriction=restriction)
-        _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output, width=_terminal_width(output)),
-              output)
+        _emit(_render_table(page.rows, chosen, output, ()), output)
 
     _guard(debug, action)
 
