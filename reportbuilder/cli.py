@@ -304,17 +304,26 @@ def validate(specs, workspace, debug):
     failed = 0
     for spec in specs:
         def action(sources, spec=spec):
-            from .compile import plan
-            from .workspace import is_dashboard, open_workspace
+            from . import warm_cache
+            from .locate import is_dashboard
 
-            ws = open_workspace(workspace, spec)
             if is_dashboard(spec):
                 from .dashboard.check_dashboard import check_dashboard  # runs no report: duckdb unused
+                from .workspace import open_workspace
+
+                ws = open_workspace(workspace, spec)
 
                 board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources))
                 click.echo(f"{spec}: ok (dashboard, {len(board.reports)} reports)")
                 return
-            plan(_load(spec, sources), ws.catalog)
+            key = warm_cache.command_key("validate", spec, workspace, {})
+            if warm_cache.read(key) is None:  # not found valid before with these very inputs
+                from .compile import plan
+                from .workspace import open_workspace
+
+                ws = open_workspace(workspace, spec)
+                plan(_load(spec, sources), ws.catalog)
+                warm_cache.write(key, {"valid": True})
             click.echo(f"{spec}: ok")
 
         try:
@@ -333,24 +342,44 @@ def validate(specs, workspace, debug):
 def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, dialect):
     """Print the SQL of SPEC; with --as, first the views of the rows that user may see."""
     def action(sources):
-        from .compile import compile_raw
-        from .running import restriction_of
-        from .workspace import demo_now, open_workspace, resolve_now
+        from . import warm_cache
 
-        ws = open_workspace(workspace, spec)
-        raw = _load(spec, sources)
-        pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
-        options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
-        query = compile_raw(raw, ws.catalog, options)
-        restriction = restriction_of(viewer)
-        if restriction:
-            click.echo(f"-- as {viewer.user.email} (role {viewer.user.role}): each table below is the view of "
-                       "the rows this user may see;\n-- __all_<table> is the table's file, unrestricted.")
-            click.echo(restriction.shown(query.tables, dialect))
-        click.echo(query.sql(dialect))
+        key = warm_cache.command_key("sql", spec, workspace, {
+            **_option_values(data, now, timezone, range_, from_, to, filters, as_user), "dialect": dialect})
+        entry = warm_cache.read(key)
+        if entry is None:
+            lines, pinned = _sql_lines(spec, sources, data, workspace, now, timezone, range_, from_, to, filters,
+                                       as_user, dialect)
+            entry = {"lines": lines}
+            if pinned:  # the wall clock's now: nothing to keep
+                warm_cache.write(key, entry)
+        for line in entry["lines"]:
+            click.echo(line)
 
     _guard(debug, action)
+
+
+def _sql_lines(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user, dialect):
+    """What `rb sql` prints, line by line, and whether the report's now was pinned."""
+    from .compile import compile_raw
+    from .running import restriction_of
+    from .workspace import demo_now, open_workspace, resolve_now
+
+    ws = open_workspace(workspace, spec)
+    raw = _load(spec, sources)
+    pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
+    resolved = resolve_now(now, ws, pinned)
+    viewer = _viewer(as_user, ws, resolved)
+    options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
+    query = compile_raw(raw, ws.catalog, options)
+    restriction = restriction_of(viewer)
+    lines = []
+    if restriction:
+        lines.append(f"-- as {viewer.user.email} (role {viewer.user.role}): each table below is the view of "
+                     "the rows this user may see;\n-- __all_<table> is the table's file, unrestricted.")
+        lines.append(restriction.shown(query.tables, dialect))
+    lines.append(query.sql(dialect))
+    return lines, resolved is not None
 
 
 @main.command()
