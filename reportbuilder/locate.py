@@ -12,6 +12,13 @@ from pathlib import Path
 from .errors import Diagnostic, Span, SpecError
 
 WORKSPACE_FILE = "rb.yaml"
+MAX_SPEC_BYTES = 1_000_000
+
+
+def read_limited(path: Path) -> bytes:
+    """At most one byte more than a spec may have: enough to tell that it is too large."""
+    with path.open("rb") as handle:
+        return handle.read(MAX_SPEC_BYTES + 1)
 
 
 def find_workspace(spec: str | None) -> Path | None:

@@ -4,7 +4,8 @@
 columns the renderer needs, the printed SQL, an "ok") in one small JSON file named by a
 SHA-256 of every input that can change it, found here without parsing anything:
 - the command and its options (range, from/to, now, timezone, filters, --as, dialect, ...),
-- the spec's resolved path and bytes, the workspace file's resolved path and bytes,
+- the spec's resolved path and bytes (as many as the loader reads: a larger file is refused
+  by the full command and never kept), the workspace file's resolved path and bytes,
 - rb's version and package folder, the shipped catalog files and the installed sqlglot and
   duckdb packages (path, size, times of each),
 - the working folder (relative paths), every `RB_*` variable, `XDG_CACHE_HOME` and `HOME`
@@ -32,7 +33,7 @@ from importlib.util import find_spec as find_module
 from pathlib import Path
 
 from . import __version__
-from .locate import find_spec, find_workspace
+from .locate import find_spec, find_workspace, read_limited
 from .user_cache import compiled_dir
 
 _ENV = ("XDG_CACHE_HOME", "HOME")
@@ -52,7 +53,7 @@ def command_key(command: str, spec: str, workspace: Path | None, options: dict) 
             "catalog": [_file_stamp(path) for path in sorted((Path(__file__).parent / "catalog").glob("*.yaml"))],
             "cwd": os.getcwd(), "env": sorted((k, v) for k, v in os.environ.items() if k.startswith("RB_") or k in _ENV),
             "today": datetime.now(timezone.utc).date().isoformat(),
-            "spec": [str(spec_path.resolve()), _digest(spec_path)],
+            "spec": [str(spec_path.resolve()), hashlib.sha256(read_limited(spec_path)).hexdigest()],
             "workspace": [str(workspace.resolve()), _digest(workspace)] if workspace is not None else None,
         }
     except (SpecError, OSError, ValueError):
@@ -61,7 +62,8 @@ def command_key(command: str, spec: str, workspace: Path | None, options: dict) 
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _file_stamp(path) -> list:
