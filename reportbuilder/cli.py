@@ -151,24 +151,31 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
                                "use --format html (or -o FILE.html), or `rb insights` for text or JSON")
 
     def action(sources):
+        from . import running, warm_cache
+
+        charted = chosen in CHART_FORMATS + ("html",)
+        key = None
+        if engine == "duckdb" and not no_cache and not charted:
+            key = warm_cache.command_key("run", spec, workspace, _option_values(
+                data, now, timezone, range_, from_, to, filters, as_user))
+            warm = running.warm_result(key, _result_cache(no_cache))
+            if warm is not None:  # same inputs, same data: nothing to load, check or query
+                return _emit(_render_table(warm[0], chosen, output, warm[1]), output)
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
-        from .running import execute
-
+        if key is not None and not running.now_pinned(now, data, ws):
+            key = None  # the wall clock's now: nothing to keep
         cache = _result_cache(no_cache)
 
-        def run_plan(p):
-            return execute(p, ws, data_path, engine, spark_master, restriction, cache)
+        def run_plan(p, warm_key=None):
+            return running.execute(p, ws, data_path, engine, spark_master, restriction, cache, warm_key=warm_key)
 
-        result = run_plan(report_plan)
-        if chosen in CHART_FORMATS + ("html",):
+        result = run_plan(report_plan, key)
+        if charted:
             found = _find_insights(report_plan, ws, run_plan) if with_insights else ()
             rendered = _chart(result, chosen, report_plan, found)
         else:
-            from .render.render_data import render
-
-            rendered = render(result, chosen, color=sys.stdout.isatty() and not output,
-                              width=_terminal_width(output), groups=tuple(d.name for d in report_plan.report.dimensions))
+            rendered = _render_table(result, chosen, output, tuple(d.name for d in report_plan.report.dimensions))
         _emit(rendered, output)
 
     _guard(debug, action)
@@ -187,6 +194,19 @@ def _find_insights(report_plan, ws, run_plan):
     from .insights import find_insights  # scipy: only when findings are asked for
 
     return find_insights(report_plan.report, ws.catalog, run_plan)
+
+
+def _option_values(data, now, timezone, range_, from_, to, filters, as_user) -> dict:
+    """The report options as the warm path's key takes them (warm_cache.py)."""
+    return {"data": data, "now": now, "timezone": timezone, "range": range_, "from": from_, "to": to,
+            "filters": list(filters), "as": as_user}
+
+
+def _render_table(result, chosen: str, output: Path | None, groups: tuple[str, ...]):
+    from .render.render_data import render
+
+    return render(result, chosen, color=sys.stdout.isatty() and not output, width=_terminal_width(output),
+                  groups=groups)
 
 
 def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user):
@@ -264,14 +284,11 @@ def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace
         raise click.UsageError(f"rb rows writes data formats ({', '.join(FORMATS)}), not {chosen}")
 
     def action(sources):
-        from .render.render_data import render
-
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
         request = DrillRequest(split_cells(cells), measure, part)
         page = drill_rows(report_plan, ws.catalog, data_path, request, limit, offset, restriction=restriction)
-        _emit(render(page.rows, chosen, color=sys.stdout.isatty() and not output, width=_terminal_width(output)),
-              output)
+        _emit(_render_table(page.rows, chosen, output, ()), output)
 
     _guard(debug, action)
 
@@ -325,17 +342,26 @@ def validate(specs, workspace, debug):
     failed = 0
     for spec in specs:
         def action(sources, spec=spec):
-            from .compile import plan
-            from .workspace import is_dashboard, open_workspace
+            from . import warm_cache
+            from .locate import is_dashboard
 
-            ws = open_workspace(workspace, spec)
             if is_dashboard(spec):
                 from .dashboard.check_dashboard import check_dashboard  # runs no report: duckdb unused
+                from .workspace import open_workspace
+
+                ws = open_workspace(workspace, spec)
 
                 board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources))
                 click.echo(f"{spec}: ok (dashboard, {len(board.reports)} reports)")
                 return
-            plan(_load(spec, sources), ws.catalog)
+            key = warm_cache.command_key("validate", spec, workspace, {})
+            if warm_cache.read(key) is None:  # not found valid before with these very inputs
+                from .compile import plan
+                from .workspace import open_workspace
+
+                ws = open_workspace(workspace, spec)
+                plan(_load(spec, sources), ws.catalog)
+                warm_cache.write(key, {"valid": True})
             click.echo(f"{spec}: ok")
 
         try:
@@ -354,24 +380,44 @@ def validate(specs, workspace, debug):
 def sql(spec, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, dialect):
     """Print the SQL of SPEC; with --as, first the views of the rows that user may see."""
     def action(sources):
-        from .compile import compile_raw
-        from .running import restriction_of
-        from .workspace import demo_now, open_workspace, resolve_now
+        from . import warm_cache
 
-        ws = open_workspace(workspace, spec)
-        raw = _load(spec, sources)
-        pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
-        viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
-        options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
-        query = compile_raw(raw, ws.catalog, options)
-        restriction = restriction_of(viewer)
-        if restriction:
-            click.echo(f"-- as {viewer.user.email} (role {viewer.user.role}): each table below is the view of "
-                       "the rows this user may see;\n-- __all_<table> is the table's file, unrestricted.")
-            click.echo(restriction.shown(query.tables, dialect))
-        click.echo(query.sql(dialect))
+        key = warm_cache.command_key("sql", spec, workspace, {
+            **_option_values(data, now, timezone, range_, from_, to, filters, as_user), "dialect": dialect})
+        entry = warm_cache.read(key)
+        if entry is None:
+            lines, pinned = _sql_lines(spec, sources, data, workspace, now, timezone, range_, from_, to, filters,
+                                       as_user, dialect)
+            entry = {"lines": lines}
+            if pinned:  # the wall clock's now: nothing to keep
+                warm_cache.write(key, entry)
+        for line in entry["lines"]:
+            click.echo(line)
 
     _guard(debug, action)
+
+
+def _sql_lines(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user, dialect):
+    """What `rb sql` prints, line by line, and whether the report's now was pinned."""
+    from .compile import compile_raw
+    from .running import restriction_of
+    from .workspace import demo_now, open_workspace, resolve_now
+
+    ws = open_workspace(workspace, spec)
+    raw = _load(spec, sources)
+    pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
+    resolved = resolve_now(now, ws, pinned)
+    viewer = _viewer(as_user, ws, resolved)
+    options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
+    query = compile_raw(raw, ws.catalog, options)
+    restriction = restriction_of(viewer)
+    lines = []
+    if restriction:
+        lines.append(f"-- as {viewer.user.email} (role {viewer.user.role}): each table below is the view of "
+                     "the rows this user may see;\n-- __all_<table> is the table's file, unrestricted.")
+        lines.append(restriction.shown(query.tables, dialect))
+    lines.append(query.sql(dialect))
+    return lines, resolved is not None
 
 
 @main.command()

@@ -66,16 +66,56 @@ def restriction_of(viewer):
 
 
 def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_master: str | None = None,
-            restriction=None, cache=None, on_open=None):
+            restriction=None, cache=None, on_open=None, warm_key: str | None = None):
     """Build and run one plan where `rb run` runs it; `on_open(connection)` is called once the
-    DuckDB data is open (the web app keeps it to interrupt a query that runs too long)."""
+    DuckDB data is open (the web app keeps it to interrupt a query that runs too long);
+    `warm_key`: keep what a repeated run needs under it (warm_cache.py; DuckDB runs with a cache)."""
     from .build.build_sql import build_sql
 
     query = build_sql(report_plan, ws.catalog)
     try:
-        return _run_built(query, report_plan, ws, data_path, engine, spark_master, restriction, cache, on_open)
+        result = _run_built(query, report_plan, ws, data_path, engine, spark_master, restriction, cache, on_open)
     except MissingTableError as exc:  # say which report cannot run, in one plain sentence
         raise exc.for_report(report_plan.report.title or report_plan.report.name) from None
+    if warm_key is not None and engine == "duckdb" and cache is not None and cache.state is not None:
+        _remember_run(warm_key, query.sql(), result, report_plan, data_path, cache.state)
+    return result
+
+
+def now_pinned(now, data, ws) -> bool:
+    """Whether the report's `now` is fixed (option, RB_NOW, workspace, demo data), not the wall clock's."""
+    from .workspace import demo_now, resolve_now
+
+    return resolve_now(now, ws, demo_now(data, ws)) is not None
+
+
+def _remember_run(key: str, sql: str, result, report_plan, data_path: Path, state: dict) -> None:
+    import duckdb
+
+    from . import warm_cache
+
+    warm_cache.write(key, {
+        "sql": sql, "columns": [[c.name, c.type] for c in result.columns], "timezone": result.timezone,
+        "title": result.title, "groups": [d.name for d in report_plan.report.dimensions], "state": state,
+        "duckdb": duckdb.__version__, "data": str(data_path), "data_stamp": warm_cache.path_stamp(data_path)})
+
+
+def warm_result(key: str | None, cache):
+    """(Result, dimension names) of a run stored under `key` whose answer the result `cache` still holds
+    for the data as it is now; None otherwise (the run then goes the whole way)."""
+    from . import warm_cache
+    from .run.result import Result, ResultColumn
+    from .run.result_cache import state_key
+
+    entry = warm_cache.read(key)
+    if entry is None or cache is None or warm_cache.path_stamp(Path(entry["data"])) != entry["data_stamp"]:
+        return None
+    result_key = state_key(entry["sql"], entry["state"], entry["duckdb"])
+    rows = cache.cached(result_key) if result_key is not None else None
+    if rows is None:
+        return None
+    columns = tuple(ResultColumn(name, type_) for name, type_ in entry["columns"])
+    return Result(columns, tuple(rows), entry["timezone"], entry["title"]), tuple(entry["groups"])
 
 
 def _run_built(query, report_plan, ws, data_path, engine, spark_master, restriction, cache, on_open):

@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import Diagnostic, Span, SpecError
+from ..locate import MAX_SPEC_BYTES, read_limited  # noqa: F401 - re-exported
 from .valid_specs import known_valid, remember_valid
 from .yaml_nodes import YamlError, YList, YMap, parse_yaml, to_plain
 
-MAX_SPEC_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,6 @@ def decode_spec(data: bytes, file: str) -> str:
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise SpecError((Diagnostic("not-utf8", f"the spec is not UTF-8 text (byte 0x{data[exc.start]:02x})",
                                     Span(file, line, column)),)) from None
-
-
-def read_limited(path: Path) -> bytes:
-    """At most one byte more than a spec may have: enough to tell that it is too large."""
-    with path.open("rb") as handle:
-        return handle.read(MAX_SPEC_BYTES + 1)
 
 
 def load_spec_file(path: Path, file_label: str | None = None) -> RawSpec:

@@ -57,10 +57,18 @@ class ResultCache:
     def __init__(self, folder: Path | None = None, max_bytes: int | None = None):
         self.folder = Path(folder) if folder is not None else default_dir()
         self.max_bytes = _limit_bytes() if max_bytes is None else max_bytes
+        self.state: dict | None = None  # of the last connection `rows` keyed on
+
+    def cached(self, key: str) -> Rows | None:
+        """The rows stored under `key` (from `state_key`), None when there are none."""
+        return self._read(key)
 
     def rows(self, con, sql: str, compute: Callable[[], Rows]) -> Rows:
         """The rows of `sql` on `con`: from the cache when nothing they depend on changed, else `compute()`."""
-        key = cache_key(con, sql)
+        import duckdb
+
+        self.state = connection_state(con)
+        key = state_key(sql, self.state, duckdb.__version__)
         if key is None:
             return compute()
         found = self._read(key)
@@ -124,16 +132,28 @@ class ResultCache:
 
 def cache_key(con, sql: str) -> str | None:
     """The key of `sql`'s answer on `con`, or None when it must not be cached."""
-    views = [tuple(row) for row in con.execute(_VIEWS).fetchall()]
-    if _volatile(sql) or any(_volatile(text or "") for _, text in views):
-        return None
     import duckdb
 
+    return state_key(sql, connection_state(con), duckdb.__version__)
+
+
+def connection_state(con) -> dict:
+    """What of `con` an answer depends on besides its SQL: the views' SQL and the attached database files
+    (kept by the warm path, warm_cache.py, to find the answer again without opening the data)."""
+    return {"views": [list(row) for row in con.execute(_VIEWS).fetchall()],
+            "databases": [path for (path,) in con.execute(_DATABASES).fetchall()]}
+
+
+def state_key(sql: str, state: dict, duckdb_version: str) -> str | None:
+    """The key of `sql`'s answer over the views and databases of `state` (files fingerprinted now)."""
+    views = [tuple(view) for view in state["views"]]
+    if _volatile(sql) or any(_volatile(text or "") for _, text in views):
+        return None
     paths = {p.replace("''", "'") for _, text in views for p in _QUOTED.findall(text or "")}
-    for (database,) in con.execute(_DATABASES).fetchall():
+    for database in state["databases"]:
         paths |= {database, database + ".wal"}
     digest = hashlib.sha256()
-    for part in (__version__, duckdb.__version__, sql, json.dumps(views), json.dumps(fingerprints(paths))):
+    for part in (__version__, duckdb_version, sql, json.dumps(views), json.dumps(fingerprints(paths))):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()

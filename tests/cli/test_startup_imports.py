@@ -8,6 +8,7 @@ lists the modules it loaded (speed itself is measured in benchmarks/startup.py).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -30,9 +31,12 @@ sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)))
 """
 
 
-def loaded_modules(*argv: str, cwd=None) -> set[str]:
+def loaded_modules(*argv: str, cwd=None, compiled=None) -> set[str]:
+    """The modules `rb ARGV` loaded; `compiled`: its own compile cache folder (warm_cache.py), so
+    that no other test's run of the same command makes this one warm."""
+    env = {**os.environ, **({"RB_COMPILE_CACHE_DIR": str(compiled)} if compiled else {})}
     done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+                          timeout=120, env=env)
     marker = done.stderr.rindex("MODULES ")
     return set(json.loads(done.stderr[marker + len("MODULES "):]))
 
@@ -53,14 +57,20 @@ def test_version_loads_neither_duckdb_nor_sqlglot():
 
 
 @pytest.mark.parametrize("command", ["validate", "sql"])
-def test_compiling_loads_no_engine_and_no_renderer(command):
-    first = loaded_modules(command, "tickets_created_over_time")
+def test_compiling_loads_no_engine_and_no_renderer(command, tmp_path):
+    first = loaded_modules(command, "tickets_created_over_time", compiled=tmp_path)
     assert "reportbuilder.check.check_spec" in first  # the probe did run the command
     assert _heavy(first, NEVER + ("duckdb", "rich")) == []
-    again = loaded_modules(command, "tickets_created_over_time")  # the spec is known valid, the catalog SQL parsed
+    # the spec is known valid, the catalog SQL parsed, but run from another folder: not warm
+    again = loaded_modules(command, "tickets_created_over_time", compiled=tmp_path, cwd=tmp_path)
+    assert "reportbuilder.check.check_spec" in again
     assert _heavy(again, NEVER + ("duckdb", "rich", "jsonschema")) == []
     if command == "validate":  # nothing is parsed or printed as SQL: no DuckDB dialect
         assert _heavy(again, ("sqlglot.dialects.duckdb", "sqlglot.parsers.duckdb", "sqlglot.generators")) == []
+    # the same command again (warm_cache.py): the checked result or printed SQL, no parser, no sqlglot
+    warm = loaded_modules(command, "tickets_created_over_time", compiled=tmp_path)
+    assert "reportbuilder.warm_cache" in warm and "reportbuilder.check.check_spec" not in warm
+    assert _heavy(warm, NEVER + ("duckdb", "rich", "jsonschema", "sqlglot", "yaml")) == []
 
 
 def test_run_as_a_table_loads_no_chart_library(tmp_path):
@@ -70,6 +80,20 @@ def test_run_as_a_table_loads_no_chart_library(tmp_path):
     assert "reportbuilder.run.execute" in modules and "rich.table" in modules  # it ran and printed a table
     assert _heavy(modules, NEVER) == []
     assert _heavy(loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path), NEVER + ("jsonschema",)) == []
+
+
+def test_a_warm_run_loads_neither_sqlglot_nor_duckdb(tmp_path):
+    """Both caches hit (same inputs, a pinned now, unchanged data): the answer is printed from them."""
+    (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n")
+    (tmp_path / "spec.yaml").write_text("source: owners\ndimensions: [name]\nmeasures: [count() as n]\n")
+    argv = ("run", "spec.yaml", "--data", ".", "--now", "2025-01-01")
+    first = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
+    assert {"sqlglot", "duckdb"} <= first  # the probe sees them when used
+    warm = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
+    assert "reportbuilder.warm_cache" in warm and "rich.table" in warm  # it printed the table
+    assert _heavy(warm, NEVER + ("sqlglot", "duckdb", "yaml", "jsonschema")) == []
+    (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Cy,\n")  # the data changed: queried again
+    assert "duckdb" in loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
 
 
 def test_the_probe_sees_a_heavy_import(tmp_path):
