@@ -8,7 +8,7 @@ from ..errors import Diagnostic, Span
 from ..expr import ast
 from ..load.load_spec import RawSpec
 from ..load.yaml_nodes import YList, YMap, YScalar, to_plain
-from ..timeframe.buckets import CYCLIC, GRANULARITIES, MAX_BUCKETS, grid_unit
+from ..timeframe.buckets import CYCLIC, GRANULARITIES, MAX_BUCKETS, bucket_estimate, grid_unit
 from ..timeframe.ranges import explicit_range, is_preset, preset_range
 from .dashboard_paths import dashboard_paths
 from ..expr.aggregates import aggregate
@@ -18,6 +18,9 @@ from .resolve_expr import HAVING, MEASURE, ROW, SECONDS_BETWEEN, Problem, Resolv
 from .resolved import Agg, Field
 from .scalar_expr import expression_locator, parse_scalar
 
+# the granularities whose buckets a grid walked by this unit counts (the one the message points at)
+FINEST = {"hour": ("hour", "hour_of_day"), "day": ("day", "day_of_week", "week"), "week": ("week",),
+          "month": ("month", "month_of_year"), "quarter": ("quarter",), "year": ("year",)}
 CHART_TYPES = ("line", "area", "bar", "stacked_bar", "grouped_bar", "horizontal_bar", "pie", "donut",
                "kpi", "table", "heatmap", "combo", "scatter")
 BUCKET_TYPES = {"hour": "timestamp", "hour_of_day": "integer", "day_of_week": "integer",
@@ -139,14 +142,10 @@ class PartChecker:
         bucketed = [d for d in dims if d.granularity]
         if not bucketed or all(d.granularity in CYCLIC for d in bucketed):
             return
-        per_day = {"hour": 24, "day": 1}.get(grid_unit([d.granularity for d in bucketed]))
-        if per_day is None:
-            return
-        start, end = window.range.start, window.range.end
-        count = int((end - start).total_seconds() // 86400 + 1) * per_day
+        unit = grid_unit([d.granularity for d in bucketed])
+        count = bucket_estimate(unit, window.range.start, window.range.end)
         if count > MAX_BUCKETS:
-            finest = next(d for d in bucketed if d.granularity in (("hour", "hour_of_day") if per_day == 24
-                                                                   else ("day", "day_of_week", "week")))
+            finest = next(d for d in bucketed if d.granularity in FINEST[unit])
             what = " x ".join(d.granularity for d in bucketed)
             noun = "buckets" if len(bucketed) == 1 else "combinations"
             self.problems.append(Diagnostic(
