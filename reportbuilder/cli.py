@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BuildError, DataError, ReportError, SpecError
+from .errors import DataError, ReportError, SpecError
 from .render.formats import CHART_FORMATS, FORMATS, format_from_path
 
 DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
@@ -47,8 +47,6 @@ def _guard(debug: bool, action):
         if debug:
             raise
         raise _fail(exc, sources) from None
-    except BuildError as exc:
-        raise _Failure(f"error: {exc}", 2) from None
     except (click.ClickException, click.exceptions.Exit):
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users

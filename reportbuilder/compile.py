@@ -14,14 +14,9 @@ from .catalog.load_catalog import load_catalog
 from .catalog.model import Catalog
 from .check.check_spec import check_spec
 from .check.options import ReportOptions
-from .check.report import Report
 from .load.load_spec import RawSpec, load_spec_file, load_spec_text
 from .plan.plan_report import plan_report
 from .plan.query_plan import QueryPlan
-
-
-def check_report(raw: RawSpec, catalog: Catalog | None = None, options: ReportOptions = ReportOptions()) -> Report:
-    return check_spec(raw, catalog or load_catalog(), options)
 
 
 def compile_raw(raw: RawSpec, catalog: Catalog | None = None,

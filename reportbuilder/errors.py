@@ -68,5 +68,8 @@ class UsageError(ReportError):
     exit_code = 2
 
 
-class BuildError(ValueError):
-    """The report cannot be expressed (e.g. too many time buckets to fill)."""
+class BuildError(ReportError):
+    """The report checks but cannot be expressed (e.g. too many time buckets to fill): exit
+    code 2, printed as `error: message` (no position: it is about the whole report)."""
+
+    exit_code = 2

@@ -20,8 +20,8 @@ from ..build.compile_expr import ExprCompiler
 from ..build.join_sql import with_now
 from ..build.literals import sql_literal
 from ..catalog.model import Catalog
-from ..check.check_spec import expression_locator, parse_scalar
-from ..check.join_paths import entity_at
+from ..check.scalar_expr import expression_locator, parse_scalar
+from ..catalog.join_graph import entity_at
 from ..check.resolve_expr import ROW, Problem, Resolver, Scope, suggest
 from ..check.resolved import Field
 from ..errors import Diagnostic, SpecError

@@ -25,8 +25,8 @@ from ..check.report import Report
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
 from ..plan.query_plan import AggregateStep, QueryPlan
-from ..timeframe.buckets import (CYCLIC, MAX_BUCKETS, align_buckets, bucket_grid, bucket_values, grid_unit,
-                                 previous_range)
+from ..timeframe.buckets import (CYCLIC, MAX_BUCKETS, align_buckets, bucket_estimate, bucket_grid, bucket_values,
+                                 grid_unit, previous_range)
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
 from .compile_expr import ExprCompiler, operand, safe_divide
 from .join_sql import JoinSql
@@ -166,33 +166,23 @@ class _Builder:
     def _localized(self, local_range, unit: str) -> LocalRange:
         """The range in the report's zone, refused when walking it by `unit` would pass the limit."""
         rng = localize(local_range, self.report.timezone) if local_range else LocalRange(None, None)
-        if rng.bounded and unit not in CYCLIC:
-            per_day = 24 if unit == "hour" else 1
-            if (rng.end - rng.start).days * per_day > MAX_BUCKETS * (1 if unit in ("hour", "day") else 7):
-                raise BuildError(f"the date range is too long to fill {unit} buckets (more than "
-                                 f"{MAX_BUCKETS:,}); use a coarser granularity or a shorter range")
+        if rng.bounded and unit not in CYCLIC and bucket_estimate(unit, rng.start, rng.end) > MAX_BUCKETS:
+            raise BuildError(f"the date range is too long to fill {unit} buckets (more than "
+                             f"{MAX_BUCKETS:,}); use a coarser granularity or a shorter range")
         return rng
-
-    def _limited(self, values: list, what: str) -> list:
-        if len(values) > MAX_BUCKETS:
-            raise BuildError(f"the date range has {len(values):,} {what} buckets; the limit is "
-                             f"{MAX_BUCKETS:,} (use a coarser granularity or a shorter range)")
-        return values
 
     def _bucket_list(self, local_range) -> list:
         """The buckets of the time dimension a comparison aligns."""
         granularity = self.report.dimensions[self.time_index].granularity
         rng = self._localized(local_range, granularity)
-        values = bucket_values(granularity, rng, self.report.timezone, self.report.week_start)
-        return self._limited(values, granularity)
+        return bucket_values(granularity, rng, self.report.timezone, self.report.week_start)
 
     def _bucket_grid(self, local_range) -> list[tuple]:
         """Every combination of the bucket dimensions' values the range allows."""
         granularities = [self.report.dimensions[i].granularity for i in self._bucket_dims()]
         unit = granularities[0] if all(g in CYCLIC for g in granularities) else grid_unit(granularities)
         rng = self._localized(local_range, unit)
-        grid = bucket_grid(granularities, rng, self.report.timezone, self.report.week_start)
-        return self._limited(grid, " x ".join(granularities))
+        return bucket_grid(granularities, rng, self.report.timezone, self.report.week_start)
 
     def _fill(self, prefix: str, rows: str, local_range) -> str:
         """The rows plus one row per missing combination of the bucket dimensions' values (the

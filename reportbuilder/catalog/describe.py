@@ -9,7 +9,7 @@ Example:
     >>> from reportbuilder.catalog.load_catalog import load_catalog
     >>> rows = field_rows(load_catalog(), "calls")
     >>> [r for r in rows if r[1] == "queue_seconds"][0][:4]
-    ('calls', 'queue_seconds', 'column', 'integer')
+    ('calls', 'queue_seconds', 'column', 'integer (seconds)')
 """
 from __future__ import annotations
 

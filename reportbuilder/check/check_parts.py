@@ -8,16 +8,19 @@ from ..errors import Diagnostic, Span
 from ..expr import ast
 from ..load.load_spec import RawSpec
 from ..load.yaml_nodes import YList, YMap, YScalar, to_plain
-from ..timeframe.buckets import CYCLIC, GRANULARITIES, MAX_BUCKETS, grid_unit
+from ..timeframe.buckets import CYCLIC, GRANULARITIES, MAX_BUCKETS, bucket_estimate, grid_unit
 from ..timeframe.ranges import explicit_range, is_preset, preset_range
-from . import check_spec as cs
 from .dashboard_paths import dashboard_paths
 from ..expr.aggregates import aggregate
 from .options import ReportOptions
 from .report import Dimension, Measure, Report, TimeWindow
 from .resolve_expr import HAVING, MEASURE, ROW, SECONDS_BETWEEN, Problem, Resolver, Scope, suggest
 from .resolved import Agg, Field
+from .scalar_expr import expression_locator, parse_scalar
 
+# the granularities whose buckets a grid walked by this unit counts (the one the message points at)
+FINEST = {"hour": ("hour", "hour_of_day"), "day": ("day", "day_of_week", "week"), "week": ("week",),
+          "month": ("month", "month_of_year"), "quarter": ("quarter",), "year": ("year",)}
 CHART_TYPES = ("line", "area", "bar", "stacked_bar", "grouped_bar", "horizontal_bar", "pie", "donut",
                "kpi", "table", "heatmap", "combo", "scatter")
 BUCKET_TYPES = {"hour": "timestamp", "hour_of_day": "integer", "day_of_week": "integer",
@@ -66,7 +69,7 @@ class PartChecker:
 
     # -- helpers ------------------------------------------------------------------
     def resolver(self, scalar: YScalar, outputs=()) -> Resolver:
-        return Resolver(Scope(self.catalog, self.source, self.tz, self.now, cs.expression_locator(scalar, self.raw.text),
+        return Resolver(Scope(self.catalog, self.source, self.tz, self.now, expression_locator(scalar, self.raw.text),
                               outputs, hidden=self.options.hidden_fields, measures=self.measure_names))
 
     def _resolve(self, scalar: YScalar, node, mode, outputs=()):
@@ -104,7 +107,7 @@ class PartChecker:
         scalar, name = item, None
         if isinstance(item, YMap):
             scalar, name = item.get(expr_key), item.get(name_key)
-        parsed = cs.parse_scalar(scalar, aliased=True, problems=self.problems, source=self.raw.text)
+        parsed = parse_scalar(scalar, aliased=True, problems=self.problems, source=self.raw.text)
         if parsed is None:
             return None
         node, alias = parsed
@@ -139,14 +142,10 @@ class PartChecker:
         bucketed = [d for d in dims if d.granularity]
         if not bucketed or all(d.granularity in CYCLIC for d in bucketed):
             return
-        per_day = {"hour": 24, "day": 1}.get(grid_unit([d.granularity for d in bucketed]))
-        if per_day is None:
-            return
-        start, end = window.range.start, window.range.end
-        count = int((end - start).total_seconds() // 86400 + 1) * per_day
+        unit = grid_unit([d.granularity for d in bucketed])
+        count = bucket_estimate(unit, window.range.start, window.range.end)
         if count > MAX_BUCKETS:
-            finest = next(d for d in bucketed if d.granularity in (("hour", "hour_of_day") if per_day == 24
-                                                                   else ("day", "day_of_week", "week")))
+            finest = next(d for d in bucketed if d.granularity in FINEST[unit])
             what = " x ".join(d.granularity for d in bucketed)
             noun = "buckets" if len(bucketed) == 1 else "combinations"
             self.problems.append(Diagnostic(
@@ -193,7 +192,7 @@ class PartChecker:
         conditions = list(self._conditions(self.root.get("filters"), ROW))
         for i, text in enumerate(self.options.filters):
             scalar = YScalar(text, Span("--filter", 1, 1))
-            node = cs.parse_scalar(scalar, aliased=False, problems=self.problems, source=self.raw.text)
+            node = parse_scalar(scalar, aliased=False, problems=self.problems, source=self.raw.text)
             if node is not None:
                 expr, _ = self._resolve(scalar, node, ROW)
                 conditions.append(expr)
@@ -217,7 +216,7 @@ class PartChecker:
             for part in parts[1:]:
                 combined = ast.Binary(op, combined, part, part.pos if hasattr(part, "pos") else (1, 1))
             return combined
-        node = cs.parse_scalar(item, aliased=False, problems=self.problems, source=self.raw.text)
+        node = parse_scalar(item, aliased=False, problems=self.problems, source=self.raw.text)
         if node is None:
             return None
         expr, kind = self._resolve(item, node, mode, outputs)
@@ -281,7 +280,7 @@ class PartChecker:
                                                 "set date_range.field", span))
                 return None
             field_node = YScalar(entity.time_field, node.span if node else Span("--range", 1, 1))
-        parsed = cs.parse_scalar(field_node, aliased=False, problems=self.problems, source=self.raw.text)
+        parsed = parse_scalar(field_node, aliased=False, problems=self.problems, source=self.raw.text)
         if parsed is None:
             return None
         expr, kind = self._resolve(field_node, parsed, ROW)

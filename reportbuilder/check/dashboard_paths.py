@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..catalog.model import DASHBOARD_FILTER_KEYS
 from ..errors import Diagnostic, Span
 from ..load.yaml_nodes import YMap, YScalar
-from . import check_spec as cs
+from .scalar_expr import parse_scalar
 from .resolve_expr import ROW
 from .resolved import Field
 
@@ -36,7 +36,7 @@ def dashboard_paths(checker) -> tuple[tuple[str, str | None], ...]:
 def _is_text_field(checker, path: str, scalar: YScalar | None, key: str) -> bool:
     where = scalar if scalar is not None else YScalar(path, Span(f"catalog: {checker.source}.dashboard_filters", 1, 1))
     before = len(checker.problems)
-    node = cs.parse_scalar(where, aliased=False, problems=checker.problems, source=checker.raw.text)
+    node = parse_scalar(where, aliased=False, problems=checker.problems, source=checker.raw.text)
     expr, kind = checker._resolve(where, node, ROW) if node is not None else (None, None)
     if len(checker.problems) > before:
         return False

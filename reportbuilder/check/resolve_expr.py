@@ -17,7 +17,7 @@ from ..errors import Diagnostic, Span
 from ..expr import ast
 from ..expr.parse_expr import ExprSyntaxError, parse_expression
 from . import functions as fn
-from .join_paths import entity_at, is_functional, shortest_paths
+from ..catalog.join_graph import entity_at, is_functional, shortest_paths
 from .literals import midnight_utc, parse_interval, parse_moment
 from .resolved import Agg, Const, EntityRef, Field, OutputRef
 

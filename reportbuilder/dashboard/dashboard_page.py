@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import altair as alt
 
 from reportbuilder.dashboard.run_dashboard import DashboardRun, PanelRun
-from reportbuilder.render.chart_output import PAGE_STYLE, data_table, png_of, svg_of
+from reportbuilder.render.chart_output import png_of, svg_of
+from reportbuilder.render.html_page import PAGE_STYLE, data_table
 from reportbuilder.render.chart_spec import choose_chart
 from reportbuilder.render.chart_vega import altair_chart, configure
 from reportbuilder.render.findings_card import CARD_STYLE, findings_card

@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta, timezone as dt_timezone
 from pathlib import Path
 from typing import Callable
 
-from reportbuilder.build.build_sql import BuildError, BuiltQuery, build_sql
+from reportbuilder.build.build_sql import BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.report import Report
 from reportbuilder.compile import plan
@@ -94,7 +94,7 @@ def _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict) -
             paths.setdefault(key, where)
     try:
         return filter_warnings(dashboard.filters, paths, workspace, data_path, now, restrict)
-    except (ReportError, BuildError):  # the data cannot say (a table missing): the panels tell
+    except ReportError:  # the data cannot say (a table missing): the panels tell
         return ()
 
 
@@ -159,7 +159,7 @@ def _with_findings(panel: PanelRun, item: _Prepared, workspace: Workspace, run) 
     try:
         found = find_insights(item.report, workspace.catalog,
                               lambda variant: run(build_sql(variant, workspace.catalog), item))
-    except (ReportError, BuildError) as exc:
+    except ReportError as exc:
         return replace(panel, not_applied=panel.not_applied + (f"no findings: {_message(exc)}",))
     return replace(panel, findings=tuple(found))
 
@@ -192,7 +192,7 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
         paths = dict(checked.dashboard_filters)
         applied = tuple((key, (checked.source, paths[key])) for key, _ in dashboard.filters if paths.get(key))
         return _Prepared(panel, query, report.timezone, report, applied)
-    except (ReportError, BuildError) as exc:
+    except ReportError as exc:
         return PanelRun(ref, ref, error=_message(exc))
 
 

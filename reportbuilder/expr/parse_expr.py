@@ -4,7 +4,9 @@ The parser is `expression_parser.py`, generated from the grammar by `build_parse
 (prebuilt tables: no grammar analysis at start-up, no lark needed at run time).
 
 Example:
-    >>> parse_expression("count() as tickets")
+    >>> parse_expression("count()")
+    Call(name='count', args=(), pos=(1, 1))
+    >>> parse_expression("count() as tickets", aliased=True)  # a measure or dimension: (expr, name)
     (Call(name='count', args=(), pos=(1, 1)), 'tickets')
 """
 from __future__ import annotations

@@ -12,7 +12,7 @@ the source or none of it.
 from __future__ import annotations
 
 from ..catalog.model import Catalog
-from ..check.join_paths import entity_at
+from ..catalog.join_graph import entity_at
 from ..check.report import Report
 from ..expr.aggregates import aggregate
 from .paths import node_paths

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..catalog.model import Catalog
-from ..check.join_paths import relationships_of
+from ..catalog.join_graph import relationships_of
 from ..expr.aggregates import aggregate
 from .paths import node_paths
 from .query_plan import AggregateStep, Branch

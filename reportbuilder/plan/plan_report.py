@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..catalog.model import Catalog
-from ..check.join_paths import entity_at, is_functional, relationships_of
+from ..catalog.join_graph import entity_at, is_functional, relationships_of
 from ..check.report import Report
 from ..check.resolved import Agg, Field
 from ..expr import ast

@@ -12,7 +12,7 @@ and they are false on the null row an outer join gives a parent without branch r
 from __future__ import annotations
 
 from ..catalog.model import Catalog
-from ..check.join_paths import relationships_of
+from ..catalog.join_graph import relationships_of
 from ..check.report import Report
 from ..check.resolved import Field
 from ..expr import ast

@@ -17,8 +17,10 @@ Example:
     >>> from reportbuilder.render.chart_spec import ChartShape
     >>> shape = ChartShape(("category",), additive=("tickets",))
     >>> top, note, origin = top_categories(r, ChartSpec("bar", x="category", y=("tickets",)), shape)
-    >>> len(top.rows), top.rows[-1], note, origin[0], origin[-1]
-    (11, ('Other', 946), 'Top 10 of 54 categories by tickets; the other 44 summed as Other', 53, None)
+    >>> len(top.rows), top.rows[-1], note
+    (11, ('Other', 946), 'Top 10 of 54 categories by tickets; the other 44 summed as Other')
+    >>> top.rows[0], origin[0], origin[-1]  # kept rows stay in the result's order; origin: their index
+    (('c44', 44), 44, None)
 """
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ import tempfile
 from zoneinfo import ZoneInfo
 
 from reportbuilder.render.formats import FORMATS
+from reportbuilder.render.html_page import chart_page
 from reportbuilder.render.terminal_table import terminal_table
 from reportbuilder.render.values import NUMERIC_TYPES, display_row, json_rows, json_value, text_value
 from reportbuilder.run.result import Result
@@ -104,52 +105,9 @@ def _md_cell(text: str) -> str:
     return re.sub(r"\r\n?|\n", "<br>", text)
 
 
-_HTML_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1f2328; }}
-h1 {{ font-size: 1.4rem; font-weight: 600; }}
-table {{ border-collapse: collapse; font-size: 0.9rem; }}
-th, td {{ padding: 0.35rem 0.75rem; border-bottom: 1px solid #d0d7de; text-align: left; }}
-th {{ background: #f6f8fa; font-weight: 600; }}
-tbody tr:nth-child(even) {{ background: #fafbfc; }}
-.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-caption {{ caption-side: bottom; text-align: left; color: #656d76; padding-top: 0.5rem; }}
-</style>
-</head>
-<body>
-{heading}<table>
-<caption>{caption}</caption>
-<thead>
-<tr>{header}</tr>
-</thead>
-<tbody>
-{body}</tbody>
-</table>
-</body>
-</html>
-"""
-
-
 def _html(result: Result, groups=()) -> str:
-    """A self-contained page: the title as heading, the table, a row-count caption."""
-    classes = [' class="num"' if c.type in NUMERIC_TYPES else "" for c in result.columns]
-    header = "".join(f"<th{cls}>{html.escape(name)}</th>" for cls, name in zip(classes, result.names))
-    body = []
-    for row in _display_rows(result, groups):
-        cells = "".join(f"<td{cls}>{html.escape(text or '')}</td>" for cls, text in zip(classes, row))
-        body.append(f"<tr>{cells}</tr>\n")
-    title = html.escape(result.title)
-    return _HTML_PAGE.format(
-        title=title or "Report",
-        heading=f"<h1>{title}</h1>\n" if title else "",
-        caption=html.escape(_caption(result)),
-        header=header,
-        body="".join(body),
-    )
+    """The page `rb run -o x.html` writes for a table chart: title, time zone, the table."""
+    return chart_page(result, None, groups=tuple(groups))
 
 
 def _table(result: Result, color: bool, width: int | None, groups) -> str:

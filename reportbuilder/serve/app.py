@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from ..errors import BuildError, DataError, ReportError, SpecError
+from ..errors import DataError, ReportError, SpecError
 from ..running import execute, load_spec, plan_report, restriction_of, viewer_of
 from ..workspace import open_workspace, resolve_data, resolve_now
 from . import pages
@@ -96,8 +96,6 @@ class _Server:
             from ..render.diagnostics import format_diagnostics
 
             return failure(400, format_diagnostics(exc.diagnostics, sources))
-        except BuildError as exc:
-            return failure(400, f"error: {exc}")
         except Stopped as exc:
             if exc.reason == "gone":
                 return Response(status_code=499)
@@ -301,7 +299,7 @@ class _Server:
             return ""
         try:
             return findings_card(self.findings(planned, on_open))
-        except (ReportError, BuildError) as exc:
+        except ReportError as exc:
             return f'<p class="meta">No findings: {escape(self.redact(str(exc)))}</p>\n'
 
     async def api_insights(self, request: Request) -> Response:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from ..render.chart_output import PAGE_STYLE
+from ..render.html_page import PAGE_STYLE
 from ..render.findings_card import CARD_STYLE
 
 FORM_STYLE = """

@@ -14,7 +14,7 @@ from html import escape
 from zoneinfo import available_timezones
 
 from ..render.chart_data import humanize
-from ..render.chart_output import data_table
+from ..render.html_page import data_table
 from ..timeframe.ranges import PRESETS
 from .pages import page, query_of
 from .params import BUCKETS

@@ -32,6 +32,7 @@ GRANULARITIES = ("hour", "day", "week", "month", "quarter", "year",
 CYCLIC = ("hour_of_day", "day_of_week", "month_of_year")
 MAX_BUCKETS = 200_000  # gap filling lists at most this many buckets
 COMPARE_MODES = ("previous_period", "previous_year")
+_STEPS_PER_DAY = {"hour": 24, "day": 1, "week": 1 / 7, "month": 1 / 28, "quarter": 1 / 89, "year": 1 / 365}
 
 _CYCLES = {"hour_of_day": range(24), "day_of_week": range(1, 8), "month_of_year": range(1, 13)}
 _HOUR = timedelta(hours=1)
@@ -86,6 +87,19 @@ def grid_unit(granularities) -> str:
         return "day"
     calendar = {"month_of_year": "month"}
     return next(u for u in ("week", "month", "quarter", "year") if u in {calendar.get(g, g) for g in chosen})
+
+
+def bucket_estimate(unit: str, start: datetime, end: datetime) -> int:
+    """At least how many `unit` steps (of `grid_unit`) a range from `start` to `end` holds,
+    counted before listing any: the one measure the bucket limit `MAX_BUCKETS` is checked
+    against (check, with the spec's position; build, for a range check did not see). It
+    is never below the count `bucket_grid` lists (a day of slack covers DST and partial ends).
+
+    >>> bucket_estimate("hour", datetime(2025, 1, 1), datetime(2025, 1, 2))
+    48
+    """
+    days = int((end - start).total_seconds() // 86400) + 1
+    return days * 24 if unit == "hour" else int(days * _STEPS_PER_DAY[unit]) + 2  # + both partial ends
 
 
 def bucket_grid(granularities, r: LocalRange, tz: str, week_start: str = "monday") -> list[tuple]:

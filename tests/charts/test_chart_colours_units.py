@@ -17,7 +17,8 @@ from reportbuilder.dashboard.run_dashboard import run_dashboard
 from reportbuilder.demo.generate_demo import generate_demo
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.render.chart_data import humanize
-from reportbuilder.render.chart_output import chart_page, png_of, render_chart, svg_of
+from reportbuilder.render.chart_output import png_of, render_chart, svg_of
+from reportbuilder.render.html_page import chart_page
 from reportbuilder.render.chart_palette import KNOWN, OTHER_COLOR, Palette, color_of
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec, choose_chart
 from reportbuilder.render.chart_vega import configure, vegalite

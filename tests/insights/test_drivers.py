@@ -7,7 +7,7 @@ import pytest
 
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
-from reportbuilder.compile import check_report
+from reportbuilder.check.check_spec import check_spec
 from reportbuilder.build.build_sql import build_sql
 from reportbuilder.insights.calendar import BucketCalendar
 from reportbuilder.insights.drivers import drivers
@@ -46,7 +46,7 @@ def csat_data(tmp_path, weeks=CSAT):
 
 def fetched_csat(tmp_path):
     catalog = load_catalog()
-    report = check_report(load_spec_text(SPEC, "s.yaml"), catalog, ReportOptions(now_utc=datetime(2025, 6, 30, 12)))
+    report = check_spec(load_spec_text(SPEC, "s.yaml"), catalog, ReportOptions(now_utc=datetime(2025, 6, 30, 12)))
     data = csat_data(tmp_path)
     run = lambda r: run_query(build_sql(plan_report(r, catalog), catalog), data, catalog, r.timezone)  # noqa: E731
     return fetch(report, BucketCalendar.of(report), run)
@@ -96,7 +96,7 @@ def test_rate_and_mix_effects_add_up_to_the_change_exactly(tmp_path, monkeypatch
 
 
 def test_contributions_add_up_and_overlaps_are_refused():
-    count = check_report(load_spec_text("source: tickets\nmeasures: [count() as n]\n", "s.yaml")).measures[0]
+    count = check_spec(load_spec_text("source: tickets\nmeasures: [count() as n]\n", "s.yaml"), load_catalog()).measures[0]
     d = decompose(count.expr)
     agg = d.numerator[0][1]
     cell = lambda k: Cell(k, {agg: k})  # noqa: E731

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from reportbuilder.compile import check_report
+from reportbuilder.catalog.load_catalog import load_catalog
+from reportbuilder.check.check_spec import check_spec
 from reportbuilder.insights import stats
 from reportbuilder.insights.compare import bucket_stats
 from reportbuilder.insights.parts import decompose
@@ -18,7 +19,7 @@ MEASURES = ("count() as n, sum(handle_time_seconds) as handled, csat, nps, fcr_r
 
 
 def measures():
-    report = check_report(load_spec_text(f"source: tickets\nmeasures: [{MEASURES}]\n", "s.yaml"))
+    report = check_spec(load_spec_text(f"source: tickets\nmeasures: [{MEASURES}]\n", "s.yaml"), load_catalog())
     return {m.name: decompose(m.expr) for m in report.measures}
 
 

@@ -158,7 +158,14 @@ def test_html_is_a_page_with_escaped_values(result):
     assert "<td>Zoë | &quot;Z&quot; &lt;b&gt;</td>" in page
     assert '<td class="num">1,234</td>' in page
     assert "<b>" not in page
-    assert "<caption>3 rows · times in Europe/Paris</caption>" in page
+    assert '<p class="meta">Times in Europe/Paris</p>' in page and "<caption>3 rows</caption>" in page
+
+
+def test_html_is_the_page_of_a_table_chart(result):
+    from reportbuilder.render.chart_output import render_chart
+    from reportbuilder.render.chart_spec import ChartShape
+
+    assert render(result, "html") == render_chart(result, "html", ChartShape(chart={"type": "table"}))
 
 
 def test_table_shows_formatted_cells(result):

@@ -98,3 +98,18 @@ def test_a_calendar_granularity_needs_a_bounded_range():
         bucket_grid(["day", "hour_of_day"], LocalRange(D(2025, 1, 1), None), "UTC")
     with pytest.raises(ValueError, match="unknown granularity"):
         bucket_grid(["day", "minute"], PARIS_WEEK, "UTC")
+
+
+@pytest.mark.parametrize("granularities", [("hour",), ("day",), ("week",), ("month",), ("quarter",), ("year",),
+                                           ("week", "month"), ("hour", "day_of_week")])
+@pytest.mark.parametrize(("start", "end"), [
+    (D(2025, 3, 29, 23), D(2025, 3, 31, 1)),  # over the spring-forward night (Paris)
+    (D(2024, 10, 26, 5, 30), D(2024, 10, 28, 0, 15)),  # over the fall-back night
+    (D(2023, 12, 31, 12), D(2025, 1, 1, 12)),  # partial ends, a leap year
+    (D(2025, 1, 1), D(2025, 1, 1, 0, 30)),  # under an hour
+])
+def test_the_estimate_checked_against_the_limit_is_never_below_the_buckets_listed(granularities, start, end):
+    from reportbuilder.timeframe.buckets import bucket_estimate
+
+    listed = bucket_grid(granularities, LocalRange(start, end), "Europe/Paris")
+    assert bucket_estimate(grid_unit(granularities), start, end) >= len(listed)

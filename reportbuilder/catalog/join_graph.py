@@ -7,7 +7,7 @@ Example:
 """
 from __future__ import annotations
 
-from ..catalog.model import Catalog, Relationship
+from .model import Catalog, Relationship
 
 MAX_HOPS = 6
 
