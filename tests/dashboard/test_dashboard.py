@@ -130,3 +130,13 @@ def test_running_a_dashboard_needs_no_chart_toolchain():
     # the benchmarks and headless runs import the runner alone; altair loads only for the page
     code = "import sys, reportbuilder.dashboard.run_dashboard; sys.exit('altair' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_table_cards_read_none_for_a_null_group_and_wide_ones_take_the_row(demo_dir, tmp_path):
+    page = _render(demo_dir, "helpdesk_summary", tmp_path / "h.html")
+    cards = dict(re.findall(r'<section class="card" data-report="([^"]+)"([^>]*)>', page))
+    team = page.split('data-report="team_summary"')[1].split("</section>")[0]
+    assert "<td>(none)</td>" in team and "<td></td>" not in team  # unassigned tickets: no team
+    assert cards["sla_progress"] == " data-wide" and cards["tickets_by_channel"] == ""
+    # the grid lets a card shrink below its table's width, so the table scrolls inside the card
+    assert ".grid > .card { min-width: 0; }" in page and ".card .chart { overflow-x: auto; }" in page
