@@ -313,7 +313,8 @@ def _heatmap(result, spec, data, palette, width, height):
     x, y, value = data[spec.x], data[spec.color] if spec.color else None, data[spec.y[0]]
     enc = dict(x=_category_channel(alt.X, x, axis=alt.Axis(labelAngle=0)),
                color=alt.Color(value.key, type="quantitative", title=value.title,
-                               scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right")),
+                               scale=alt.Scale(scheme="blues"),  # counts read as whole numbers, as on count axes
+                               legend=alt.Legend(orient="right", **axis_format([value]))),
                tooltip=_tooltip(data, [spec.x, spec.color, spec.y[0]]))
     if y is not None:
         enc["y"] = _category_channel(alt.Y, y)

@@ -77,3 +77,13 @@ def test_every_chart_type_renders(kind):
     shape = ChartShape(("channel",), (), {"type": kind, "x": "channel", "y": ["tickets"], "line": ["wait"]}
                        if kind == "combo" else {"type": kind})
     assert render_chart(r, "svg", shape).startswith("<svg")
+
+
+def test_a_heatmap_legend_of_counts_reads_whole_numbers():
+    from reportbuilder.render.chart_output import chart_vegalite
+    heat = _result([("day", "integer"), ("hour", "integer"), ("n", "integer")], [(1, 2, 3), (2, 3, 1)])
+    shape = ChartShape(("day", "hour"), (("day", "day_of_week"), ("hour", "hour_of_day")))
+    legend = chart_vegalite(heat, shape)["encoding"]["color"]["legend"]
+    assert legend["format"] == "d" and legend["tickMinStep"] == 1
+    rate = _result([("day", "integer"), ("hour", "integer"), ("share", "number")], [(1, 2, 0.5)])
+    assert "format" not in chart_vegalite(rate, shape)["encoding"]["color"]["legend"]
