@@ -293,7 +293,7 @@ def validate(specs, workspace, debug):
             if is_dashboard(spec):
                 from .dashboard.check_dashboard import check_dashboard  # runs no report: duckdb unused
 
-                board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources))
+                board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources), sources)
                 click.echo(f"{spec}: ok (dashboard, {len(board.reports)} reports)")
                 return
             plan(_load(spec, sources), ws.catalog)
@@ -486,7 +486,7 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
 
     def action(sources):
         ws = open_workspace(workspace, dash)
-        board = load_dashboard(dash)
+        board = load_dashboard(dash, sources)
         if range_ or from_ or to:
             board = replace(board, preset=range_, start=from_, end=to)
         data_path, demo_now = resolve_data(data, ws)
