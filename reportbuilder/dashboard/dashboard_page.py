@@ -125,7 +125,8 @@ def dashboard_png(run: DashboardRun, columns: int = 2) -> bytes:
             continue
         spec = choose_chart(panel.result, panel.shape)
         charts.append(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT))
-    rows = [alt.hconcat(*charts[i:i + columns], spacing=40) for i in range(0, len(charts), columns)]
+    rows = [alt.hconcat(*charts[i:i + columns], spacing=40).resolve_scale(color="independent")
+            for i in range(0, len(charts), columns)]  # each legend under its own chart
     whole = alt.vconcat(*rows, spacing=40).properties(
         title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))
     return png_of(configure(whole).resolve_scale(color="independent").to_dict(validate=True), scale=1.5)
