@@ -143,12 +143,13 @@ def _reports(root: YMap, folder: Path, label: str, problems: list) -> tuple[str,
 
 
 def _report_ref(ref: str, folder: Path) -> str | None:
-    """A built-in name, a file next to the dashboard (its path), or a file from here; else None."""
+    """A built-in name, a file next to the dashboard (its path; `NAME` for `NAME.yaml`, as `rb serve`
+    lists a workspace's reports), or a file from here; else None."""
     if ref in builtin_names():
         return ref
-    candidate = folder / ref
-    if candidate.is_file():
-        return str(candidate)
+    for candidate in (folder / ref, folder / f"{ref}.yaml"):
+        if candidate.is_file():
+            return str(candidate)
     return ref if Path(ref).is_file() else None
 
 

@@ -61,7 +61,7 @@ def test_a_malformed_dashboard_is_positioned(tmp_path, monkeypatch, text, head):
 def test_a_report_next_to_the_dashboard_is_found(tmp_path, monkeypatch):
     (tmp_path / "boards").mkdir()
     (tmp_path / "boards" / "mine.yaml").write_text("source: tickets\nmeasures: [count() as n]\n", encoding="utf-8")
-    (tmp_path / "boards" / "d.yaml").write_text("title: x\nreports: [mine.yaml, tickets_by_channel]\n", encoding="utf-8")
+    (tmp_path / "boards" / "d.yaml").write_text("title: x\nreports: [mine.yaml, mine, tickets_by_channel]\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate", "boards/d.yaml"])
     assert result.exit_code == 0, result.output
