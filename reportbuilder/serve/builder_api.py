@@ -172,8 +172,8 @@ class BuilderApi:
         return await self._posted_spec(request, lambda *_: JSONResponse({"errors": []}))
 
     async def preview(self, request: Request) -> Response:
-        """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg, table}
-        (table: the rows as the HTML table `rb run --format html` shows, a null group as "(none)")."""
+        """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg, groups}
+        (groups: the dimension columns, whose nulls the preview table shows as "(none)")."""
         from ..render.render_data import render
         from ..running import execute
 
@@ -182,12 +182,12 @@ class BuilderApi:
             text = render(result, "json")
             if not body.get("chart"):
                 return Response(text, media_type="application/json")
-            from ..render.chart_output import chart_vegalite, data_table, svg_of
+            from ..render.chart_output import chart_vegalite, svg_of
             from ..render.chart_spec import ChartShape
 
             shape = ChartShape.of_report(report_plan.report)
             return JSONResponse({"rows": json.loads(text), "svg": svg_of(chart_vegalite(result, shape)),
-                                 "table": data_table(result, groups=shape.dimensions)})
+                                 "groups": list(shape.dimensions)})
         return await self._posted_spec(request, work)
 
     async def joins(self, request: Request) -> Response:

@@ -34,7 +34,6 @@ fieldset { border: 1px solid #d0d7de; border-radius: 6px; margin: 0 0 .6rem; }
 #errors li { color: #d1242f; } #status { color: #656d76; font-size: .85rem; }
 #joins { white-space: pre-wrap; font-size: .8rem; background: #f6f8fa; padding: .5rem; }
 #preview-chart svg { max-width: 100%; height: auto; }
-#preview-table { overflow-x: auto; }
 .note { background: #fff8c5; padding: .3rem .6rem; border-radius: 6px; font-size: .85rem; }
 """
 
@@ -258,6 +257,20 @@ SCRIPT = r"""
       list.appendChild(el('li', {'data-line': e.line}, 'line ' + e.line + ', column ' + e.col + ': ' + e.message));
     });
   }
+  function table(rows, groups) {  // a null in a group (dimension) column reads (none), as rb run shows it
+    if (!rows.length) return el('p', {'class': 'meta'}, 'No rows.');
+    var t = el('table'), head = el('tr');
+    Object.keys(rows[0]).forEach(function (k) { head.appendChild(el('th', {}, k)); });
+    t.appendChild(head);
+    rows.slice(0, 200).forEach(function (r) {
+      var tr = el('tr');
+      Object.keys(rows[0]).forEach(function (k) {
+        tr.appendChild(el('td', {}, r[k] !== null ? String(r[k]) : groups.indexOf(k) >= 0 ? '(none)' : ''));
+      });
+      t.appendChild(tr);
+    });
+    return t;
+  }
   var seq = 0, timer = null;
   function refresh() {
     var mine = ++seq, spec = editor.getValue(), status = document.getElementById('status');
@@ -276,7 +289,7 @@ SCRIPT = r"""
         }
         status.textContent = p.data.rows.length + ' row(s).';
         document.getElementById('preview-chart').innerHTML = p.data.svg;
-        document.getElementById('preview-table').innerHTML = p.data.table;
+        var box = document.getElementById('preview-table'); box.innerHTML = ''; box.appendChild(table(p.data.rows, p.data.groups));
       });
       post('/api/joins' + query, {spec: spec}).then(function (j) {
         if (mine === seq) document.getElementById('joins').textContent = j.data.text || j.data.error || '';
