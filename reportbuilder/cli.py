@@ -349,7 +349,7 @@ def validate(specs, workspace, debug):
 
                 ws = open_workspace(workspace, spec)
 
-                board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources))
+                board = check_dashboard(spec, ws.catalog, lambda ref: _load(ref, sources), sources)
                 click.echo(f"{spec}: ok (dashboard, {len(board.reports)} reports)")
                 return
             key = warm_cache.command_key("validate", spec, workspace, {})
@@ -569,7 +569,7 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
 
     def action(sources):
         ws = open_workspace(workspace, dash)
-        board = load_dashboard(dash)
+        board = load_dashboard(dash, sources)
         if range_ or from_ or to:
             board = replace(board, preset=range_, start=from_, end=to)
         data_path, demo_now = resolve_data(data, ws)

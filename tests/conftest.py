@@ -2,7 +2,9 @@
 
 `--update-goldens` rewrites golden files instead of comparing with them (review the diff).
 `shared_dir` is ../shared next to this checkout (the contract, the acceptance sample data);
-tests that need it are skipped when it is absent.
+tests that need it are skipped when it is absent. `artifacts(name)` is the folder where a test
+keeps what is to be looked at (PNGs, screenshots): $RB_TEST_ARTIFACTS/name, by default
+test-artifacts/name in the checkout (git ignores it).
 
 The result cache is on by default for `rb run` and `rb dashboard`, and compile products
 (parsed catalog SQL, digests of valid specs) are kept too: the whole suite points both at
@@ -42,6 +44,19 @@ def shared_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} is absent: the shared contract and acceptance data sit next to the checkout")
     return path
+
+
+ARTIFACTS = Path(os.environ.get("RB_TEST_ARTIFACTS") or Path(__file__).resolve().parents[1] / "test-artifacts")
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """`artifacts(name)`: the (created) folder for the files a test keeps to be looked at."""
+    def folder(name: str) -> Path:
+        path = ARTIFACTS / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return folder
 
 
 def pytest_unconfigure(config):

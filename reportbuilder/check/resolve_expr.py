@@ -369,12 +369,21 @@ class Resolver:
 
     def _suggest_quotes(self, problem, node, left_type):
         """`priority = high`: a bare word compared with text is most likely text meant in quotes."""
-        word = node.right
-        if (problem.diagnostic.code == "unknown-field" and node.op in COMPARISONS + ("like", "ilike")
-                and left_type == "text" and isinstance(word, ast.FieldRef) and len(word.path) == 1):
-            text = word.path[0]
-            unknown = problem.diagnostic.message.split(";")[0]  # without its did-you-mean of field names
-            self.fail("unknown-field", unknown, word.pos, (text,), hint=f"did you mean '{text}' (quoted text)?")
+        if node.op in COMPARISONS + ("like", "ilike"):
+            self._quote_hint(problem, node.right, (node.right,), left_type, "{}")
+
+    def _quote_hint(self, problem, word, words, left_type, shape: str):
+        """Fail on the unknown `word` with `words` (bare names, or text already quoted) as quoted
+        text, formatted by `shape`, as the did-you-mean; else leave `problem` as it is."""
+        def bare(w):
+            return isinstance(w, ast.FieldRef) and len(w.path) == 1
+        texts = [w.path[0] if bare(w) else w.value for w in words
+                 if bare(w) or (isinstance(w, ast.Literal) and w.kind == "string")]
+        if problem.diagnostic.code != "unknown-field" or left_type != "text" or len(texts) < len(words):
+            return
+        unknown = problem.diagnostic.message.split(";")[0]  # without its did-you-mean of field names
+        text = shape.format(", ".join("'" + t.replace("'", "''") + "'" for t in texts))
+        self.fail("unknown-field", unknown, word.pos, (text,), hint=f"did you mean {text} (quoted text)?")
 
     def _arithmetic(self, node, left, lt, right, rt):
         op, out = node.op, None
@@ -415,7 +424,11 @@ class Resolver:
         operand, kind = self._resolve(node.operand, *args)
         items = []
         for item in node.items:
-            value, vt = self._resolve(item, *args)
+            try:
+                value, vt = self._resolve(item, *args)
+            except Problem as problem:  # `x in (high, low)`: the words meant as text
+                self._quote_hint(problem, item, node.items, kind, "({})")
+                raise
             _, value = self._coerce_pair(operand, kind, value, vt, item.pos)
             items.append(value)
         return replace(node, operand=operand, items=tuple(items)), "boolean"

@@ -9,10 +9,11 @@ from reportbuilder.dashboard.load_dashboard import Dashboard, load_dashboard
 from reportbuilder.errors import SpecError
 
 
-def check_dashboard(text: str, catalog, load_spec) -> Dashboard:
+def check_dashboard(text: str, catalog, load_spec, sources: dict | None = None) -> Dashboard:
     """The dashboard `text` (a file or built-in name) when it and every panel check; else a
-    SpecError with every panel's problems. `load_spec(ref)` loads a panel's report."""
-    board = load_dashboard(text)
+    SpecError with every panel's problems. `load_spec(ref)` loads a panel's report; the
+    dashboard's text goes into `sources`."""
+    board = load_dashboard(text, sources)
     problems = []
     for ref in board.reports:
         try:

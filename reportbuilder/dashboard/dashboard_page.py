@@ -23,11 +23,15 @@ from reportbuilder.render.findings_card import CARD_STYLE, findings_card
 from reportbuilder.render.values import local_time
 
 PANEL_WIDTH, PANEL_HEIGHT = 520, 240
+WIDE_TABLE = 5  # a table card of more columns spans the grid's row (and scrolls when still too wide)
 
 _DASH_STYLE = """
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(620px, 1fr)); gap: 1.25rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(620px, 1fr)); gap: 1.25rem;
+        grid-auto-flow: row dense; }  /* charts fill the holes a whole-row table leaves */
 .card h2 { font-size: 1.05rem; font-weight: 600; margin: 0 0 .5rem; }
 .panel-range { color: #656d76; font-size: .8rem; margin: 0 0 .5rem; }
+.grid > .card { min-width: 0; }  /* a wide table scrolls inside its card, not past the card's edge */
+.grid > .card[data-wide] { grid-column: 1 / -1; }  /* a table of many columns takes the whole row */
 .card .chart { overflow-x: auto; }
 .card table { font-size: .78rem; margin-top: .5rem; }
 .card th, .card td { padding: .25rem .5rem; }
@@ -76,14 +80,17 @@ def _card(panel: PanelRun, draw) -> str:
     if panel.error is not None:
         body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
         return f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{body}</section>\n'
+    wide = ""
     if choose_chart(panel.result, panel.shape).type == "table":
-        drawing = data_table(panel.result)  # text reads better as HTML than as a drawn table
+        # text reads better as HTML than as a drawn table; a null group reads "(none)"
+        drawing = data_table(panel.result, groups=panel.shape.dimensions)
+        wide = " data-wide" if len(panel.result.columns) > WIDE_TABLE else ""
     else:
         drawing = draw(configure(_panel_chart(panel)).to_dict(validate=True), panel)
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
     card = findings_card(panel.findings)
-    return (f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{rng}{card}'
+    return (f'<section class="card" data-report="{html.escape(panel.ref)}"{wide}>\n{head}{rng}{card}'
             f'<div class="chart">{drawing}</div>\n{notes}</section>\n')
 
 
@@ -119,7 +126,8 @@ def dashboard_png(run: DashboardRun, columns: int = 2) -> bytes:
             continue
         spec = choose_chart(panel.result, panel.shape)
         charts.append(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT))
-    rows = [alt.hconcat(*charts[i:i + columns], spacing=40) for i in range(0, len(charts), columns)]
+    rows = [alt.hconcat(*charts[i:i + columns], spacing=40).resolve_scale(color="independent")
+            for i in range(0, len(charts), columns)]  # each legend under its own chart
     whole = alt.vconcat(*rows, spacing=40).properties(
         title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))
     return png_of(configure(whole).resolve_scale(color="independent").to_dict(validate=True), scale=1.5)

@@ -22,6 +22,7 @@ from reportbuilder.render.chart_compare import change, change_label, compare_rec
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
 from reportbuilder.render.chart_palette import Palette, series_values
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec
+from reportbuilder.render.chart_table import table_chart
 from reportbuilder.render.chart_top import top_categories
 from reportbuilder.render.chart_time import time_format, time_ticks
 from reportbuilder.render.chart_units import axis_format, common_unit, value_title
@@ -29,7 +30,6 @@ from reportbuilder.render.values import duration_scale, format_duration, format_
 from reportbuilder.run.result import Result
 
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
-TABLE_ROWS = 25
 LEGEND_COLUMNS = 4
 EMPTY_TEXT = "No data for this range and filters"
 _UP, _DOWN, _FLAT = "#1a7f37", "#cf222e", "#656d76"
@@ -313,7 +313,8 @@ def _heatmap(result, spec, data, palette, width, height):
     x, y, value = data[spec.x], data[spec.color] if spec.color else None, data[spec.y[0]]
     enc = dict(x=_category_channel(alt.X, x, axis=alt.Axis(labelAngle=0)),
                color=alt.Color(value.key, type="quantitative", title=value.title,
-                               scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right")),
+                               scale=alt.Scale(scheme="blues"),  # counts read as whole numbers, as on count axes
+                               legend=alt.Legend(orient="right", **axis_format([value]))),
                tooltip=_tooltip(data, [spec.x, spec.color, spec.y[0]]))
     if y is not None:
         enc["y"] = _category_channel(alt.Y, y)
@@ -425,25 +426,7 @@ def _tone(pct, kind) -> str:
 
 
 def _table(result, spec, data, palette, width, height):
-    columns = list(result.names)
-    cells = []
-    for r, record in enumerate(data.records[:TABLE_ROWS]):
-        for c in columns:
-            cells.append({"row": r, "column": c, "text": record[data[c].label_key]})
-    shown = min(len(data.records), TABLE_ROWS)
-    chart = alt.Chart(alt.Data(values=cells)).mark_text(align="left", baseline="middle", dx=-40, fontSize=12)
-    chart = chart.encode(
-        x=alt.X("column:N", sort=columns, title=None, axis=alt.Axis(orient="top", labelAngle=0, domain=False,
-                                                                    ticks=False, labelFontWeight="bold",
-                                                                    labelAlign="left", labelPadding=8)),
-        y=alt.Y("row:O", axis=None),
-        text="text:N", color=alt.value("#1f2328"))
-    more = len(data.records) - shown
-    props = dict(width=max(width, 110 * len(columns)), height=22 * max(shown, 1))
-    if more > 0:
-        props["title"] = alt.TitleParams(f"{more} more rows not shown", orient="bottom", fontSize=11,
-                                         color="#656d76", fontWeight="normal")
-    return chart.properties(**props)
+    return table_chart(result, data, width)
 
 
 _BUILDERS = {

@@ -171,7 +171,8 @@ class BuilderApi:
         return await self._posted_spec(request, lambda *_: JSONResponse({"errors": []}))
 
     async def preview(self, request: Request) -> Response:
-        """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg}."""
+        """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg, groups}
+        (groups: the dimension columns, whose nulls the preview table shows as "(none)")."""
         from ..render.render_data import render
         from ..running import execute
 
@@ -183,8 +184,9 @@ class BuilderApi:
             from ..render.chart_output import chart_vegalite, svg_of
             from ..render.chart_spec import ChartShape
 
-            svg = svg_of(chart_vegalite(result, ChartShape.of_report(report_plan.report)))
-            return JSONResponse({"rows": json.loads(text), "svg": svg})
+            shape = ChartShape.of_report(report_plan.report)
+            return JSONResponse({"rows": json.loads(text), "svg": svg_of(chart_vegalite(result, shape)),
+                                 "groups": list(shape.dimensions)})
         return await self._posted_spec(request, work)
 
     async def joins(self, request: Request) -> Response:

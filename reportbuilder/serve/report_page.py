@@ -105,7 +105,7 @@ def report_page(name: str, title: str, params, *, report=None, result=None, spec
              '<span id="drill-page"></span> <button type="button" id="drill-next">Next</button> '
              '<a id="drill-csv" download>CSV of these rows</a></p>'
              '<div class="scroll"><table id="drill-table"></table></div></section>\n'
-             f'<div id="result">{data_table(result)}</div>\n'
+             f'<div id="result" class="scroll">{data_table(result, groups=tuple(d.name for d in report.dimensions))}</div>\n'
              f'<script type="application/json" id="rb-report">{_data_json(name, query, spec, rows, report)}</script>\n'
              + scripts())
     return page(title or name, body)

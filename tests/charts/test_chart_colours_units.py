@@ -2,6 +2,7 @@
 Vega-Lite spec and the HTML, and drawn as PNGs kept in test-artifacts/charts2/ to be looked at."""
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from reportbuilder.run.result import Result, ResultColumn
 from reportbuilder.workspace import builtin_path, open_workspace
 
 NOW = datetime(2026, 6, 15, 12)
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "charts2"
+ARTIFACTS = Path(os.environ.get("RB_TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts") / "charts2"
 
 
 @pytest.fixture(scope="module")

@@ -77,3 +77,32 @@ def test_every_chart_type_renders(kind):
     shape = ChartShape(("channel",), (), {"type": kind, "x": "channel", "y": ["tickets"], "line": ["wait"]}
                        if kind == "combo" else {"type": kind})
     assert render_chart(r, "svg", shape).startswith("<svg")
+
+
+def test_a_heatmap_legend_of_counts_reads_whole_numbers():
+    from reportbuilder.render.chart_output import chart_vegalite
+    heat = _result([("day", "integer"), ("hour", "integer"), ("n", "integer")], [(1, 2, 3), (2, 3, 1)])
+    shape = ChartShape(("day", "hour"), (("day", "day_of_week"), ("hour", "hour_of_day")))
+    legend = chart_vegalite(heat, shape)["encoding"]["color"]["legend"]
+    assert legend["format"] == "d" and legend["tickMinStep"] == 1
+    rate = _result([("day", "integer"), ("hour", "integer"), ("share", "number")], [(1, 2, 0.5)])
+    assert "format" not in chart_vegalite(rate, shape)["encoding"]["color"]["legend"]
+
+
+def test_a_drawn_table_aligns_headers_with_their_cells_and_never_overlaps_them():
+    from reportbuilder.render.chart_output import chart_vegalite
+    from reportbuilder.render.chart_table import CHAR_PX
+    r = _result([("status", "text"), ("first_response_on_time", "integer"), ("first_response_late", "integer")],
+                [("waiting_on_contact", 3, 1), (None, 12, 0)])
+    spec = chart_vegalite(r, ChartShape(("status",), chart={"type": "table"}))
+    texts = [(layer["mark"], v) for layer in spec["layer"] if layer["mark"]["type"] == "text"
+             for v in layer["data"]["values"]]
+    heads = {v["text"]: (mark["align"], v["x"]) for mark, v in texts if v["row"] == 0}
+    assert [h for h in heads] == ["status", "first_response_on_time", "first_response_late"]
+    assert heads["status"][0] == "left" and heads["first_response_late"][0] == "right"
+    for mark, v in texts:  # each cell under its header, aligned as it is
+        if v["row"] > 0:
+            assert (mark["align"], v["x"]) in heads.values()
+    assert {v["text"] for _, v in texts if v["row"] == 2} == {"(none)", "12", "0"}
+    extents = [(x, x + CHAR_PX * len(t)) if a == "left" else (x - CHAR_PX * len(t), x) for t, (a, x) in heads.items()]
+    assert all(a[1] < b[0] for a, b in zip(extents, extents[1:]))

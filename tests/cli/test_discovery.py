@@ -67,7 +67,7 @@ def test_a_dashboard_filter_a_panel_cannot_take_is_an_error():
     write("d.yaml", "title: Mine\nreports: [tickets_created_over_time]\nfilters: {teem: Tier 2}\n")
     result = rb("validate", "d.yaml")
     assert result.exit_code == 2
-    assert result.output.startswith("d.yaml:1:1: error: unknown dashboard filter 'teem'")
+    assert result.output.startswith("d.yaml:3:11: error: unknown dashboard filter 'teem'; did you mean 'team'?")
 
 
 def test_a_report_and_a_dashboard_validate_together():

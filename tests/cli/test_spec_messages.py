@@ -56,6 +56,20 @@ def test_an_unquoted_word_compared_with_text_suggests_quotes(condition):
     assert line == f"s.yaml:4:{5 + condition.index(word)}: error: unknown field '{word}' on tickets; did you mean '{word}' (quoted text)?"
 
 
+@pytest.mark.parametrize("condition, hint", [("priority in (high, low)", "('high', 'low')"),
+                                             ("priority in ('high', low)", "('high', 'low')")])
+def test_unquoted_words_in_a_list_suggest_the_quoted_list(condition, hint):
+    out = validate(f"source: tickets\nmeasures: [count() as n]\nfilters:\n  - {condition}\n")
+    word = "high" if "high," in condition else "low"  # the first unknown word
+    assert out.splitlines()[0] == (f"s.yaml:4:{5 + condition.index(word + ')' if word == 'low' else word)}: error: "
+                                   f"unknown field '{word}' on tickets; did you mean {hint} (quoted text)?")
+
+
+def test_a_list_of_numbers_with_an_unknown_word_gets_no_quote_hint():
+    out = validate("source: tickets\nmeasures: [count() as n]\nfilters:\n  - reopen_count in (1, hgh)\n")
+    assert "quoted text" not in out and "unknown field 'hgh'" in out
+
+
 def test_an_unknown_field_compared_with_a_number_gets_no_quote_hint():
     out = validate("source: tickets\nmeasures: [count() as n]\nfilters:\n  - reopen_count > hgh\n")
     assert "quoted text" not in out and "unknown field 'hgh'" in out

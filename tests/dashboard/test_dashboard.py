@@ -18,7 +18,6 @@ from reportbuilder.demo.generate_demo import generate_demo
 from reportbuilder.workspace import builtin_names
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +76,7 @@ def _drew(card: str) -> bool:
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)")
 @pytest.mark.parametrize("name", builtin_names("dashboards"))
-def test_dashboard_draws_in_chromium(demo_dir, tmp_path, name):
+def test_dashboard_draws_in_chromium(demo_dir, tmp_path, name, artifacts):
     page = tmp_path / "dash.html"
     text = _render(demo_dir, name, page)
     cards = text.count('<section class="card"')
@@ -87,8 +86,7 @@ def test_dashboard_draws_in_chromium(demo_dir, tmp_path, name):
     drawn = re.findall(r'<section class="card"[^>]*>.*?</section>', dom, re.S)
     assert cards and len(drawn) == cards and all(_drew(card) for card in drawn)
     assert "This report failed" not in dom
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"{name}.png"
+    shot = artifacts("dashboards") / f"{name}.png"  # kept to be looked at
     subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, *profile, "--hide-scrollbars",
                     "--window-size=1400,2400", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=60, check=True)
@@ -130,3 +128,13 @@ def test_running_a_dashboard_needs_no_chart_toolchain():
     # the benchmarks and headless runs import the runner alone; altair loads only for the page
     code = "import sys, reportbuilder.dashboard.run_dashboard; sys.exit('altair' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_table_cards_read_none_for_a_null_group_and_wide_ones_take_the_row(demo_dir, tmp_path):
+    page = _render(demo_dir, "helpdesk_summary", tmp_path / "h.html")
+    cards = dict(re.findall(r'<section class="card" data-report="([^"]+)"([^>]*)>', page))
+    team = page.split('data-report="team_summary"')[1].split("</section>")[0]
+    assert "<td>(none)</td>" in team and "<td></td>" not in team  # unassigned tickets: no team
+    assert cards["sla_progress"] == " data-wide" and cards["tickets_by_channel"] == ""
+    # the grid lets a card shrink below its table's width, so the table scrolls inside the card
+    assert ".grid > .card { min-width: 0; }" in page and ".card .chart { overflow-x: auto; }" in page

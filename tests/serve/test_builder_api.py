@@ -174,6 +174,7 @@ def test_preview_equals_rb_run(folder, data, browser):
     assert answer.text == cli.output
     charted = browser.post("/api/preview", params={"now": NOW}, json={"spec": spec, "chart": True}).json()
     assert charted["rows"] == json.loads(cli.output) and charted["svg"].startswith("<svg")
+    assert charted["groups"] == ["priority", "owner"]  # the preview shows their nulls as (none)
     bad = browser.post("/api/preview", params={"now": NOW}, json={"spec": TYPO})
     assert bad.status_code == 400 and bad.json()["errors"][0]["line"] == 4
 

@@ -375,3 +375,10 @@ def test_rb_serve_with_a_broken_workspace_stops_before_listening(tmp_path):
     result = CliRunner().invoke(main, ["serve", "--workspace", str(tmp_path / "rb.yaml")])
     assert result.exit_code == 2
     assert "rb.yaml:2:" in result.output and "64 hex digits" in result.output and "Traceback" not in result.output
+
+
+def test_the_report_page_table_reads_none_for_a_null_group(client):
+    page = client.get("/report/team_summary", params={"now": NOW, "range": "all_time"})
+    assert page.status_code == 200, page.text
+    table = page.text.split('<div id="result" class="scroll">')[1].split("</table>")[0]
+    assert "<td>(none)</td>" in table and "<td></td>" not in table  # tickets no team owns
