@@ -86,9 +86,13 @@ RULES = (existence_tests, branches, fan_out_merge, eager_aggregation)
 
 
 def apply_rules(plan: QueryPlan, catalog: Catalog, rules=RULES) -> QueryPlan:
-    """`plan` rewritten by each of `rules` in turn, validated after each."""
+    """`plan` rewritten by each of `rules` in turn, validated after each; the plan names the
+    rules that changed it (`rb explain` shows them)."""
     for rule in rules:
-        plan = validate(rule(plan, catalog))
+        rewritten = validate(rule(plan, catalog))
+        if (rewritten.steps, rewritten.measures) != (plan.steps, plan.measures):
+            rewritten = replace(rewritten, rules=plan.rules + (rule.__name__,))
+        plan = rewritten
     return plan
 
 
