@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import HealthCheck, assume, given, note, reject, settings
 from hypothesis import strategies as st
 
 from reportbuilder.plan.plan_report import naive_plan, plan_report
@@ -82,7 +82,10 @@ def test_rules_off_is_the_naive_plan():
 
 
 def _check(report, data, rules):
-    expected = evaluate(report, data, catalog())
+    try:
+        expected = evaluate(report, data, catalog())
+    except NotImplementedError:  # e.g. business_seconds in a derived field: nothing to compare with
+        reject()
     with tempfile.TemporaryDirectory() as directory:
         actual = run_sql(report, data, directory, rules)
     assert_rows_match(report, expected, actual)
