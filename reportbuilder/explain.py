@@ -55,6 +55,7 @@ def explain_plan(plan: QueryPlan) -> str:
         kind = "one-to-many" if node.relationship.to_many else "many-to-one"
         extra = f"  (+ derived: {', '.join(node.lookups)})" if node.lookups else ""
         lines.append(f"  {'  ' * depth}{node.path[-1]} -> {node.entity} [{kind}, outer join]{extra}")
+    lines += ["", "planner rules applied: " + (", ".join(plan.rules) or "none (the naive plan)")]
     lines += ["", "aggregates:"]
     for step in plan.steps:
         grain = ".".join(step.grain) or report.source

@@ -20,32 +20,25 @@ from dataclasses import replace
 from ..catalog.model import Catalog
 from ..catalog.join_graph import relationships_of
 from ..expr.aggregates import aggregate
-from .paths import node_paths
+from .paths import by_depth, node_paths
 from .query_plan import AggregateStep, Branch
 from .semi_joins import under
-
-
-def merge_steps(steps: tuple[AggregateStep, ...], row_nodes: set, catalog: Catalog, source: str,
-                lookup_nodes: set) -> tuple[tuple[AggregateStep, ...], dict[str, str]]:
-    """The steps after merging, and the new step of each merged-away step's name."""
-    steps, moved = _branch_children(list(steps), row_nodes, catalog, source, lookup_nodes)
-    steps, more = _merge_fan_out(steps)
-    moved.update(more)
-    return tuple(steps), moved
 
 
 def _combinable(step: AggregateStep) -> bool:
     return bool(step.aggregates) and all(aggregate(agg).combinable for _, agg in step.aggregates)
 
 
-def _branch_children(steps, row_nodes, catalog, source, lookup_nodes):
+def with_branches(steps: list[AggregateStep], row_nodes: set, catalog: Catalog, source: str, lookup_nodes: set):
+    """The steps with qualifying one-to-many children folded into the source's step as branches
+    (a root step is made when there is none), and the new step of each merged-away step's name."""
     root = next((s for s in steps if s.grain == ()), None)
     if (root is not None and root.distinct) or catalog.entity(source).primary_key is None:
         return steps, {}
     branches = [s for s in steps if _is_branch(s, row_nodes, catalog, source, lookup_nodes)]
     if root is None and branches:
         nodes = {n for n in row_nodes if not any(under(n, s.path) for s in branches[0].semi_joins)}
-        root = AggregateStep("agg_" + source, (), tuple(sorted(nodes, key=lambda p: (len(p), p))), (), False,
+        root = AggregateStep("agg_" + source, (), by_depth(nodes), (), False,
                              semi_joins=branches[0].semi_joins)
         steps.insert(0, root)
     branches = [s for s in branches if s.semi_joins == root.semi_joins]
@@ -68,7 +61,9 @@ def _is_branch(step: AggregateStep, row_nodes, catalog, source, lookup_nodes) ->
     return all(path == step.grain for _, agg in step.aggregates for path in node_paths(agg))
 
 
-def _merge_fan_out(steps):
+def fan_out_merged(steps: list[AggregateStep]):
+    """The steps with each distinct step hosting, as partials, the steps over exactly its joined
+    rows, and the new step of each merged-away step's name."""
     moved, kept = {}, list(steps)
     for host in [s for s in steps if s.distinct]:
         guests = [s for s in kept if not s.distinct and not s.branches and s.grain != host.grain

@@ -72,6 +72,7 @@ class QueryPlan:
     row_nodes: tuple[NodePath, ...]  # nodes every step joins: dimensions, filters, date range
     steps: tuple[AggregateStep, ...]
     measures: tuple[tuple[str, object], ...]  # (output name, expression with `Slot`s for aggregates)
+    rules: tuple[str, ...] = ()  # the rules (plan.rules) that rewrote the naive plan, in order
 
     def node(self, path: NodePath) -> JoinNode:
         for n in self.nodes:

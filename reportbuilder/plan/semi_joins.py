@@ -11,13 +11,15 @@ and they are false on the null row an outer join gives a parent without branch r
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..catalog.model import Catalog
 from ..catalog.join_graph import relationships_of
 from ..check.report import Report
 from ..check.resolved import Field
 from ..expr import ast
-from .paths import node_paths
-from .query_plan import SemiJoin
+from .paths import by_depth, closed, node_paths, repeats_grain
+from .query_plan import AggregateStep, SemiJoin
 
 
 def semi_join_candidates(report: Report, catalog: Catalog, row_nodes: set) -> tuple[SemiJoin, ...]:
@@ -38,6 +40,19 @@ def semi_join_candidates(report: Report, catalog: Catalog, row_nodes: set) -> tu
             nodes = {p[:k] for i in inside for p in filter_paths[i] for k in range(len(path), len(p) + 1)}
             found.append(SemiJoin(path, tuple(inside), tuple(sorted(nodes, key=lambda p: (len(p), p)))))
     return tuple(found)
+
+
+def tested_not_joined(step: AggregateStep, candidates: tuple[SemiJoin, ...], catalog: Catalog,
+                      source: str) -> AggregateStep:
+    """`step` testing each candidate branch its grain and aggregates do not read, instead of
+    joining it; `distinct` then only guards against the joins left."""
+    read = closed([step.grain]) | closed(p for _, agg in step.aggregates for x in agg.args for p in node_paths(x))
+    semis = tuple(s for s in candidates if not any(under(p, s.path) for p in read))
+    if not semis:
+        return step
+    nodes = {n for n in step.nodes if not any(under(n, s.path) for s in semis)}
+    return replace(step, nodes=by_depth(nodes), semi_joins=semis,
+                   distinct=repeats_grain(catalog, source, step.grain, nodes))
 
 
 def under(path: tuple, top: tuple) -> bool:

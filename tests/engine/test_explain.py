@@ -31,6 +31,7 @@ def test_plan_in_plain_words(tmp_path):
     assert "owner -> owners [many-to-one, outer join]" in text
     assert "conversations -> conversations [one-to-many, outer join]" in text
     assert "agg_tickets: grain tickets" in text
+    assert "planner rules applied: branches\n" in text
     assert "per tickets row, conversations pre-aggregated by its link (one row each):" in text
     assert "agg_conversations_0 = count(conversations)" in text
     assert "(priority != 'low')" in text
@@ -45,6 +46,7 @@ def test_rewrites_are_named(tmp_path):
     text = CliRunner().invoke(main, ["explain", str(spec)], catch_exceptions=False).stdout
     assert "tickets rows grouped by their own dimensions and links before the joins" in text
     assert "kept when some conversations row passes (conversations.channel = 'chat') (tested, not joined)" in text
+    assert "planner rules applied: existence_tests, eager_aggregation\n" in text
 
 
 def test_join_coverage_on_the_data(tmp_path):

@@ -39,6 +39,7 @@ from reportbuilder.check.check_spec import check_spec
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.load.load_spec import load_spec_text
 from reportbuilder.plan.plan_report import plan_report
+from reportbuilder.plan.rules import RULES
 from reportbuilder.run.execute import run_query
 
 from .sql_fields import SQL_FIELDS
@@ -596,10 +597,10 @@ def check_text(text: str, now: datetime = NOW, filters: tuple = ()):
     return check_spec(load_spec_text(text, "oracle.yaml"), catalog(), ReportOptions(now_utc=now, filters=filters))
 
 
-def run_sql(report, data: dict[str, list[dict]], directory: Path) -> list[dict]:
-    """The report's rows through plan -> build -> DuckDB over CSV files of `data`."""
+def run_sql(report, data: dict[str, list[dict]], directory: Path, rules=RULES) -> list[dict]:
+    """The report's rows through plan (with `rules`) -> build -> DuckDB over CSV files of `data`."""
     write_csv_dir(data, directory)
-    query = build_sql(plan_report(report, catalog()), catalog())
+    query = build_sql(plan_report(report, catalog(), rules), catalog())
     result = run_query(query, Path(directory), catalog(), report.timezone)
     return [dict(zip(result.names, row)) for row in result.rows]
 

@@ -1,0 +1,115 @@
+"""The planner's rewrites, each one pass over a whole plan: `plan = validate(rule(plan, catalog))`.
+
+plan_report builds the naive plan (one step per grain, each joining every node it reads,
+made distinct where a join could repeat a grain row); each rule rewrites it into a plan with
+the same answers and less work, or returns it unchanged. A rule only rewrites the steps its
+precondition holds for, so any rule may be switched off (`plan_report(..., rules=...)`) and
+the answers stay the same (tests/plan/test_rules.py runs the reference evaluator on each).
+
+The order is part of the design: existence tests first, because they remove joins and with
+them the need for distinct passes, which the merges require; branches before the fan-out
+merge, which would otherwise take the source's step as a guest; eager aggregation last, on
+the steps no merge took (a step with branches or partials is not pre-aggregated).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..catalog.model import Catalog
+from ..expr import ast
+from .eager_aggregation import pre_aggregable
+from .merge_steps import fan_out_merged, with_branches
+from .query_plan import QueryPlan, Slot
+from .semi_joins import semi_join_candidates, tested_not_joined
+from .validate_plan import validate
+
+
+def existence_tests(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
+    """To-many filters tested for existence, not joined (plan.semi_joins).
+
+    Pre: steps carry no semi-joins, branches, partials or pre-aggregation.
+    Post: each step whose grain and aggregates read nothing of a branch the filters only test
+    for existence keeps the rows with a matching branch row (`semi_joins`) and no longer joins
+    that branch's nodes; its `distinct` guards only against the joins left.
+    """
+    candidates = semi_join_candidates(plan.report, catalog, set(plan.row_nodes))
+    if not candidates:
+        return plan
+    source = plan.report.source
+    steps = tuple(s if s.semi_joins or s.branches or s.partials or s.pre_aggregated
+                  else tested_not_joined(s, candidates, catalog, source) for s in plan.steps)
+    return replace(plan, steps=steps)
+
+
+def branches(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
+    """One-to-many children of the source aggregated per link key (plan.merge_steps).
+
+    Pre: no step has partials; the source's step, if any, is not distinct.
+    Post: each step over a one-to-many child of the source that no dimension, filter or
+    derived field reads, not distinct, with combinable aggregates and the root's semi-joins,
+    is a `Branch` of the source's step (made when there was none); its slots moved with it.
+    """
+    if any(s.partials for s in plan.steps):
+        return plan
+    steps, moved = with_branches(list(plan.steps), set(plan.row_nodes), catalog, plan.report.source,
+                                 _lookup_nodes(plan))
+    return _with_steps(plan, steps, moved)
+
+
+def fan_out_merge(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
+    """Steps over exactly a distinct step's joined rows computed in its pass (plan.merge_steps).
+
+    Pre: none (a step with branches is never a guest).
+    Post: each distinct step hosts, as `partials` combined from per-(group, grain key) parts,
+    the combinable, non-distinct steps of other grains with the same nodes and semi-joins;
+    their slots moved to the host.
+    """
+    steps, moved = fan_out_merged(list(plan.steps))
+    return _with_steps(plan, steps, moved)
+
+
+def eager_aggregation(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
+    """Source rows grouped before joining small reference tables (plan.eager_aggregation).
+
+    Pre: none (steps with a grain, distinct, branches or partials are left alone).
+    Post: each step over the source whose joined nodes are small entities, whose aggregates
+    combine from parts and read only the source, and whose dimensions and filters each read
+    only the source or none of it, is `pre_aggregated`.
+    """
+    lookups = _lookup_nodes(plan)
+    steps = tuple(replace(s, pre_aggregated=True) if not s.pre_aggregated and
+                  pre_aggregable(s, plan.report, catalog, lookups) else s for s in plan.steps)
+    return replace(plan, steps=steps)
+
+
+RULES = (existence_tests, branches, fan_out_merge, eager_aggregation)
+
+
+def apply_rules(plan: QueryPlan, catalog: Catalog, rules=RULES) -> QueryPlan:
+    """`plan` rewritten by each of `rules` in turn, validated after each; the plan names the
+    rules that changed it (`rb explain` shows them)."""
+    for rule in rules:
+        rewritten = validate(rule(plan, catalog))
+        if (rewritten.steps, rewritten.measures) != (plan.steps, plan.measures):
+            rewritten = replace(rewritten, rules=plan.rules + (rule.__name__,))
+        plan = rewritten
+    return plan
+
+
+def _lookup_nodes(plan: QueryPlan) -> set:
+    """The nodes whose sql-derived fields the report reads."""
+    return {n.path for n in plan.nodes if n.lookups}
+
+
+def _with_steps(plan: QueryPlan, steps, moved: dict) -> QueryPlan:
+    """`plan` with new steps, its measures reading each moved step's slots from its new step."""
+    if not moved:
+        return replace(plan, steps=tuple(steps))
+    measures = tuple((name, _moved(expr, moved)) for name, expr in plan.measures)
+    return replace(plan, steps=tuple(steps), measures=measures)
+
+
+def _moved(expr, moved: dict):
+    if isinstance(expr, Slot):
+        return replace(expr, step=moved.get(expr.step, expr.step))
+    return ast.map_children(expr, lambda child: _moved(child, moved))
