@@ -39,11 +39,10 @@ from typing import Callable
 import sqlglot
 from sqlglot import exp
 
+from ..engines import DIALECTS
 from ..errors import BuildError
 
 _TYPE = exp.DataType.Type
-
-DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
 
 Rewrite = Callable[[exp.Expression], exp.Expression]  # a node -> itself or its replacement
 

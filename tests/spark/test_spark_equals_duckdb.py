@@ -25,7 +25,8 @@ from reportbuilder.compile import compile_text, plan
 from reportbuilder.build.build_sql import build_sql
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.run.execute import run_query
-from reportbuilder.run.spark_engine import run_query_spark, spark_available, spark_session
+from reportbuilder.engines import run_once
+from reportbuilder.run.spark_engine import SparkEngine, spark_available, spark_session
 from tests.equal_answer_corpus import BUSINESS_SPECS, ROOT, SPECS, business_catalog, mixed_functions_spec
 
 MIXED = mixed_functions_spec("Asia/Kolkata")
@@ -66,7 +67,7 @@ def _same(a, b) -> bool:
 
 def _compare(query, data: Path, catalog, session) -> None:
     duck = run_query(query, data, catalog, "UTC")
-    spark = run_query_spark(query, data, catalog, "UTC", session=session)
+    spark = run_once(SparkEngine(session=session), query, data, catalog, "UTC")
     assert len(duck.rows) == len(spark.rows)
     for i, (d, s) in enumerate(zip(duck.rows, spark.rows)):
         assert len(d) == len(s) and all(_same(x, y) for x, y in zip(d, s)), (i, d, s)
