@@ -15,10 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .engines import DEFAULT_ENGINE, DIALECTS, ENGINES
 from .errors import DataError, ReportError, SpecError
 from .render.formats import CHART_FORMATS, FORMATS, format_from_path
-
-DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
 
 
 class _Failure(click.ClickException):
@@ -93,9 +92,10 @@ def report_options(f):
 
 
 def engine_options(f):
-    """`--engine` and `--spark-master`, shared by `rb run` and `rb insights`."""
+    """`--engine` (a name of reportbuilder.engines) and `--spark-master`, shared by `rb run`,
+    `rb insights`, `rb rows` and `rb dashboard`."""
     for decorator in reversed([
-        click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+        click.option("--engine", type=click.Choice(tuple(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
                      help="Where the report runs (spark: pyspark and Java needed, see docs/spark.md)."),
         click.option("--spark-master", metavar="URL", help="Spark master for --engine spark (default: workspace "
                      "spark_master, else local[*])."),
@@ -270,8 +270,9 @@ def insights(spec, data, workspace, now, timezone, range_, from_, to, filters, a
 @click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N", help="Skip the first N rows.")
 @report_options
 @output_options(FORMATS, "Output format (default: from -o, else table).")
+@engine_options
 def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace, now, timezone, range_, from_,
-         to, filters, as_user, debug):
+         to, filters, as_user, debug, engine, spark_master):
     """List the rows behind one cell of SPEC: the distinct rows of the measure's entity that the
     report's filters, date range and the cell's dimension values keep (see docs/rows.md)."""
     from .drill import DrillRequest, drill_rows
@@ -282,10 +283,13 @@ def rows(spec, cells, measure, part, limit, offset, fmt, output, data, workspace
         raise click.UsageError(f"rb rows writes data formats ({', '.join(FORMATS)}), not {chosen}")
 
     def action(sources):
+        from .running import engine_for
+
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)
         request = DrillRequest(split_cells(cells), measure, part)
-        page = drill_rows(report_plan, ws.catalog, data_path, request, limit, offset, restriction=restriction)
+        page = drill_rows(report_plan, ws.catalog, data_path, request, limit, offset, restriction=restriction,
+                          engine=engine_for(ws, engine, spark_master))
         _emit(_render_table(page.rows, chosen, output, ()), output)
 
     _guard(debug, action)
@@ -558,13 +562,15 @@ def import_(fmt, source, output, source_timezone, debug):
 @click.option("--format", "fmt", type=click.Choice(["html", "png"]), help="Default: from -o's extension.")
 @click.option("--insights/--no-insights", default=True, show_default=True,
               help="HTML: a findings card (as `rb insights` gives them) above each chart with time buckets.")
+@engine_options
 @_no_cache_option
 def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, output, fmt,
-              insights, no_cache):
+              insights, engine, spark_master, no_cache):
     """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
     from dataclasses import replace
 
     from .dashboard import dashboard_html, dashboard_png, load_dashboard, run_dashboard
+    from .running import engine_for
     from .workspace import open_workspace, resolve_data, resolve_now
 
     def action(sources):
@@ -578,7 +584,8 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         viewer = _viewer(as_user, ws, now_utc)
         with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
             run = run_dashboard(board, ws, data_path, now_utc, timezone, step, viewer,
-                                _result_cache(no_cache), insights and chosen == "html")
+                                _result_cache(no_cache), insights and chosen == "html",
+                                engine_for(ws, engine, spark_master))
             rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
         for warning in run.warnings:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone as tz
 from pathlib import Path
 
-from .errors import DataError, MissingTableError, UsageError
+from .errors import DataError, MissingTableError
 
 
 def load_spec(spec: str, sources: dict, path: Path | None = None, label: str | None = None):
@@ -65,18 +65,28 @@ def restriction_of(viewer):
     return viewer.restriction if viewer else None
 
 
+def engine_for(ws, engine: str = "duckdb", spark_master: str | None = None):
+    """The engine `engine` (reportbuilder.engines) with the workspace's settings and `--spark-master`."""
+    from .engines import get_engine
+
+    return get_engine(engine, {**ws.settings, "master": spark_master})
+
+
 def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_master: str | None = None,
             restriction=None, cache=None, on_open=None, warm_key: str | None = None):
     """Build and run one plan where `rb run` runs it; `on_open(connection)` is called once the
-    DuckDB data is open (the web app keeps it to interrupt a query that runs too long);
+    data is open (the web app keeps it to interrupt a query that runs too long);
     `warm_key`: keep what a repeated run needs under it (warm_cache.py; DuckDB runs with a cache)."""
     from .build.build_sql import build_sql
+    from .engines import run_once
 
     query = build_sql(report_plan, ws.catalog)
+    report = report_plan.report
     try:
-        result = _run_built(query, report_plan, ws, data_path, engine, spark_master, restriction, cache, on_open)
+        result = run_once(engine_for(ws, engine, spark_master), query, data_path, ws.catalog, report.timezone,
+                          report.title, restriction, cache, on_open)
     except MissingTableError as exc:  # say which report cannot run, in one plain sentence
-        raise exc.for_report(report_plan.report.title or report_plan.report.name) from None
+        raise exc.for_report(report.title or report.name) from None
     if warm_key is not None and engine == "duckdb" and cache is not None and cache.state is not None:
         _remember_run(warm_key, query.sql(), result, report_plan, data_path, cache.state)
     return result
@@ -116,18 +126,3 @@ def warm_result(key: str | None, cache):
         return None
     columns = tuple(ResultColumn(name, type_) for name, type_ in entry["columns"])
     return Result(columns, tuple(rows), entry["timezone"], entry["title"]), tuple(entry["groups"])
-
-
-def _run_built(query, report_plan, ws, data_path, engine, spark_master, restriction, cache, on_open):
-    from .run.execute import run_query
-
-    if engine == "spark":
-        from .run.spark_engine import resolve_master, run_query_spark
-
-        if restriction:
-            raise UsageError("--engine spark does not apply row-level access; run this user's "
-                             "reports with --engine duckdb (see docs/access.md)")
-        return run_query_spark(query, data_path, ws.catalog, report_plan.report.timezone,
-                               report_plan.report.title, resolve_master(spark_master, ws.settings))
-    return run_query(query, data_path, ws.catalog, report_plan.report.timezone, report_plan.report.title,
-                     restriction, cache, on_open)

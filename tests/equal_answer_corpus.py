@@ -1,4 +1,5 @@
 """The specs every other engine must answer exactly as DuckDB does (Spark, PostgreSQL)."""
+import math
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,3 +96,13 @@ def business_catalog():
                        (("urgent", 240), ("low", 4320)), (("urgent", 20), ("high", 90)))
     business = BusinessHours((ALWAYS_CALENDAR, paris, night), "paris", 240, policy)
     return load_catalog(None, business)
+
+
+def same_value(a, b) -> bool:
+    """One answer cell equal on two engines: floats within 1e-9 relative, other values and their
+    types exactly (an int and a float of equal value pass)."""
+    if isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None:
+            return a is b
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b and (type(a) is type(b) or {type(a), type(b)} <= {int, float})

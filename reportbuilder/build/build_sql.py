@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from ..calendars.sql import BusinessSql
 from ..catalog.model import Catalog
-from ..errors import BuildError  # noqa: F401  (re-exported: raised here and in dialects.py)
+from ..errors import BuildError  # noqa: F401  (re-exported)
 from ..check.report import Report
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
@@ -50,7 +50,7 @@ class BuiltQuery:
     columns: tuple[OutputColumn, ...]
 
     def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
-        from .dialects import to_dialect  # the last step: engine-specific forms (imports BuildError)
+        from .dialects import to_dialect  # the last step: engine-specific forms, loaded when printed
 
         return to_dialect(self.select, dialect, pretty)
 

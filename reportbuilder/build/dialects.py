@@ -26,18 +26,25 @@ first (on a copy), so that the SQL is right for the engine, not just parseable:
                            already writes BOOL_OR/BOOL_AND where it knows the input is boolean
     timestamps             the engine's naive type (Spark: TIMESTAMP in a UTC session)
 
-A construct an engine cannot express raises `DialectError` naming it and the engine.
+Each engine has one table, `TRANSFORMS[dialect]`: node class -> rewrite, applied by one
+walk (`transform_bottom_up`), as sqlglot's generators map node classes to their SQL. Adding
+an engine's SQL is adding its table; nothing else branches on the dialect. A construct an
+engine cannot express raises `DialectError` naming it and the engine.
 """
 from __future__ import annotations
+
+from functools import cache
+from typing import Callable
 
 import sqlglot
 from sqlglot import exp
 
-from .build_sql import BuildError
+from ..engines import DIALECTS
+from ..errors import BuildError
 
 _TYPE = exp.DataType.Type
 
-DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
+Rewrite = Callable[[exp.Expression], exp.Expression]  # a node -> itself or its replacement
 
 
 class DialectError(BuildError):
@@ -50,21 +57,37 @@ class DialectError(BuildError):
 
 def to_dialect(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
     """SQL text of `tree` (built with DuckDB's meaning) that means the same on `dialect`."""
-    if dialect not in DIALECTS:
+    if dialect not in TRANSFORMS:
         raise DialectError(f"dialect '{dialect}'", dialect, f"known dialects: {', '.join(DIALECTS)}")
-    if dialect == "duckdb":
-        return tree.sql(dialect="duckdb", pretty=pretty)
-    return _rewrite_tree(tree.copy(), dialect).sql(dialect=dialect, pretty=pretty)
+    table = TRANSFORMS[dialect]
+    if not table:  # DuckDB: the tree already means what it says
+        return tree.sql(dialect=dialect, pretty=pretty)
+    return transform_bottom_up(tree.copy(), table).sql(dialect=dialect, pretty=pretty)
 
 
-def _rewrite_tree(node: exp.Expression, dialect: str) -> exp.Expression:
-    """Children first, then the node (a replaced node's children are already rewritten)."""
-    for key, value in list(node.args.items()):
-        if isinstance(value, exp.Expression):
-            node.set(key, _rewrite_tree(value, dialect))
-        elif isinstance(value, list):
-            node.set(key, [_rewrite_tree(v, dialect) if isinstance(v, exp.Expression) else v for v in value])
-    return _rewrite(node, dialect)
+def transform_bottom_up(tree: exp.Expression, table: dict[type, Rewrite]) -> exp.Expression:
+    """Apply `table` (node class -> rewrite) to every node of `tree`, in place, children first.
+
+    sqlglot's `Expression.transform` visits parents first and skips a replaced node's
+    subtree; these rewrites read their operands already rewritten (a cast inside a time-zone
+    conversion, a percentile's argument), so each node is visited once, after its children.
+    The parent, key and index are taken before the rewrite, as `transform` does: a rewrite
+    may reuse the node inside its replacement.
+    """
+    root = tree
+    for node in reversed(list(tree.dfs())):
+        rewrite = next((table[c] for c in type(node).__mro__ if c in table), None)
+        if rewrite is None:
+            continue
+        parent, key, index = node.parent, node.arg_key, node.index
+        new = rewrite(node)
+        if new is node:
+            continue
+        if node is root:
+            root = new
+        else:
+            parent.set(key, new, index)
+    return root
 
 
 def _s(value: str) -> exp.Literal:
@@ -80,42 +103,38 @@ def _num(value) -> exp.Literal:
 
 
 # -- time zones ----------------------------------------------------------------------------
-def _utc_to_local(node: exp.AtTimeZone) -> tuple[exp.Expression, exp.Expression] | None:
-    """(x, tz) when node is `x AT TIME ZONE 'UTC' AT TIME ZONE tz` (naive UTC -> naive local)."""
-    inner = node.this
-    if isinstance(inner, exp.AtTimeZone) and isinstance(inner.args.get("zone"), exp.Literal) \
-            and inner.args["zone"].name.upper() == "UTC":
-        return inner.this, node.args["zone"]
-    return None
+def _utc_to_local(local: Callable[[exp.Expression, exp.Expression], exp.Expression], dialect: str) -> Rewrite:
+    """The rewrite of `x AT TIME ZONE 'UTC' AT TIME ZONE tz` (naive UTC -> naive local) into
+    `local(x, tz)`; the inner half is left to its parent; any other AT TIME ZONE is refused."""
+    def rewrite(node: exp.AtTimeZone) -> exp.Expression:
+        inner = node.this
+        if isinstance(inner, exp.AtTimeZone) and isinstance(inner.args.get("zone"), exp.Literal) \
+                and inner.args["zone"].name.upper() == "UTC":
+            return local(inner.this, node.args["zone"])
+        if isinstance(node.parent, exp.AtTimeZone):
+            return node  # the inner half of a pair: rewritten with its parent, just after
+        raise DialectError("a bare AT TIME ZONE conversion", dialect, "only naive UTC -> local is supported")
+    return rewrite
 
 
-def _local(x: exp.Expression, tz: exp.Expression, dialect: str) -> exp.Expression:
-    if dialect == "spark":
-        return _f("FROM_UTC_TIMESTAMP", x, tz)
-    if dialect == "trino":
-        return exp.cast(_f("AT_TIMEZONE", _f("WITH_TIMEZONE", x, _s("UTC")), tz), _TYPE.TIMESTAMP)
-    if dialect == "snowflake":
-        return _f("CONVERT_TIMEZONE", _s("UTC"), tz, x)
-    if dialect == "bigquery":
-        return _f("DATETIME", _f("TIMESTAMP", x), tz)
-    return exp.AtTimeZone(this=exp.AtTimeZone(this=x, zone=_s("UTC")), zone=tz)  # postgres
+def _at_time_zones(x: exp.Expression, tz: exp.Expression) -> exp.Expression:
+    return exp.AtTimeZone(this=exp.AtTimeZone(this=x, zone=_s("UTC")), zone=tz)
 
 
-def _epoch(x: exp.Expression, dialect: str) -> exp.Expression:
-    """Seconds since 1970 of a naive UTC timestamp, microseconds kept as a fraction."""
-    million = exp.Literal.number("1000000.0")
-    if dialect == "spark":  # UNIX_TIMESTAMP would drop the fraction; long / double is double
-        return exp.paren(exp.Div(this=_f("UNIX_MICROS", x), expression=exp.Literal.number("1E6")), copy=False)
-    if dialect == "trino":
-        return _f("TO_UNIXTIME", _f("WITH_TIMEZONE", x, _s("UTC")))
-    if dialect == "postgres":
-        return exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=x), _TYPE.DOUBLE)
-    if dialect == "bigquery":
-        return exp.paren(exp.Div(this=_f("UNIX_MICROS", _f("TIMESTAMP", x)), expression=million), copy=False)
-    if dialect == "snowflake":
-        return exp.paren(exp.Div(this=_f("DATE_PART", exp.var("EPOCH_MICROSECOND"), x), expression=million),
-                         copy=False)
-    return exp.TimeToUnix(this=x)
+def _trino_local(x: exp.Expression, tz: exp.Expression) -> exp.Expression:
+    return exp.cast(_f("AT_TIMEZONE", _f("WITH_TIMEZONE", x, _s("UTC")), tz), _TYPE.TIMESTAMP)
+
+
+# -- epoch seconds: of a naive UTC timestamp, microseconds kept as a fraction ---------------
+_MILLION = "1000000.0"
+
+
+def _epoch(seconds: Callable[[exp.Expression], exp.Expression]) -> Rewrite:
+    return lambda node: seconds(node.this)
+
+
+def _micros_over(micros: exp.Expression, divisor: str) -> exp.Expression:
+    return exp.paren(exp.Div(this=micros, expression=exp.Literal.number(divisor)), copy=False)
 
 
 # -- percentiles ---------------------------------------------------------------------------
@@ -128,48 +147,68 @@ _ARRAY_PERCENTILE = {
 }
 
 
-def _array_percentile(x: exp.Expression, p: exp.Expression, dialect: str) -> exp.Expression:
+def _array_percentile(dialect: str) -> Callable[[exp.Expression, exp.Expression], exp.Expression]:
+    """An exact percentile for an engine without one: interpolated in the sorted array of the values."""
+    def percentile(x: exp.Expression, p: exp.Expression) -> exp.Expression:
+        def fill(node):
+            if isinstance(node, exp.Column) and node.name == "__x":
+                return x.copy()
+            if isinstance(node, exp.Column) and node.name == "__p":
+                return p.copy()
+            return node
+
+        return _percentile_template(dialect).transform(fill)
+    return percentile
+
+
+@cache
+def _percentile_template(dialect: str) -> exp.Expression:
+    """The interpolation over placeholders __x and __p, parsed once (and only when needed)."""
     agg, count, at = _ARRAY_PERCENTILE[dialect]
-    s = agg
-    n = count.format(s=s)
+    n = count.format(s=agg)
     k = f"(__p * ({n} - 1))"
-    lo, hi = at.format(s=s, i=f"FLOOR({k})"), at.format(s=s, i=f"CEIL({k})")
-    text = f"CASE WHEN {n} > 0 THEN {lo} + ({k} - FLOOR({k})) * ({hi} - {lo}) END"
-    tree = sqlglot.parse_one(text, read=dialect)
-
-    def fill(node):
-        if isinstance(node, exp.Column) and node.name == "__x":
-            return x.copy()
-        if isinstance(node, exp.Column) and node.name == "__p":
-            return p.copy()
-        return node
-
-    return tree.transform(fill)
+    lo, hi = at.format(s=agg, i=f"FLOOR({k})"), at.format(s=agg, i=f"CEIL({k})")
+    return sqlglot.parse_one(f"CASE WHEN {n} > 0 THEN {lo} + ({k} - FLOOR({k})) * ({hi} - {lo}) END", read=dialect)
 
 
-def _percentile(x: exp.Expression, p: exp.Expression, dialect: str) -> exp.Expression:
-    if dialect == "spark":  # exact, linear interpolation between closest ranks (as DuckDB)
-        return _f("PERCENTILE", x, p)
-    if dialect in _ARRAY_PERCENTILE:
-        return _array_percentile(x, p, dialect)
-    if dialect == "snowflake":
-        return exp.WithinGroup(this=_f("PERCENTILE_CONT", p), expression=exp.Order(expressions=[exp.Ordered(this=x)]))
-    return exp.PercentileCont(this=x, expression=p)  # postgres: PERCENTILE_CONT(p) WITHIN GROUP
+def _spark_percentile(x: exp.Expression, p: exp.Expression) -> exp.Expression:
+    return _f("PERCENTILE", x, p)  # exact, linear interpolation between closest ranks (as DuckDB)
 
 
-# -- nulls in GREATEST / LEAST -------------------------------------------------------------
-def _null_skipping(node: exp.Expression) -> exp.Expression:
+def _snowflake_percentile(x: exp.Expression, p: exp.Expression) -> exp.Expression:
+    return exp.WithinGroup(this=_f("PERCENTILE_CONT", p), expression=exp.Order(expressions=[exp.Ordered(this=x)]))
+
+
+def _postgres_percentile(x: exp.Expression, p: exp.Expression) -> exp.Expression:
+    return exp.PercentileCont(this=x, expression=p)  # printed PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)
+
+
+def _percentiles(percentile: Callable[[exp.Expression, exp.Expression], exp.Expression],
+                 median: bool = True) -> dict[type, Rewrite]:
+    """MEDIAN (unless the engine has an exact one) and QUANTILE_CONT through `percentile(x, p)`."""
+    table: dict[type, Rewrite] = {exp.PercentileCont: lambda node: percentile(node.this, node.expression)}
+    if median:
+        table[exp.Median] = lambda node: percentile(node.this, exp.Literal.number("0.5"))
+    return table
+
+
+# -- nulls in GREATEST / LEAST and CONCAT --------------------------------------------------
+# `ignore_nulls` is sqlglot's own argument: its DuckDB parser sets it on the catalog SQL's
+# GREATEST / LEAST; the report language's (compile_expr) have none.
+def _catalog_null_skipping(node: exp.Expression) -> exp.Expression:
     """GREATEST(a, b, c) skipping nulls: GREATEST(COALESCE(a, b, c), COALESCE(b, a, c), ...)."""
     args = [node.this, *node.expressions]
-    if len(args) < 2:
+    if not node.args.get("ignore_nulls") or len(args) < 2:
         return node
     wrapped = [exp.Coalesce(this=a.copy(), expressions=[o.copy() for j, o in enumerate(args) if j != i])
                for i, a in enumerate(args)]
     return type(node)(this=wrapped[0], expressions=wrapped[1:])
 
 
-def _null_propagating(node: exp.Expression) -> exp.Expression:
+def _report_null_propagating(node: exp.Expression) -> exp.Expression:
     """GREATEST/LEAST of the report language: null when an argument is null (Spark and Postgres skip nulls)."""
+    if node.args.get("ignore_nulls"):
+        return node
     args = [node.this, *node.expressions]
     any_null = exp.or_(*[exp.Is(this=a.copy(), expression=exp.Null()) for a in args])
     return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=node)
@@ -178,24 +217,60 @@ def _null_propagating(node: exp.Expression) -> exp.Expression:
 def _concat_skipping_nulls(node: exp.Concat) -> exp.Expression:
     """DuckDB's CONCAT reads a null argument as '' (Spark, Trino, BigQuery and Snowflake give null)."""
     args = [exp.Coalesce(this=exp.cast(a.copy(), _TYPE.VARCHAR), expressions=[_s("")]) for a in node.expressions]
-    return exp.Concat(expressions=args, _nulls_as_empty=True)
+    return exp.Concat(expressions=args)
 
 
-# -- week and hour arithmetic --------------------------------------------------------------
+_NULLS_IN_GREATEST = {exp.Greatest: _report_null_propagating, exp.Least: _report_null_propagating}
+_NULLS_IN_CATALOG_GREATEST = {exp.Greatest: _catalog_null_skipping, exp.Least: _catalog_null_skipping}
+
+
+# -- timestamps, weeks and calendar parts --------------------------------------------------
+def _naive_timestamp(name: str, dialect: str) -> Rewrite:
+    """The engine's naive timestamp type `name`; a zone-aware one is refused."""
+    def rewrite(node: exp.DataType) -> exp.Expression:
+        if node.is_type(_TYPE.TIMESTAMP, _TYPE.TIMESTAMPNTZ):
+            return exp.DataType.build(name)
+        if node.is_type(_TYPE.TIMESTAMPTZ):
+            raise DialectError("a time-zone aware timestamp type", dialect)
+        return node
+    return rewrite
+
+
 def _unit(node: exp.TimestampTrunc) -> str:
     unit = node.args.get("unit")
     return (unit.name if unit is not None else "").upper()
 
 
-def _trunc(node: exp.TimestampTrunc, dialect: str) -> exp.Expression:
-    unit, x = _unit(node), node.this
-    if dialect == "bigquery":
-        return _f("DATETIME_TRUNC", x, exp.var("ISOWEEK" if unit == "WEEK" else unit))
-    if dialect == "snowflake" and unit == "WEEK":  # not relying on the WEEK_START parameter
-        days_back = exp.Sub(this=_f("DAYOFWEEKISO", x.copy()), expression=_num(1))
-        return _f("DATEADD", exp.var("DAY"), exp.Neg(this=exp.paren(days_back, copy=False)),
-                  _f("DATE_TRUNC", _s("DAY"), x))
-    return node
+def _bigquery_trunc(node: exp.TimestampTrunc) -> exp.Expression:
+    unit = _unit(node)
+    return _f("DATETIME_TRUNC", node.this, exp.var("ISOWEEK" if unit == "WEEK" else unit))
+
+
+def _snowflake_trunc(node: exp.TimestampTrunc) -> exp.Expression:
+    """A Monday week start not relying on Snowflake's WEEK_START parameter."""
+    if _unit(node) != "WEEK":
+        return node
+    x = node.this
+    days_back = exp.Sub(this=_f("DAYOFWEEKISO", x.copy()), expression=_num(1))
+    return _f("DATEADD", exp.var("DAY"), exp.Neg(this=exp.paren(days_back, copy=False)), _f("DATE_TRUNC", _s("DAY"), x))
+
+
+def _postgres_part(node: exp.Expression) -> exp.Expression:
+    """HOUR/MONTH/YEAR(x), typed or anonymous, as Postgres's CAST(EXTRACT(part FROM x) AS INT)."""
+    if isinstance(node, exp.Anonymous):
+        if str(node.this).lower() not in ("hour", "month", "year"):
+            return node
+        part, x = str(node.this).upper(), node.expressions[0]
+    else:
+        part, x = type(node).__name__.upper(), node.this
+    return exp.cast(exp.Extract(this=exp.var(part), expression=x), _TYPE.INT)
+
+
+def _postgres_boolean_max(node: exp.Expression) -> exp.Expression:
+    """Postgres has no MAX/MIN(boolean): BOOL_OR/BOOL_AND (the builder's own are caught here too)."""
+    if node.expressions or not _is_boolean(node.this):
+        return node
+    return (exp.LogicalOr if isinstance(node, exp.Max) else exp.LogicalAnd)(this=node.this)
 
 
 def _snowflake_hour_start(node: exp.Sub) -> exp.Expression | None:
@@ -222,6 +297,12 @@ def _snowflake_interval_product(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
+def _snowflake_arithmetic(node: exp.Expression) -> exp.Expression:
+    replaced = (_snowflake_hour_start(node) if isinstance(node, exp.Sub) else None) \
+        or _snowflake_interval_product(node)
+    return node if replaced is None else replaced
+
+
 # -- booleans ------------------------------------------------------------------------------
 def _is_boolean(node: exp.Expression) -> bool:
     """Whether the expression's value is visibly a boolean (a bare column cannot be told apart)."""
@@ -236,56 +317,61 @@ def _is_boolean(node: exp.Expression) -> bool:
     return False
 
 
-# -- the rewrite ---------------------------------------------------------------------------
-def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
-    if isinstance(node, (exp.Max, exp.Min)) and dialect == "postgres" and not node.expressions \
-            and _is_boolean(node.this):  # Postgres has no MAX/MIN(boolean); the builder's are caught here too
-        return (exp.LogicalOr if isinstance(node, exp.Max) else exp.LogicalAnd)(this=node.this)
-    if isinstance(node, exp.AtTimeZone):
-        pair = _utc_to_local(node)
-        if pair is None:
-            if isinstance(node.parent, exp.AtTimeZone):
-                return node  # the inner half of a pair: rewritten with its parent, just after
-            raise DialectError("a bare AT TIME ZONE conversion", dialect, "only naive UTC -> local is supported")
-        return _local(pair[0], pair[1], dialect)
-    if isinstance(node, exp.TimeToUnix):
-        return _epoch(node.this, dialect)
-    if isinstance(node, exp.Median):
-        return _percentile(node.this, exp.Literal.number("0.5"), dialect) if dialect != "snowflake" else node
-    if isinstance(node, exp.PercentileCont):
-        return _percentile(node.this, node.expression, dialect)
-    if isinstance(node, exp.DataType):
-        if node.is_type(_TYPE.TIMESTAMP, _TYPE.TIMESTAMPNTZ):
-            return exp.DataType.build("TIMESTAMP" if dialect == "spark" else "DATETIME" if dialect == "bigquery"
-                                      else "TIMESTAMPNTZ" if dialect == "snowflake" else "TIMESTAMP")
-        if node.is_type(_TYPE.TIMESTAMPTZ):
-            raise DialectError("a time-zone aware timestamp type", dialect)
-        return node
-    if isinstance(node, exp.DayOfWeekIso):
-        if dialect == "spark":
-            return exp.paren(exp.Add(this=_f("WEEKDAY", node.this), expression=_num(1)), copy=False)
-        if dialect == "postgres":
-            return exp.cast(exp.Extract(this=exp.var("ISODOW"), expression=node.this), _TYPE.INT)
-        return node
-    if isinstance(node, (exp.Hour, exp.Month, exp.Year)) and dialect == "postgres":
-        part = type(node).__name__.upper()
-        return exp.cast(exp.Extract(this=exp.var(part), expression=node.this), _TYPE.INT)
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() in ("hour", "month", "year") \
-            and dialect == "postgres":
-        return exp.cast(exp.Extract(this=exp.var(str(node.this).upper()), expression=node.expressions[0]), _TYPE.INT)
-    if isinstance(node, exp.TimestampTrunc):
-        return _trunc(node, dialect)
-    if isinstance(node, exp.Concat) and dialect in ("spark", "trino", "bigquery", "snowflake") \
-            and not node.args.get("_nulls_as_empty"):
-        return _concat_skipping_nulls(node)
-    if isinstance(node, (exp.Greatest, exp.Least)):
-        if node.args.get("ignore_nulls") and dialect in ("trino", "bigquery"):  # catalog SQL (DuckDB's)
-            return _null_skipping(node)
-        if not node.args.get("ignore_nulls") and dialect in ("spark", "postgres"):  # the report language
-            return _null_propagating(node)
-    if dialect == "snowflake" and isinstance(node, (exp.Add, exp.Sub)):
-        replaced = (_snowflake_hour_start(node) if isinstance(node, exp.Sub) else None) \
-            or _snowflake_interval_product(node)
-        if replaced is not None:
-            return replaced
-    return node
+# -- the table per engine: node class -> rewrite -------------------------------------------
+# A class's entry applies to its subclasses too (the most specific entry wins).
+TRANSFORMS: dict[str, dict[type, Rewrite]] = {
+    "duckdb": {},
+    "spark": {
+        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("FROM_UTC_TIMESTAMP", x, tz), "spark"),
+        # UNIX_TIMESTAMP would drop the fraction; long / double is double
+        exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", x), "1E6")),
+        **_percentiles(_spark_percentile),
+        exp.DataType: _naive_timestamp("TIMESTAMP", "spark"),
+        exp.DayOfWeekIso: lambda node: exp.paren(exp.Add(this=_f("WEEKDAY", node.this), expression=_num(1)),
+                                                 copy=False),
+        exp.Concat: _concat_skipping_nulls,
+        **_NULLS_IN_GREATEST,
+    },
+    "trino": {
+        exp.AtTimeZone: _utc_to_local(_trino_local, "trino"),
+        exp.TimeToUnix: _epoch(lambda x: _f("TO_UNIXTIME", _f("WITH_TIMEZONE", x, _s("UTC")))),
+        **_percentiles(_array_percentile("trino")),
+        exp.DataType: _naive_timestamp("TIMESTAMP", "trino"),
+        exp.Concat: _concat_skipping_nulls,
+        **_NULLS_IN_CATALOG_GREATEST,
+    },
+    "postgres": {
+        exp.Max: _postgres_boolean_max,
+        exp.Min: _postgres_boolean_max,
+        exp.AtTimeZone: _utc_to_local(_at_time_zones, "postgres"),
+        exp.TimeToUnix: _epoch(lambda x: exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=x), _TYPE.DOUBLE)),
+        **_percentiles(_postgres_percentile),
+        exp.DataType: _naive_timestamp("TIMESTAMP", "postgres"),
+        exp.DayOfWeekIso: lambda node: exp.cast(exp.Extract(this=exp.var("ISODOW"), expression=node.this),
+                                                _TYPE.INT),
+        exp.Hour: _postgres_part,
+        exp.Month: _postgres_part,
+        exp.Year: _postgres_part,
+        exp.Anonymous: _postgres_part,
+        **_NULLS_IN_GREATEST,
+    },
+    "bigquery": {
+        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("DATETIME", _f("TIMESTAMP", x), tz), "bigquery"),
+        exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", _f("TIMESTAMP", x)), _MILLION)),
+        **_percentiles(_array_percentile("bigquery")),
+        exp.DataType: _naive_timestamp("DATETIME", "bigquery"),
+        exp.TimestampTrunc: _bigquery_trunc,
+        exp.Concat: _concat_skipping_nulls,
+        **_NULLS_IN_CATALOG_GREATEST,
+    },
+    "snowflake": {
+        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("CONVERT_TIMEZONE", _s("UTC"), tz, x), "snowflake"),
+        exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("DATE_PART", exp.var("EPOCH_MICROSECOND"), x), _MILLION)),
+        **_percentiles(_snowflake_percentile, median=False),  # Snowflake's MEDIAN is exact
+        exp.DataType: _naive_timestamp("TIMESTAMPNTZ", "snowflake"),
+        exp.TimestampTrunc: _snowflake_trunc,
+        exp.Concat: _concat_skipping_nulls,
+        exp.Add: _snowflake_arithmetic,
+        exp.Sub: _snowflake_arithmetic,
+    },
+}

@@ -24,17 +24,19 @@ from reportbuilder.build.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
 from reportbuilder.load.load_spec import load_spec_text
-from reportbuilder.run.execute import run_query
+from reportbuilder.engines import get_engine, run_once
 
 
-def distinct_values(source: str, path: str, workspace, data_path: Path, now: datetime, restrict=None) -> list:
-    """The distinct non-null values of `path` from entity `source`, as `restrict` lets its user see them."""
+def distinct_values(source: str, path: str, workspace, data_path: Path, now: datetime, restrict=None,
+                    engine=None) -> list:
+    """The distinct non-null values of `path` from entity `source`, as `restrict` lets its user see them
+    (on `engine`, default DuckDB)."""
     text = yaml.safe_dump({"title": "filter values", "source": source, "dimensions": [f"{path} as value"],
                            "measures": ["count() as n"], "fill_gaps": False})
     report_plan = plan(load_spec_text(text, "<dashboard filter>", "filter_values"), workspace.catalog,
                        ReportOptions(now_utc=now))
-    result = run_query(build_sql(report_plan, workspace.catalog), data_path, workspace.catalog, "UTC",
-                       "filter values", restrict)
+    result = run_once(engine or get_engine(), build_sql(report_plan, workspace.catalog), data_path,
+                      workspace.catalog, "UTC", "filter values", restrict)
     return [row[0] for row in result.rows if row[0] is not None]
 
 
@@ -55,7 +57,8 @@ def unmatched_warning(key: str, value, known: list) -> str | None:
     return f"dashboard filter {key}: " + "; ".join(parts)
 
 
-def filter_warnings(filters, paths: dict, workspace, data_path: Path, now: datetime, restrict=None) -> tuple:
+def filter_warnings(filters, paths: dict, workspace, data_path: Path, now: datetime, restrict=None,
+                    engine=None) -> tuple:
     """One warning per dashboard filter (key, value) whose value matches nothing along
     `paths[key]` = (source entity, path); filters without a path are left to the panels."""
     warnings = []
@@ -63,7 +66,8 @@ def filter_warnings(filters, paths: dict, workspace, data_path: Path, now: datet
         if key not in paths:
             continue
         source, path = paths[key]
-        warning = unmatched_warning(key, value, distinct_values(source, path, workspace, data_path, now, restrict))
+        warning = unmatched_warning(key, value, distinct_values(source, path, workspace, data_path, now, restrict,
+                                                                     engine))
         if warning:
             warnings.append(warning)
     return tuple(warnings)

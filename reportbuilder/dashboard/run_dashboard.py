@@ -7,8 +7,9 @@ is left out with a note on the panel, and so is one for a report without a date 
 its own (`takes_dashboard_range`). A report that fails is kept as a panel with its
 error, so one bad report does not blank a page.
 
-The data is opened once for the whole dashboard (one connection, one view per table) and
-every report's query runs on it.
+The data is opened once for the whole dashboard on its engine (reportbuilder.engines; DuckDB
+unless `engine` says otherwise: one connection, one view per table) and every report's query
+runs on it.
 
 With `insights`, a panel whose report has time buckets also carries its findings
 (`reportbuilder.insights`, the same as `rb insights`), read on the same connection; the
@@ -32,8 +33,7 @@ from reportbuilder.errors import DataError, MissingTableError, ReportError, Spec
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.load.yaml_nodes import YMap
 from reportbuilder.render.chart_spec import ChartShape
-from reportbuilder.run.execute import run_on, run_query
-from reportbuilder.run.load_data import open_data
+from reportbuilder.engines import Engine, get_engine, run_once
 from reportbuilder.run.result import Result
 from reportbuilder.run.result_cache import ResultCache
 from reportbuilder.workspace import Workspace, find_spec
@@ -71,29 +71,31 @@ class DashboardRun:
 
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
                   timezone: str | None = None, progress: Progress | None = None, viewer=None,
-                  cache: ResultCache | None = None, insights: bool = False) -> DashboardRun:
-    """Run each report; `progress(label)` is called after each one. `viewer` (access.Viewer): run as
-    that user, every panel reading only what their role may see; `cache` reuses unchanged answers;
-    `insights`: also find each time-bucketed panel's findings."""
+                  cache: ResultCache | None = None, insights: bool = False,
+                  engine: Engine | None = None) -> DashboardRun:
+    """Run each report on `engine` (default DuckDB); `progress(label)` is called after each one.
+    `viewer` (access.Viewer): run as that user, every panel reading only what their role may see;
+    `cache` reuses unchanged answers; `insights`: also find each time-bucketed panel's findings."""
     now = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
     zone = timezone or dashboard.timezone
     hidden = viewer.hidden if viewer else frozenset()
     restrict = viewer.restriction if viewer else None
+    engine = engine or get_engine()
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
-    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights)
+    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights, engine)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     return DashboardRun(dashboard, tuple(panels), now, shown_zone,
-                        _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict))
+                        _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict, engine))
 
 
-def _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict) -> tuple[str, ...]:
+def _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict, engine) -> tuple[str, ...]:
     """Warnings for filter values that match nothing, along the first path each filter takes."""
     paths: dict = {}
     for item in prepared:
         for key, where in getattr(item, "filter_paths", ()):
             paths.setdefault(key, where)
     try:
-        return filter_warnings(dashboard.filters, paths, workspace, data_path, now, restrict)
+        return filter_warnings(dashboard.filters, paths, workspace, data_path, now, restrict, engine)
     except ReportError:  # the data cannot say (a table missing): the panels tell
         return ()
 
@@ -110,18 +112,19 @@ class _Prepared:
 
 
 def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
-                restrict=None, cache: ResultCache | None = None, insights: bool = False) -> list[PanelRun]:
+                restrict, cache: ResultCache | None, insights: bool, engine: Engine) -> list[PanelRun]:
     tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
     try:
-        con = open_data(data_path, tables, workspace.catalog, restrict) if tables else None
+        con = engine.open(data_path, tables, workspace.catalog, restrict) if tables else None
     except DataError:  # some table missing: each panel opens what it needs and reports its own error
         con = None
     opened = frozenset(tables) if con is not None else frozenset()
 
     def run(query: BuiltQuery, item: _Prepared) -> Result:
         if query.tables and set(query.tables) <= opened:
-            return run_on(con, query, item.timezone, item.panel.title, cache)
-        return run_query(query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict, cache)
+            return con.run(query, item.timezone, item.panel.title, cache)
+        return run_once(engine, query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict,
+                        cache)
 
     panels = []
     try:

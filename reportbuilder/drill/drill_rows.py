@@ -1,6 +1,6 @@
 """`rb rows`: the rows behind one number of a report, checked against the report itself.
 
-The report runs first (on the same connection, so `open_data`'s views, and any row-level
+The report runs first (on the same engine connection, so its views, and any row-level
 restriction they carry, hold for both queries): a cell the report does not show (no such
 group, left out by `having` or `limit`) is a usage error, not an empty list.
 """
@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from ..build.build_sql import build_sql
 from ..catalog.model import Catalog
-from ..errors import DataError, Diagnostic, SpecError
+from ..engines import Connection, Engine, get_engine
+from ..errors import Diagnostic, SpecError
 from ..plan.query_plan import QueryPlan
-from ..run.execute import run_on
-from ..run.load_data import DataConnection, open_data
 from ..run.result import Result, ResultColumn
 from .cell import find_cell, parse_cell
 from .measure_parts import PARTS, grain_of, measure_parts
@@ -54,12 +51,12 @@ def plan_rows(plan: QueryPlan, catalog: Catalog, request: DrillRequest, limit: i
     return values, rows_query(plan, catalog, values, parts, request.part, grain, limit, offset)
 
 
-def drill_on(con: DataConnection, plan: QueryPlan, catalog: Catalog, request: DrillRequest,
+def drill_on(con: Connection, plan: QueryPlan, catalog: Catalog, request: DrillRequest,
              limit: int | None = None, offset: int = 0, total: bool = False) -> DrillPage:
-    """The page of rows on a connection `open_data` made with `drill_tables(...)`."""
+    """The page of rows on an engine connection opened with `drill_tables(...)`."""
     values, query = plan_rows(plan, catalog, request, limit, offset)
     report = plan.report
-    result = run_on(con, build_sql(plan, catalog), report.timezone, report.title)
+    result = con.run(build_sql(plan, catalog), report.timezone, report.title)
     row = find_cell(report, result.rows, values)
     if row is None:
         shown = ", ".join(f"{d.name}={'' if request.cell[d.name] is None else request.cell[d.name]}"
@@ -69,11 +66,8 @@ def drill_on(con: DataConnection, plan: QueryPlan, catalog: Catalog, request: Dr
                                     "run it to see its cells"),))
     measure = _measure_name(report, request.measure)
     value = row[result.names.index(measure)] if measure else None
-    try:
-        rows = con.execute(query.sql()).fetchall()
-        count = con.execute(query.count_sql()).fetchone()[0] if total else None
-    except duckdb.Error as exc:
-        raise DataError(f"the database failed listing the rows: {str(exc).splitlines()[0]}") from None
+    rows = con.fetch(query.select)
+    count = con.fetch(query.count_select())[0][0] if total else None
     columns = tuple(ResultColumn(c.name, c.type) for c in query.columns)
     return DrillPage(Result(columns, tuple(rows), report.timezone, f"{report.title}: {query.entity}"), value, count)
 
@@ -85,17 +79,18 @@ def _measure_name(report, name: str | None) -> str | None:
 
 
 def drill_tables(plan: QueryPlan, catalog: Catalog, request: DrillRequest) -> tuple[str, ...]:
-    """Every table the report and its rows query read (what `open_data` must open)."""
+    """Every table the report and its rows query read (what the engine must open)."""
     _, query = plan_rows(plan, catalog, request)
     return tuple(sorted(set(build_sql(plan, catalog).tables) | set(query.tables)))
 
 
 def drill_rows(plan: QueryPlan, catalog: Catalog, data_path: Path, request: DrillRequest,
                limit: int | None = None, offset: int = 0, total: bool = False, restriction=None,
-               on_open=None) -> DrillPage:
-    """Open the data as `rb run` does (as the viewer `restriction` is for), then list the rows behind the
-    cell; `on_open(connection)` is called once the data is open (to interrupt it from elsewhere)."""
-    con = open_data(data_path, drill_tables(plan, catalog, request), catalog, restriction)
+               on_open=None, engine: Engine | None = None) -> DrillPage:
+    """Open the data on `engine` (default DuckDB) as `rb run` does (as the viewer `restriction` is for),
+    then list the rows behind the cell; `on_open(connection)` is called once the data is open (to
+    interrupt it from elsewhere)."""
+    con = (engine or get_engine()).open(data_path, drill_tables(plan, catalog, request), catalog, restriction)
     try:
         if on_open is not None:
             on_open(con)

@@ -50,6 +50,9 @@ class RowsQuery:
         return self.select.sql(dialect, pretty=True)
 
     def count_sql(self, dialect: str = "duckdb") -> str:
+        return self.count_select().sql(dialect)
+
+    def count_select(self) -> exp.Select:
         """How many rows the cell has in all (for paging): the same rows, counted."""
         inner = self.select.copy()
         for arg in ("order", "limit", "offset"):
@@ -58,7 +61,7 @@ class RowsQuery:
         counted = exp.select(exp.Count(this=exp.Star())).from_(inner.subquery("cell_rows"))
         if ctes is not None:
             counted.set("with", ctes)
-        return counted.sql(dialect)
+        return counted
 
 
 def cell_condition(dim: exp.Expression, value, kind: str) -> exp.Expression:

@@ -1,57 +1,68 @@
-"""Stage `run`: a built query + data -> Result."""
+"""Stage `run` on DuckDB: the `duckdb` engine (reportbuilder.engines), a built query + data -> Result.
+
+The data opens through load_data.open_data (views over the files, a locked connection);
+the SQL is the builder's tree as it is (it is built with DuckDB's meaning).
+"""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from sqlglot import exp
 
 from ..build.build_sql import BuiltQuery
 from ..catalog.model import Catalog
 from ..errors import DataError
 from .load_data import DataConnection, open_data
-from .result import Result, ResultColumn
+from .result import Result, plain_row, result_of
 from .result_cache import ResultCache
 
 _MISSING_COLUMN = re.compile(r'(?:does not have a column named|Referenced column) "([^"]+)"')
 
 
-def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "",
-              restrict=None, cache: ResultCache | None = None, on_open=None) -> Result:
-    """`restrict`: the rows and fields a user may see (access.Restriction), applied as the data opens;
-    `cache`: reuse the rows of an identical earlier run on unchanged data (and the same views);
-    `on_open(connection)`: called once the data is open (to interrupt the query from elsewhere)."""
-    con = open_data(data_path, query.tables, catalog, restrict)
-    try:
-        if on_open is not None:
-            on_open(con)
-        return run_on(con, query, timezone, title, cache)
-    finally:
-        con.close()
+class DuckDBEngine:
+    """In-process DuckDB over a folder of Parquet/CSV/JSON files or a `.duckdb` file."""
+
+    name = dialect = "duckdb"
+
+    def __init__(self, settings: dict | None = None):
+        self.settings = settings or {}
+
+    def open(self, data_path: Path, tables: tuple[str, ...], catalog: Catalog, restrict=None) -> "DuckDBConnection":
+        return DuckDBConnection(open_data(data_path, tables, catalog, restrict))
 
 
-def run_on(con: DataConnection, query: BuiltQuery, timezone: str, title: str = "",
-           cache: ResultCache | None = None) -> Result:
-    """Run `query` on a connection `open_data` made with (at least) the tables it reads;
-    with a `cache`, rows of an identical earlier run on unchanged data are reused."""
-    try:
-        sql = query.sql()
+class DuckDBConnection:
+    """An `engines.Connection` over a locked `DataConnection` (kept as `data` for its own SELECTs)."""
 
-        def compute():
-            return [tuple(_plain(v) for v in row) for row in con.execute(sql).fetchall()]
+    def __init__(self, data: DataConnection):
+        self.data = data
 
-        rows = cache.rows(con, sql, compute) if cache is not None else compute()
-    except duckdb.Error as exc:
-        raise DataError(_explain(exc, query)) from None
-    columns = tuple(ResultColumn(c.name, c.type) for c in query.columns)
-    return Result(columns, tuple(rows), timezone, title)
+    def run(self, query: BuiltQuery, timezone: str = "UTC", title: str = "",
+            cache: ResultCache | None = None) -> Result:
+        """With a `cache`, rows of an identical earlier run on unchanged data (and views) are reused."""
+        sql = query.sql(DuckDBEngine.dialect)
+        try:
+            def compute():
+                return [plain_row(row) for row in self.data.execute(sql).fetchall()]
 
+            rows = cache.rows(self.data, sql, compute) if cache is not None else compute()
+        except duckdb.Error as exc:
+            raise DataError(_explain(exc, query)) from None
+        return result_of(query, rows, timezone, title)
 
-def _plain(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    def fetch(self, select: exp.Expression) -> list[tuple]:
+        try:
+            return self.data.execute(select.sql("duckdb", pretty=True)).fetchall()
+        except duckdb.Error as exc:
+            raise DataError(f"the database failed: {str(exc).splitlines()[0]}") from None
+
+    def interrupt(self) -> None:
+        self.data.interrupt()
+
+    def close(self) -> None:
+        self.data.close()
 
 
 def _explain(exc: duckdb.Error, query: BuiltQuery) -> str:
@@ -61,3 +72,11 @@ def _explain(exc: duckdb.Error, query: BuiltQuery) -> str:
         tables = ", ".join(query.tables)
         return f"column '{match.group(1)}' is needed by the report but missing from the data (tables read: {tables})"
     return f"the database failed: {text}"
+
+
+def run_query(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "",
+              restrict=None, cache: ResultCache | None = None, on_open=None) -> Result:
+    """`query` run once on DuckDB over `data_path` (engines.run_once with the duckdb engine)."""
+    from ..engines import run_once
+
+    return run_once(DuckDBEngine(), query, data_path, catalog, timezone, title, restrict, cache, on_open)

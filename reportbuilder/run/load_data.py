@@ -75,7 +75,8 @@ def _temporary(view: exp.Create) -> exp.Create:
     return view
 
 
-def _catalog_columns(catalog: Catalog, table: str) -> dict[str, str]:
+def catalog_columns(catalog: Catalog, table: str) -> dict[str, str]:
+    """The catalog's stored columns of `table` and their types (what every engine casts them to)."""
     for entity in catalog.entities:
         if entity.table == table:
             return {c.name: c.type for c in entity.columns if not c.derived}
@@ -165,7 +166,7 @@ def _directory_views(con, directory: Path, tables, catalog, named=str) -> list[s
         path = find_table_file(directory, table)
         if path is None:
             raise missing_file(table, directory)
-        _view(con, named(table), _reader(path), _catalog_columns(catalog, table), optional_columns(catalog, table))
+        _view(con, named(table), _reader(path), catalog_columns(catalog, table), optional_columns(catalog, table))
         files.append(str(path))
     return files
 
@@ -181,7 +182,7 @@ def _database_views(con, database: Path, tables, catalog, named=str) -> list[str
             raise MissingTableError(table, f"no table '{table}' in {database}")
         stored = exp.Table(this=exp.to_identifier(table), db=exp.to_identifier("main"),
                            catalog=exp.to_identifier(name, quoted=True))
-        _view(con, named(table), stored, _catalog_columns(catalog, table), optional_columns(catalog, table))
+        _view(con, named(table), stored, catalog_columns(catalog, table), optional_columns(catalog, table))
     return []
 
 

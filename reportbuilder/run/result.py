@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 COLUMN_TYPES = ("text", "integer", "number", "boolean", "date", "timestamp", "seconds", "percent")
 
@@ -36,3 +37,19 @@ class Result:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+
+def plain_row(row) -> tuple:
+    """A row of an engine's values as plain Python: whole decimals as int, other decimals as float."""
+    return tuple(_plain(v) for v in row)
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def result_of(query, rows, timezone: str, title: str = "") -> Result:
+    """The Result of a built query's rows (already plain), typed by the query's output columns."""
+    return Result(tuple(ResultColumn(c.name, c.type) for c in query.columns), tuple(rows), timezone, title)

@@ -1,6 +1,7 @@
 """Stage `run` on Apache Spark: a built query + data -> Result, through pyspark.
 
-The same plan and SQL tree as on DuckDB, printed for the `spark` dialect (build/dialects.py).
+The `spark` engine (reportbuilder.engines): the same plan and SQL tree as on DuckDB, printed for
+the `spark` dialect (build/dialects.py).
 The data directory's files become temporary views that cast the catalog's columns exactly as
 run/load_data.py does (CSV read as text, timestamps in either ISO spelling or with an offset
 read as UTC). Settings that change answers are set explicitly: the session time zone is UTC
@@ -13,17 +14,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from decimal import Decimal
 from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
 
 from ..build.build_sql import BuiltQuery
+from ..build.dialects import to_dialect
 from ..catalog.model import Catalog
-from ..errors import DataError
-from .load_data import find_table_file, missing_file, optional_columns
-from .result import Result, ResultColumn
+from ..errors import DataError, UsageError
+from .load_data import catalog_columns, find_table_file, missing_file, optional_columns
+from .result import Result, plain_row, result_of
 
 DEFAULT_MASTER = "local[*]"
 SESSION_SETTINGS = {
@@ -82,23 +83,54 @@ def spark_session(master: str = DEFAULT_MASTER):
     return session
 
 
-def run_query_spark(query: BuiltQuery, data_path: Path, catalog: Catalog, timezone: str, title: str = "",
-                    master: str = DEFAULT_MASTER, session=None) -> Result:
-    """Run `query` on Spark over the files of `data_path`; the same Result as run.execute.run_query."""
-    session = session or spark_session(master)
-    _register_tables(session, Path(data_path), query.tables, catalog)
-    sql = query.sql("spark")
-    _check_single_select(sql)
-    from pyspark.errors import PySparkException
+class SparkEngine:
+    """The `spark` engine (reportbuilder.engines): the files of a data folder as temporary views of
+    the process's SparkSession; master from `spark_master` (see resolve_master)."""
 
-    try:
-        frame = session.sql(sql)
-        frame = _naive_timestamps(frame)
-        rows = frame.collect()
-    except PySparkException as exc:
-        raise DataError(f"Spark failed: {str(exc).splitlines()[0]}") from None
-    columns = tuple(ResultColumn(c.name, c.type) for c in query.columns)
-    return Result(columns, tuple(tuple(_plain(v) for v in row) for row in rows), timezone, title)
+    name = dialect = "spark"
+
+    def __init__(self, settings: dict | None = None, session=None):
+        """`settings`: the workspace's (`spark_master`) and `master`, the command line's choice."""
+        self.settings, self._session = settings or {}, session
+
+    def open(self, data_path: Path, tables: tuple[str, ...], catalog: Catalog, restrict=None) -> "SparkConnection":
+        if restrict:
+            raise UsageError("--engine spark does not apply row-level access; run this user's "
+                             "reports with --engine duckdb (see docs/access.md)")
+        session = self._session or spark_session(resolve_master(self.settings.get("master"), self.settings))
+        _register_tables(session, Path(data_path), tables, catalog)
+        return SparkConnection(session)
+
+
+class SparkConnection:
+    """An `engines.Connection` on a SparkSession whose temporary views are the opened tables."""
+
+    dialect = "spark"
+
+    def __init__(self, session):
+        self.session = session
+
+    def run(self, query: BuiltQuery, timezone: str = "UTC", title: str = "", cache=None) -> Result:
+        """`cache` is not used: the result cache fingerprints DuckDB's views."""
+        return result_of(query, [plain_row(r) for r in self._rows(query.sql(self.dialect))], timezone, title)
+
+    def fetch(self, select: exp.Expression) -> list[tuple]:
+        return self._rows(to_dialect(select, self.dialect))
+
+    def _rows(self, sql: str) -> list[tuple]:
+        _check_single_select(sql)
+        from pyspark.errors import PySparkException
+
+        try:
+            return [tuple(row) for row in _naive_timestamps(self.session.sql(sql)).collect()]
+        except PySparkException as exc:
+            raise DataError(f"Spark failed: {str(exc).splitlines()[0]}") from None
+
+    def interrupt(self) -> None:
+        self.session.sparkContext.cancelAllJobs()
+
+    def close(self) -> None:
+        """The session stays up for the next run (starting one takes seconds); the views are replaced then."""
 
 
 def _check_single_select(sql: str) -> None:
@@ -120,12 +152,6 @@ def _naive_timestamps(frame):
     return frame.select(*cols)
 
 
-def _plain(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
 # -- data ----------------------------------------------------------------------------------
 def _register_tables(session, directory: Path, tables: tuple[str, ...], catalog: Catalog) -> None:
     directory = directory.resolve()
@@ -137,7 +163,7 @@ def _register_tables(session, directory: Path, tables: tuple[str, ...], catalog:
             raise missing_file(table, directory)
         try:
             frame = _read(session, path)
-            _typed(frame, _catalog_columns(catalog, table), optional_columns(catalog, table)).createOrReplaceTempView(table)
+            _typed(frame, catalog_columns(catalog, table), optional_columns(catalog, table)).createOrReplaceTempView(table)
         except Exception as exc:  # noqa: BLE001 - reader errors come as many types
             raise DataError(f"cannot read {path}: {str(exc).splitlines()[0]}") from None
 
@@ -164,10 +190,3 @@ def _typed(frame, columns: dict[str, str], optional=()):
         cols.append(col.cast(_SPARK_TYPES[columns[name]]).alias(name) if name in columns else col)
     cols += [F.lit(None).cast(_SPARK_TYPES[columns[c]]).alias(c) for c in optional if c not in frame.columns]
     return frame.select(*cols)
-
-
-def _catalog_columns(catalog: Catalog, table: str) -> dict[str, str]:
-    for entity in catalog.entities:
-        if entity.table == table:
-            return {c.name: c.type for c in entity.columns if not c.derived}
-    return {}

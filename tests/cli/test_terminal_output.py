@@ -118,13 +118,13 @@ def test_rb_sql_prints_the_sql_rb_run_runs_on_the_demo_data(monkeypatch):
     from reportbuilder.run import execute
 
     ran = []
-    original = execute.run_on
+    original = execute.DuckDBConnection.run
 
     def recording(con, query, *args, **kwargs):
         ran.append(query.sql())
         return original(con, query, *args, **kwargs)
 
-    monkeypatch.setattr(execute, "run_on", recording)
+    monkeypatch.setattr(execute.DuckDBConnection, "run", recording)
     result = rb("run", "tickets_created_over_time", "--format", "csv")
     assert result.exit_code == 0, result.output
     printed = rb("sql", "tickets_created_over_time")

@@ -93,16 +93,24 @@ def test_dashboard_draws_in_chromium(demo_dir, tmp_path, name, artifacts):
     assert shot.stat().st_size > 10_000
 
 
-def test_the_data_is_opened_once_per_dashboard(demo_dir, tmp_path, monkeypatch):
+def test_the_data_is_opened_once_per_dashboard(demo_dir, tmp_path):
     from reportbuilder.dashboard.load_dashboard import load_dashboard
     from reportbuilder.workspace import open_workspace
 
+    from reportbuilder.engines import get_engine
+
     module = importlib.import_module("reportbuilder.dashboard.run_dashboard")
-    opened = []
-    real = module.open_data
-    monkeypatch.setattr(module, "open_data", lambda *a: opened.append(a[1]) or real(*a))
+    opened, duckdb = [], get_engine("duckdb")
+
+    class Recording:  # the duckdb engine, counting what it opens
+        name = dialect = "duckdb"
+
+        def open(self, data_path, tables, catalog, restrict=None):
+            opened.append(tables)
+            return duckdb.open(data_path, tables, catalog, restrict)
+
     dash = load_dashboard("helpdesk_summary")
-    run = module.run_dashboard(dash, open_workspace(), demo_dir, None)
+    run = module.run_dashboard(dash, open_workspace(), demo_dir, None, engine=Recording())
     assert len(run.panels) > 2 and all(p.result is not None for p in run.panels)
     assert len(opened) == 1 and "tickets" in opened[0]
 

@@ -18,8 +18,7 @@ from reportbuilder.compile import plan
 from reportbuilder.drill import DrillRequest, drill_on, drill_tables
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.render.values import json_value
-from reportbuilder.run.execute import run_on
-from reportbuilder.run.load_data import open_data
+from reportbuilder.run.execute import DuckDBEngine
 from reportbuilder.workspace import builtin_names, builtin_path, open_workspace, resolve_data
 from zoneinfo import ZoneInfo
 
@@ -59,9 +58,9 @@ def test_rows_count_equals_cell_value(demo, name):
     for m in measures:
         tables |= set(drill_tables(report_plan, ws.catalog, DrillRequest(
             {d.name: None for d in report.dimensions}, m.name)))
-    con = open_data(data_path, tuple(sorted(tables)), ws.catalog)
+    con = DuckDBEngine().open(data_path, tuple(sorted(tables)), ws.catalog)
     try:
-        result = run_on(con, query, report.timezone)
+        result = con.run(query, report.timezone)
         assert result.rows, f"{name}: the demo report is empty"
         picked = random.Random(name).sample(result.rows, min(CELLS_PER_REPORT, len(result.rows)))
         zone = ZoneInfo(report.timezone)
@@ -105,9 +104,9 @@ def test_ratio_parts_give_the_rate(demo, name):
     query = build_sql(report_plan, ws.catalog)
     blank = {d.name: None for d in report.dimensions}
     tables = set(query.tables) | set(drill_tables(report_plan, ws.catalog, DrillRequest(blank, ratios[0].name)))
-    con = open_data(data_path, tuple(sorted(tables)), ws.catalog)
+    con = DuckDBEngine().open(data_path, tuple(sorted(tables)), ws.catalog)
     try:
-        result = run_on(con, query, report.timezone)
+        result = con.run(query, report.timezone)
         zone = ZoneInfo(report.timezone)
         for row in random.Random(name).sample(result.rows, min(CELLS_PER_REPORT, len(result.rows))):
             cell = {d.name: json_value(v, zone) for d, v in zip(report.dimensions, row)}

@@ -149,8 +149,8 @@ CASES = {
     "unknown-user": (spec(COUNT, "--as", "eve@example.com", command="sql", workspace=USERS), At("--as")),
     # -- dashboards ---------------------------------------------------------------------------
     "dashboard-not-found": (({}, ["dashboard", "nosuch", "-o", "d.html"]), At("nosuch")),
-    "bad-dashboard": (({"d.yaml": "title: D\nreports: [s.yaml]\npanels: 3\n", "s.yaml": COUNT},
-                       ["dashboard", "d.yaml", "-o", "d.html"]), At("d.yaml")),
+    "bad-dashboard": (({"d.yaml": "title: D\nreports: [s.yaml]\nfilters: 3\n", "s.yaml": COUNT},
+                       ["dashboard", "d.yaml", "-o", "d.html"]), Token("3", "d.yaml", "filters")),
     # -- rb rows ------------------------------------------------------------------------------
     "bad-cell": (spec(BY_PRIORITY, "--cell", "priority", command="rows"), None),
     "unknown-cell-dimension": (spec(BY_PRIORITY, "--cell", "priorty=high", command="rows"), None),

@@ -6,7 +6,8 @@ from datetime import date
 
 from reportbuilder.insights.analyze import analyze
 
-from reportbuilder.compile import check_report
+from reportbuilder.catalog.load_catalog import load_catalog
+from reportbuilder.check.check_spec import check_spec
 from reportbuilder.load.load_spec import load_spec_text
 
 from .synthetic import poisson_fetched, share_fetched
@@ -24,7 +25,7 @@ def test_noise_series_rarely_claim_anything():
     assert claimed / seeds <= 0.05, f"{claimed} of {seeds} noise series made a claim"
 
 
-CSAT = check_report(load_spec_text("source: feedback_submissions\nmeasures: [csat]\n", "s.yaml")).measures[0]
+CSAT = check_spec(load_spec_text("source: feedback_submissions\nmeasures: [csat]\n", "s.yaml"), load_catalog()).measures[0]
 
 
 def test_noise_csat_on_few_answers_rarely_claims_anything():

@@ -2,7 +2,7 @@
 
 Every built-in report and the golden fixture specs run over the acceptance CSVs (UTC) and over
 the demo Parquet data (Asia/Kolkata, a half-hour offset; weeks starting on Sunday); rows must be
-identical (floats within 1e-9 relative). One SparkSession serves the module. Marked `spark`:
+identical (floats within 1e-9 relative). One SparkSession serves the run (conftest.py). Marked `spark`:
 skip locally with `-m "not spark"`; skipped with a reason when pyspark or Java is missing.
 
 The other dialects have no engine here: their SQL must parse back and use the engine's own
@@ -11,8 +11,7 @@ time-zone, epoch and exact-percentile forms (build/dialects.py).
 from __future__ import annotations
 
 import dataclasses
-import math
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,18 +24,11 @@ from reportbuilder.compile import compile_text, plan
 from reportbuilder.build.build_sql import build_sql
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.run.execute import run_query
-from reportbuilder.run.spark_engine import run_query_spark, spark_available, spark_session
-from tests.equal_answer_corpus import BUSINESS_SPECS, ROOT, SPECS, business_catalog, mixed_functions_spec
+from reportbuilder.engines import run_once
+from reportbuilder.run.spark_engine import SparkEngine
+from tests.equal_answer_corpus import BUSINESS_SPECS, ROOT, SPECS, business_catalog, mixed_functions_spec, same_value
 
 MIXED = mixed_functions_spec("Asia/Kolkata")
-
-
-@pytest.fixture(scope="module")
-def spark():
-    missing = spark_available()
-    if missing:
-        pytest.skip(f"Spark cannot run here: {missing}")
-    return spark_session("local[2]")
 
 
 @pytest.fixture(scope="module")
@@ -47,29 +39,12 @@ def acceptance_data() -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory) -> Path:
-    from reportbuilder.demo.generate_demo import generate_demo
-
-    path = tmp_path_factory.mktemp("demo")
-    generate_demo(path, anchor=date(2026, 6, 15))
-    return path
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        if a is None or b is None:
-            return a is b
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-    return a == b and (type(a) is type(b) or {type(a), type(b)} <= {int, float})
-
-
 def _compare(query, data: Path, catalog, session) -> None:
     duck = run_query(query, data, catalog, "UTC")
-    spark = run_query_spark(query, data, catalog, "UTC", session=session)
+    spark = run_once(SparkEngine(session=session), query, data, catalog, "UTC")
     assert len(duck.rows) == len(spark.rows)
     for i, (d, s) in enumerate(zip(duck.rows, spark.rows)):
-        assert len(d) == len(s) and all(_same(x, y) for x, y in zip(d, s)), (i, d, s)
+        assert len(d) == len(s) and all(same_value(x, y) for x, y in zip(d, s)), (i, d, s)
 
 
 def _queries(catalog, now: datetime, timezone: str | None):
