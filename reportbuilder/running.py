@@ -105,7 +105,7 @@ def _remember_run(key: str, sql: str, result, report_plan, data_path: Path, stat
     from . import warm_cache
 
     warm_cache.write(key, {
-        "sql": sql, "columns": [[c.name, c.type] for c in result.columns], "timezone": result.timezone,
+        "sql": sql, "columns": [[c.name, c.type, c.role, c.of] for c in result.columns], "timezone": result.timezone,
         "title": result.title, "groups": [d.name for d in report_plan.report.dimensions], "state": state,
         "duckdb": duckdb.__version__, "data": str(data_path), "data_stamp": warm_cache.path_stamp(data_path)})
 
@@ -122,7 +122,7 @@ def warm_result(key: str | None, cache):
         return None
     result_key = state_key(entry["sql"], entry["state"], entry["duckdb"])
     rows = cache.cached(result_key) if result_key is not None else None
-    if rows is None:
+    if rows is None or any(len(column) != 4 for column in entry["columns"]):  # an entry kept before roles
         return None
-    columns = tuple(ResultColumn(name, type_) for name, type_ in entry["columns"])
+    columns = tuple(ResultColumn(name, type_, role, of) for name, type_, role, of in entry["columns"])
     return Result(columns, tuple(rows), entry["timezone"], entry["title"]), tuple(entry["groups"])

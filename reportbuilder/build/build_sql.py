@@ -21,6 +21,8 @@ from sqlglot import exp
 from ..calendars.sql import BusinessSql
 from ..catalog.model import Catalog
 from ..errors import BuildError  # noqa: F401  (re-exported)
+from ..check.output_schema import OutputColumn  # noqa: F401  (re-exported)
+from ..check.output_schema import output_columns as report_columns
 from ..check.report import Report
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
@@ -35,12 +37,6 @@ from .aggregate_sql import dimension_name
 from .step_sql import step_select
 from .time_sql import bucket
 
-
-
-@dataclass(frozen=True)
-class OutputColumn:
-    name: str
-    type: str  # a render.Result column type
 
 
 @dataclass(frozen=True)
@@ -222,6 +218,7 @@ class _Builder:
         select = exp.select(*[_col(d.name, "cur") for d in dims], *[_col(m.name, "cur") for m in self.report.measures])
         partnered = exp.Not(this=exp.Is(this=exp.column("previous_bucket", table="bp"), expression=exp.Null())) \
             if self.time_index is not None else exp.true()
+        named = {(c.of, c.role): c.name for c in output_columns(self.report) if c.of is not None}
         for m in self.report.measures:
             now_v, prev_v = _col(m.name, "cur"), _col(m.name, "prev")
             if m.count_like:  # a group without rows in its partner bucket counted 0 there
@@ -229,8 +226,8 @@ class _Builder:
                                               true=exp.Coalesce(this=prev_v, expressions=[exp.Literal.number(0)]))])
             change = exp.Mul(this=exp.Literal.number(100), expression=safe_divide(
                 exp.paren(exp.Sub(this=now_v.copy(), expression=prev_v.copy())), prev_v.copy()))
-            select = select.select(exp.alias_(prev_v, _q(m.name + "_previous")),
-                                   exp.alias_(change, _q(m.name + "_change_pct")))
+            select = select.select(exp.alias_(prev_v, _q(named[m.name, "previous"])),
+                                   exp.alias_(change, _q(named[m.name, "change_pct"])))
         select = select.from_(exp.to_table(rows).as_("cur"))
         on = [exp.NullSafeEQ(this=_col(d.name, "prev"), expression=_col(d.name, "cur"))
               for i, d in enumerate(dims) if i != self.time_index]
@@ -308,12 +305,8 @@ def _sql_type(kind: str) -> exp.DataType.Type:
 
 
 def output_columns(report: Report) -> tuple[OutputColumn, ...]:
-    cols = [OutputColumn(d.name, d.type) for d in report.dimensions]
-    cols += [OutputColumn(m.name, m.unit or (m.type if m.type != "null" else "number")) for m in report.measures]
-    if report.compare:
-        for m in report.measures:
-            cols += [OutputColumn(m.name + "_previous", m.unit or "number"), OutputColumn(m.name + "_change_pct", "percent")]
-    return tuple(cols)
+    """The report's result columns (see check/output_schema.py, which check uses too)."""
+    return report_columns(report.dimensions, report.measures, bool(report.compare))
 
 
 def report_sql(plan: QueryPlan, catalog: Catalog, keyed: tuple = ()) -> _Builder:

@@ -13,6 +13,7 @@ from ..timeframe.ranges import explicit_range, is_preset, preset_range
 from .dashboard_paths import dashboard_paths
 from ..expr.aggregates import aggregate
 from .options import ReportOptions
+from .output_schema import output_columns
 from .report import Dimension, Measure, Report, TimeWindow
 from .resolve_expr import HAVING, MEASURE, ROW, SECONDS_BETWEEN, Problem, Resolver, Scope, suggest
 from .resolved import Agg, Field
@@ -40,10 +41,8 @@ class PartChecker:
     def build(self, stem: str) -> Report:
         dims = self.dimensions()
         measures = self.measures()
-        outputs = tuple((d.name, d.type) for d in dims) + tuple((m.name, m.type) for m in measures)
-        if self.root.get("compare") is not None:
-            for m in measures:
-                outputs += ((m.name + "_previous", m.type), (m.name + "_change_pct", "number"))
+        outputs = tuple((c.name, c.value_type)
+                        for c in output_columns(dims, measures, self.root.get("compare") is not None))
         self._check_duplicates(outputs)
         text = lambda key, default="": self.root.get(key).value if self.root.get(key) else default  # noqa: E731
         limit = self.root.get("limit")

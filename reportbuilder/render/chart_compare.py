@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from reportbuilder.render.chart_data import ChartData, series_name
 from reportbuilder.render.values import format_number
-from reportbuilder.run.result import Result
+from reportbuilder.run.result import Result, comparison_column
 
 PREVIOUS = " (previous period)"
 
 
 def previous_column(result: Result, measure: str) -> str | None:
-    """The `M_previous` column of `measure`, when the report compares."""
-    name = f"{measure}_previous"
-    return name if name in result.names else None
+    """The `previous` column of `measure` (`M_previous`), when the report compares."""
+    return comparison_column(result, measure, "previous")
 
 
 def change(value, previous, change_pct, column_type: str) -> float | None:
@@ -49,7 +48,8 @@ def compare_records(result: Result, data: ChartData, measure: str) -> list[dict]
     info = data[measure]
     names = result.names
     at, before = names.index(measure), names.index(previous_column(result, measure))
-    pct = names.index(f"{measure}_change_pct") if f"{measure}_change_pct" in names else None
+    change_pct = comparison_column(result, measure, "change_pct")
+    pct = names.index(change_pct) if change_pct is not None else None
     size = info.divisor
     previous_info = data[names[before]]
     current, earlier = series_name(measure), series_name(measure) + PREVIOUS

@@ -115,7 +115,7 @@ def _field(i, column, values, grain, categorical):
     scale = duration_scale(column)
     if scale and not categorical:
         unit, size = duration_unit([float(v) * scale for v in values if v is not None])
-        title = series_name(column.name)
+        title = series_name(column.of) + " previous" if column.role == "previous" else series_name(column.name)
         info = FieldInfo(key, label_key, f"{title} ({unit})", "quantitative", column.type, unit=unit,
                          divisor=size / scale)
         return info, lambda v, z, d=size / scale: None if v is None else float(v) / d
@@ -130,8 +130,6 @@ def without_unit(name: str) -> str:
     for suffix, _ in DURATION_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
-        if name.endswith(suffix + "_previous"):
-            return name[: -len(suffix + "_previous")] + "_previous"
     return name
 
 

@@ -74,30 +74,16 @@ class ChartSpec:
 
 
 def measures_of(result: Result, shape: ChartShape) -> list[str]:
-    """Numeric columns that are not dimensions nor comparison columns (`_previous`, `_change_pct`)."""
+    """Numeric measure columns that are not dimensions (a comparison column has its own role)."""
     dims = set(dimensions_of(result, shape))
-    names = set(result.names)
-    out = []
-    for column in result.columns:
-        if column.name in dims or column.type not in NUMERIC_TYPES:
-            continue
-        if _is_comparison(column.name, names):
-            continue
-        out.append(column.name)
-    return out
+    return [c.name for c in result.columns
+            if c.role == "measure" and c.name not in dims and c.type in NUMERIC_TYPES]
 
 
 def dimensions_of(result: Result, shape: ChartShape) -> list[str]:
     if shape.dimensions:
         return [d for d in shape.dimensions if d in result.names]
     return [c.name for c in result.columns if c.type not in NUMERIC_TYPES]
-
-
-def _is_comparison(name: str, names: set) -> bool:
-    for suffix in ("_previous", "_change_pct"):
-        if name.endswith(suffix) and name[: -len(suffix)] in names:
-            return True
-    return False
 
 
 def choose_chart(result: Result, shape: ChartShape) -> ChartSpec:

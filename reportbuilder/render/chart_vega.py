@@ -27,7 +27,7 @@ from reportbuilder.render.chart_top import top_categories
 from reportbuilder.render.chart_time import time_format, time_ticks
 from reportbuilder.render.chart_units import axis_format, common_unit, value_title
 from reportbuilder.render.values import duration_scale, format_duration, format_number
-from reportbuilder.run.result import Result
+from reportbuilder.run.result import Result, comparison_column
 
 FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 LEGEND_COLUMNS = 4
@@ -374,10 +374,10 @@ def _kpi(result, spec, data, palette, width, height):
     value = _in_seconds(row[names.index(measure)] if row else None, scale)
     lines = [{"text": _kpi_text(value, kind), "y": 0, "size": 46, "weight": 700, "tone": "value"},
              {"text": series_name(measure), "y": 1, "size": 14, "weight": 400, "tone": "label"}]
-    change_column = f"{measure}_change_pct"
-    if row and change_column in names:
+    change_column, previous_name = comparison_column(result, measure, "change_pct"), previous_column(result, measure)
+    if row and change_column is not None:
         pct = row[names.index(change_column)]
-        previous = row[names.index(f"{measure}_previous")] if f"{measure}_previous" in names else None
+        previous = row[names.index(previous_name)] if previous_name is not None else None
         previous = _in_seconds(previous, scale)
         moved = change(value, previous, pct, kind)
         lines.append({"text": _change_text(value, previous, pct, kind), "y": 2, "size": 14, "weight": 600,

@@ -16,9 +16,8 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from reportbuilder.run.result import Result, ResultColumn
+from reportbuilder.run.result import NUMERIC_TYPES, Result, ResultColumn  # noqa: F401  (NUMERIC_TYPES re-exported)
 
-NUMERIC_TYPES = ("integer", "number", "seconds", "percent")
 
 NONE_LABEL = "(none)"  # a null group (dimension value) where people read it
 
@@ -26,7 +25,7 @@ NONE_LABEL = "(none)"  # a null group (dimension value) where people read it
 _DURATION_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
-# Seconds per unit of a number column whose name ends with `_<unit>` (after any `_previous`).
+# Seconds per unit of a number column whose name (its measure's, for a `previous` column) ends with `_<unit>`.
 DURATION_SUFFIXES = (("_seconds", 1), ("_minutes", 60), ("_hours", 3600), ("_days", 86400))
 
 
@@ -34,14 +33,14 @@ def duration_scale(column: ResultColumn) -> int | None:
     """Seconds per unit when `column` holds durations (1 for `seconds`), else None.
 
     Example:
-        >>> duration_scale(ResultColumn("avg_wait_minutes_previous", "number"))
+        >>> duration_scale(ResultColumn("avg_wait_minutes_previous", "number", "previous", "avg_wait_minutes"))
         60
     """
     if column.type == "seconds":
         return 1
     if column.type not in ("integer", "number"):
         return None
-    name = column.name.removesuffix("_previous")
+    name = column.of if column.role == "previous" else column.name
     return next((size for suffix, size in DURATION_SUFFIXES if name.endswith(suffix)), None)
 
 

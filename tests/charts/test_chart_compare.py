@@ -12,7 +12,15 @@ COLUMNS = (("month", "date"), ("tickets", "integer"), ("tickets_previous", "inte
 
 
 def _result(columns, rows):
-    return Result(tuple(ResultColumn(n, t) for n, t in columns), tuple(rows), "UTC", "T")
+    """Comparison columns get the role check/output_schema.py gives them (here by their name)."""
+    names = {n for n, _ in columns}
+
+    def column(name, kind):
+        for role, suffix in (("previous", "_previous"), ("change_pct", "_change_pct")):
+            if name.endswith(suffix) and name.removesuffix(suffix) in names:
+                return ResultColumn(name, kind, role, name.removesuffix(suffix))
+        return ResultColumn(name, kind)
+    return Result(tuple(column(n, t) for n, t in columns), tuple(rows), "UTC", "T")
 
 
 def test_a_line_gets_the_previous_period_as_a_lighter_series():
