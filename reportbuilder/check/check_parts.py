@@ -41,9 +41,9 @@ class PartChecker:
     def build(self, stem: str) -> Report:
         dims = self.dimensions()
         measures = self.measures()
-        outputs = tuple((c.name, c.value_type)
-                        for c in output_columns(dims, measures, self.root.get("compare") is not None))
-        self._check_duplicates(outputs)
+        columns = output_columns(dims, measures, self.root.get("compare") is not None)
+        outputs = tuple((c.name, c.value_type) for c in columns)
+        self._check_duplicates(columns)
         text = lambda key, default="": self.root.get(key).value if self.root.get(key) else default  # noqa: E731
         limit = self.root.get("limit")
         fill = self.root.get("fill_gaps")
@@ -87,14 +87,19 @@ class PartChecker:
         hint = f"did you mean '{close[0]}'?" if close else f"{label}: " + ", ".join(choices)
         self.problems.append(Diagnostic(code, f"{message}; {hint}", span, hint, close))
 
-    def _check_duplicates(self, outputs):
+    def _check_duplicates(self, columns):
         spans = {}
         for name, span in self.entry_spans:
             spans.setdefault(name, []).append(span)
         seen = set()
-        for name, _ in outputs:
-            if name in seen:
-                later = spans.get(name, [])
+        for column in columns:
+            name, later = column.name, spans.get(column.name, [])
+            if name in seen and column.of is not None:  # compare: made it; the spec's entry is the other one
+                self.problems.append(Diagnostic(
+                    "duplicate-column", f"'{name}' is also the name of the column compare: adds for "
+                    f"'{column.of}'; give the measure another name with `as`",
+                    later[0] if later else Span(self.raw.file, 1, 1)))
+            elif name in seen:
                 span = later[1] if len(later) > 1 else Span(self.raw.file, 1, 1)
                 self.problems.append(Diagnostic("duplicate-column", f"two output columns are named '{name}'; "
                                                 "give one another name with `as`", span))

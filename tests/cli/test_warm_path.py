@@ -185,3 +185,39 @@ def test_a_damaged_entry_is_a_miss(folder, opened):
     out = rb(*RUN)
     assert len(opened) == 1
     assert out == cold(*RUN)
+
+
+COMPARE = "source: tickets\ndate_range: {field: created_at, preset: last_month}\nmeasures: [count() as n]\n" \
+          "compare: previous_period\n"
+
+
+def test_a_warm_result_keeps_each_columns_role(folder, opened):
+    import json
+
+    from reportbuilder import running
+    from reportbuilder.run.result_cache import ResultCache
+
+    (folder / "data" / "tickets.csv").write_text("id,created_at\n1,2025-02-03 10:00:00\n2,2025-01-05 10:00:00\n")
+    (folder / "spec.yaml").write_text(COMPARE)
+    rb(*RUN)
+    (entry,) = (folder / "compiled" / "commands").iterdir()
+    assert json.loads(entry.read_text())["columns"] == [
+        ["n", "integer", "measure", None], ["n_previous", "number", "previous", "n"],
+        ["n_change_pct", "percent", "change_pct", "n"]]
+    result, _ = running.warm_result(entry.stem, ResultCache(folder / "results"))
+    assert [(c.role, c.of) for c in result.columns] == [("measure", None), ("previous", "n"), ("change_pct", "n")]
+    assert result.rows == ((1, 1, 0.0),)
+
+
+def test_an_entry_kept_before_roles_is_a_miss(folder, opened):
+    import json
+
+    rb(*RUN)
+    (entry,) = (folder / "compiled" / "commands").iterdir()
+    kept = json.loads(entry.read_text())
+    kept["columns"] = [column[:2] for column in kept["columns"]]
+    entry.write_text(json.dumps(kept))
+    opened.clear()
+    out = rb(*RUN)
+    assert len(opened) == 1
+    assert out == cold(*RUN)
