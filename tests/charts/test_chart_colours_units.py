@@ -153,7 +153,8 @@ def test_durations_in_any_unit_read_as_durations():
     assert display_cell(346359.69, ResultColumn("avg_time_to_close", "seconds"), utc) == "4d 0h"
     assert display_cell(22, ResultColumn("avg_reply_minutes", "number"), utc) == "22m 00s"
     assert display_cell(99.5, ResultColumn("avg_first_response_hours", "number"), utc) == "4d 3h"
-    assert display_cell(2.5, ResultColumn("avg_wait_hours_previous", "number", "previous", "avg_wait_hours"), utc) == "2h 30m"
+    previous = ResultColumn("avg_wait_hours_previous", "number", "previous", "avg_wait_hours")
+    assert display_cell(2.5, previous, utc) == "2h 30m"
     assert display_cell(22, ResultColumn("tickets", "number"), utc) == "22"
     r = _result([("owner", "text"), ("avg_reply_minutes", "number")], [("Ann", 22.5), ("Bo", 1500.0)])
     spec = vegalite(r, ChartSpec("bar", x="owner", y=("avg_reply_minutes",)))

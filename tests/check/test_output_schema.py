@@ -16,7 +16,8 @@ from reportbuilder.load.load_spec import load_spec_text
 from reportbuilder.workspace import open_workspace
 
 COMPARE = ("source: tickets\ndate_range: {field: created_at, from: 2025-02-01, to: 2025-03-01}\n"
-           "dimensions: [channel]\nmeasures: [count() as n, {expr: avg(handle_time_seconds), name: handle, unit: seconds}]\n"
+           "dimensions: [channel]\n"
+           "measures: [count() as n, {expr: avg(handle_time_seconds), name: handle, unit: seconds}]\n"
            "compare: previous_period\n")
 
 
