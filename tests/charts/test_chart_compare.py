@@ -7,20 +7,13 @@ from reportbuilder.render.chart_spec import ChartShape, choose_chart
 from reportbuilder.render.chart_vega import vegalite
 from reportbuilder.run.result import Result, ResultColumn
 
-COLUMNS = (("month", "date"), ("tickets", "integer"), ("tickets_previous", "integer"),
-           ("tickets_change_pct", "number"))
+COLUMNS = (("month", "date"), ("tickets", "integer"), ("tickets_previous", "integer", "previous", "tickets"),
+           ("tickets_change_pct", "percent", "change_pct", "tickets"))
 
 
 def _result(columns, rows):
-    """Comparison columns get the role check/output_schema.py gives them (here by their name)."""
-    names = {n for n, _ in columns}
-
-    def column(name, kind):
-        for role, suffix in (("previous", "_previous"), ("change_pct", "_change_pct")):
-            if name.endswith(suffix) and name.removesuffix(suffix) in names:
-                return ResultColumn(name, kind, role, name.removesuffix(suffix))
-        return ResultColumn(name, kind)
-    return Result(tuple(column(n, t) for n, t in columns), tuple(rows), "UTC", "T")
+    """Columns as (name, type) or, for a comparison column, (name, type, role, measure)."""
+    return Result(tuple(ResultColumn(*c) for c in columns), tuple(rows), "UTC", "T")
 
 
 def test_a_line_gets_the_previous_period_as_a_lighter_series():
@@ -38,8 +31,8 @@ def test_a_line_gets_the_previous_period_as_a_lighter_series():
 
 
 def test_a_previous_duration_is_drawn_in_the_measure_unit():
-    r = _result([("channel", "text"), ("wait", "seconds"), ("wait_previous", "seconds"),
-                 ("wait_change_pct", "number")], [("chat", 7200, 360, 1900.0)])
+    r = _result([("channel", "text"), ("wait", "seconds"), ("wait_previous", "seconds", "previous", "wait"),
+                 ("wait_change_pct", "percent", "change_pct", "wait")], [("chat", 7200, 360, 1900.0)])
     shape = ChartShape(("channel",))
     spec = vegalite(r, choose_chart(r, shape), shape)
     assert [v["value"] for v in spec["data"]["values"]] == [2.0, 0.1]  # hours, both
@@ -47,12 +40,13 @@ def test_a_previous_duration_is_drawn_in_the_measure_unit():
 
 
 def test_a_rate_changes_in_points_in_the_tooltip_and_the_kpi():
-    r = _result([("fcr_rate", "percent"), ("fcr_rate_previous", "percent"), ("fcr_rate_change_pct", "number")],
-                [(37.25, 35.8, 4.05)])
+    r = _result([("fcr_rate", "percent"), ("fcr_rate_previous", "percent", "previous", "fcr_rate"),
+                 ("fcr_rate_change_pct", "percent", "change_pct", "fcr_rate")], [(37.25, 35.8, 4.05)])
     kpi = vegalite(r, choose_chart(r, ChartShape()))
     texts = [v["text"] for v in kpi["data"]["values"]]
     assert texts[2].startswith("▲ 1.45 pts vs previous period")
-    by_channel = _result([("channel", "text"), ("fcr_rate", "percent"), ("fcr_rate_previous", "percent"),
-                          ("fcr_rate_change_pct", "number")], [("chat", 30.0, 32.5, -7.69)])
+    by_channel = _result([("channel", "text"), ("fcr_rate", "percent"),
+                          ("fcr_rate_previous", "percent", "previous", "fcr_rate"),
+                          ("fcr_rate_change_pct", "percent", "change_pct", "fcr_rate")], [("chat", 30.0, 32.5, -7.69)])
     spec = vegalite(by_channel, choose_chart(by_channel, ChartShape(("channel",))), ChartShape(("channel",)))
     assert {v["change_label"] for v in spec["data"]["values"]} == {"-2.5 pts"}
