@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         ws.write_text(WORKSPACE, encoding="utf-8")
         spec.write_text(SPEC, encoding="utf-8")
         rb = [str(Path(sys.executable).parent / "rb"), "run", str(spec), "--workspace", str(ws), "--data",
-              str(args.data), "--format", "json", "--now", NOW]
+              str(args.data), "--format", "json", "--now", NOW, "--no-cache"]  # every run computes
         hand = [sys.executable, "-c", HAND, str(args.data)]
         ours, theirs = [], []
         for _ in range(args.repeat):  # alternately, so that a busy machine weighs on both
