@@ -208,22 +208,27 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cases = [(name, name) for name in _builtins()]
     cases += [(f"shape: {p.stem}", str(p)) for p in sorted(SPECS.glob("*.yaml"))]
-    results = []
+    results, failed = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name, spec in cases:
             if args.only and Path(spec).stem not in args.only:
                 continue
             for preset in ("all_time", WITH_RANGE):
-                result = run_case(name, spec, preset, args.data, args.now, args.repeat, Path(tmp))
+                try:
+                    result = run_case(name, spec, preset, args.data, args.now, args.repeat, Path(tmp))
+                except (RuntimeError, ValueError) as exc:  # one case that cannot be compared stops no other
+                    failed.append(f"{name} {preset}: {str(exc).splitlines()[0][:200]}")
+                    print(f"{name} {preset}: NOT MEASURED: {failed[-1]}", file=sys.stderr, flush=True)
+                    continue
                 results.append(result)
                 print(f"{name} {preset}: rb {result['rb_s']:.2f}s, {result['baseline']} {result['plain_s']:.2f}s, "
                       f"{'same' if result['mismatch'] is None else 'DIFFERENT: ' + result['mismatch']}",
                       file=sys.stderr, flush=True)
-    table = markdown(results)
+    table = markdown(results) + "".join(f"\n\nNot measured: {line}" for line in failed)
     print(table)
     if args.md:
         args.md.write_text(table + "\n")
-    return 1 if any(r["mismatch"] for r in results) else 0
+    return 1 if failed or any(r["mismatch"] for r in results) else 0
 
 
 if __name__ == "__main__":
