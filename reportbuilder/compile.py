@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build.build_sql import BuiltQuery, build_sql
+from .emit.build_sql import BuiltQuery, build_sql
 from .catalog.load_catalog import load_catalog
 from .catalog.model import Catalog
 from .check.check_spec import check_spec

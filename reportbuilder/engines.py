@@ -10,7 +10,7 @@ pyspark, and an engine's module is imported when it is first asked for.
     result = con.run(query, timezone, title)                        # -> run.result.Result
 
 Adding an engine: one module with a class meeting `Engine` (its connection meeting
-`Connection`), one line in `ENGINES`, and a transform table in build/dialects.py when its
+`Connection`), one line in `ENGINES`, and a transform table in emit/dialects.py when its
 SQL differs from DuckDB's (ARCHITECTURE.md, "How to add an engine").
 """
 from __future__ import annotations
@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Callable, Mapping, Protocol
 if TYPE_CHECKING:
     from sqlglot import exp
 
-    from .build.build_sql import BuiltQuery
+    from .emit.build_sql import BuiltQuery
     from .catalog.model import Catalog
     from .run.result import Result
     from .run.result_cache import ResultCache
 
-# The SQL `rb sql --dialect` prints: one transform table each in build/dialects.py.
+# The SQL `rb sql --dialect` prints: one transform table each in emit/dialects.py.
 DIALECTS = ("duckdb", "spark", "trino", "postgres", "bigquery", "snowflake")
 
 # Engines that run reports: name -> "module:class", imported on first use.
@@ -57,7 +57,7 @@ class Connection(Protocol):
 
 
 class Engine(Protocol):
-    """Where reports run: `dialect` is the SQL it reads (a key of build/dialects.py's TRANSFORMS)."""
+    """Where reports run: `dialect` is the SQL it reads (a key of emit/dialects.py's TRANSFORMS)."""
 
     name: str
     dialect: str

@@ -1,7 +1,7 @@
 """A readable view of a plan: join tree, aggregate grains, filters before/after aggregation."""
 from __future__ import annotations
 
-from .build.build_sql import output_columns
+from .emit.build_sql import output_columns
 from .check.resolve_expr import node_paths
 from .expr.aggregates import aggregate
 from .expr.unparse import unparse

@@ -77,7 +77,7 @@ def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_mast
     """Build and run one plan where `rb run` runs it; `on_open(connection)` is called once the
     data is open (the web app keeps it to interrupt a query that runs too long);
     `warm_key`: keep what a repeated run needs under it (warm_cache.py; DuckDB runs with a cache)."""
-    from .build.build_sql import build_sql
+    from .emit.build_sql import build_sql
     from .engines import run_once
 
     query = build_sql(report_plan, ws.catalog)

@@ -16,9 +16,9 @@ from datetime import date, datetime
 
 from sqlglot import exp
 
-from ..build.compile_expr import ExprCompiler
-from ..build.join_sql import with_now
-from ..build.literals import sql_literal
+from ..emit.compile_expr import ExprCompiler
+from ..emit.join_sql import with_now
+from ..emit.literals import sql_literal
 from ..catalog.model import Catalog
 from ..check.scalar_expr import expression_locator, parse_scalar
 from ..catalog.join_graph import entity_at

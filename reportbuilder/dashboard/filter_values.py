@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
 from reportbuilder.load.load_spec import load_spec_text

@@ -22,7 +22,7 @@ from datetime import datetime, time, timedelta, timezone as dt_timezone
 from pathlib import Path
 from typing import Callable
 
-from reportbuilder.build.build_sql import BuiltQuery, build_sql
+from reportbuilder.emit.build_sql import BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.report import Report
 from reportbuilder.compile import plan

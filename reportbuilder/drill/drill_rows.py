@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build.build_sql import build_sql
+from ..emit.build_sql import build_sql
 from ..catalog.model import Catalog
 from ..engines import Connection, Engine, get_engine
 from ..errors import Diagnostic, SpecError

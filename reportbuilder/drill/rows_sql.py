@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from ..build.aggregate_sql import aggregate_inputs, on_grain_rows
-from ..build.build_sql import OutputColumn, report_sql
-from ..build.compile_expr import ExprCompiler
-from ..build.literals import sql_literal
+from ..emit.aggregate_sql import aggregate_inputs, on_grain_rows
+from ..emit.build_sql import OutputColumn, report_sql
+from ..emit.compile_expr import ExprCompiler
+from ..emit.literals import sql_literal
 from ..catalog.model import Catalog
 from ..catalog.sql_types import SQL_TYPES
 from ..check.resolved import Agg, NodePath

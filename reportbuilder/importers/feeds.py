@@ -23,7 +23,7 @@ _COMPILE_NOW = datetime(2020, 1, 1)
 @lru_cache(maxsize=1)
 def builtin_tables() -> dict[str, tuple[str, ...]]:
     """Built-in report name -> the data tables its query reads."""
-    from ..build.build_sql import build_sql
+    from ..emit.build_sql import build_sql
     from ..catalog.load_catalog import load_catalog
     from ..check.options import ReportOptions
     from ..compile import plan

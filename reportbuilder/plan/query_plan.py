@@ -1,4 +1,4 @@
-"""The query plan: the join tree and the grain of every aggregate. Input of `build`."""
+"""The query plan: the join tree and the grain of every aggregate. Input of `emit`."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 from sqlglot import exp
 
-from ..build.build_sql import BuiltQuery
+from ..emit.build_sql import BuiltQuery
 from ..catalog.model import Catalog
 from ..errors import DataError
 from .load_data import DataConnection, open_data

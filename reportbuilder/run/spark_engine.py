@@ -1,7 +1,7 @@
 """Stage `run` on Apache Spark: a built query + data -> Result, through pyspark.
 
 The `spark` engine (reportbuilder.engines): the same plan and SQL tree as on DuckDB, printed for
-the `spark` dialect (build/dialects.py).
+the `spark` dialect (emit/dialects.py).
 The data directory's files become temporary views that cast the catalog's columns exactly as
 run/load_data.py does (CSV read as text, timestamps in either ISO spelling or with an offset
 read as UTC). Settings that change answers are set explicitly: the session time zone is UTC
@@ -19,8 +19,8 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
-from ..build.build_sql import BuiltQuery
-from ..build.dialects import to_dialect
+from ..emit.build_sql import BuiltQuery
+from ..emit.dialects import to_dialect
 from ..catalog.model import Catalog
 from ..errors import DataError, UsageError
 from .load_data import catalog_columns, find_table_file, missing_file, optional_columns

@@ -6,7 +6,7 @@ from datetime import datetime
 import duckdb
 from sqlglot import exp
 
-from reportbuilder.build.literals import sql_literal
+from reportbuilder.emit.literals import sql_literal
 from reportbuilder.calendars.model import ALWAYS_CALENDAR, BusinessHours, Calendar
 from reportbuilder.calendars.sql import BusinessSql
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
 from reportbuilder.dashboard.dashboard_page import _panel_chart

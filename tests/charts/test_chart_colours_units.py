@@ -11,7 +11,7 @@ import pytest
 
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.dashboard.dashboard_page import _panel_chart
 from reportbuilder.dashboard.load_dashboard import load_dashboard
 from reportbuilder.dashboard.run_dashboard import run_dashboard

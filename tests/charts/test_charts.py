@@ -8,7 +8,7 @@ import pytest
 
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import plan
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.demo.generate_demo import generate_demo
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.render.chart_output import render_chart

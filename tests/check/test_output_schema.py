@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from reportbuilder.build.build_sql import output_columns as built_columns
+from reportbuilder.emit.build_sql import output_columns as built_columns
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.output_schema import output_columns
 from reportbuilder.check.report import Dimension, Measure

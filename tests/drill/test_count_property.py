@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.resolved import Agg, Field
 from reportbuilder.compile import plan

@@ -10,7 +10,7 @@ import sqlglot
 from click.testing import CliRunner
 from sqlglot import exp
 
-from reportbuilder.build.dialects import TRANSFORMS, transform_bottom_up
+from reportbuilder.emit.dialects import TRANSFORMS, transform_bottom_up
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.cli import main

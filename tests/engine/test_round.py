@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
-from reportbuilder.build.compile_expr import rounded
+from reportbuilder.emit.compile_expr import rounded
 from tests.oracle.reference import spreadsheet_round as reference_round
 
 from .fixture_data import invoke, run_report, write_tables

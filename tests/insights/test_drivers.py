@@ -8,7 +8,7 @@ import pytest
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.check_spec import check_spec
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.insights.calendar import BucketCalendar
 from reportbuilder.insights.drivers import drivers
 from reportbuilder.insights.parts import decompose

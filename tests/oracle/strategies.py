@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.check_spec import check_spec
 from reportbuilder.check.options import ReportOptions

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from reportbuilder.access import read_policy, viewer_for
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.plan.plan_report import plan_report
 from reportbuilder.run.execute import run_query
 from tests.oracle.strategies import (NOW, assert_rows_match, catalog, check_text, datasets, spec_yaml, specs,

@@ -6,7 +6,7 @@ identical (floats within 1e-9 relative). One SparkSession serves the run (confte
 skip locally with `-m "not spark"`; skipped with a reason when pyspark or Java is missing.
 
 The other dialects have no engine here: their SQL must parse back and use the engine's own
-time-zone, epoch and exact-percentile forms (build/dialects.py).
+time-zone, epoch and exact-percentile forms (emit/dialects.py).
 """
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from reportbuilder.build.dialects import DialectError, to_dialect
+from reportbuilder.emit.dialects import DialectError, to_dialect
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import compile_text, plan
-from reportbuilder.build.build_sql import build_sql
+from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.run.execute import run_query
 from reportbuilder.engines import run_once

@@ -1,4 +1,4 @@
-"""Stage `build`: QueryPlan -> one SQL statement as a sqlglot tree, one CTE per step.
+"""Stage `emit`: QueryPlan -> one SQL statement as a sqlglot tree, one CTE per step.
 
     source CTEs     derived entities, keyless tables, derived-field lookups
     agg_<grain>     one per aggregate grain (see step_sql)

@@ -1,4 +1,4 @@
-"""The last step of `build`: the DuckDB-shaped tree -> SQL text for one engine.
+"""The last step of `emit`: the DuckDB-shaped tree -> SQL text for one engine.
 
 The builder writes one tree with DuckDB's meaning. Most of it prints correctly for any
 engine through sqlglot; the nodes below do not mean the same elsewhere and are rewritten
