@@ -9,6 +9,8 @@ written, so its own errors point at its own lines. A dashboard filter becomes th
 """
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from ..dashboard.dashboard_filters import FilterNotApplicable, panel_filters
@@ -25,12 +27,40 @@ def with_view(raw, granularity: str | None, compare: str | None):
     if granularity is not None:
         for dim in doc.get("dimensions") or ():
             if isinstance(dim, dict) and dim.get("granularity") in BUCKETS:
+                if dim.get("as") == dim["granularity"]:
+                    _rename_column(doc, dim["as"], granularity)
                 dim["granularity"] = granularity
     if compare == "off":
         doc.pop("compare", None)
     elif compare is not None:
         doc["compare"] = compare
     return load_spec_text(yaml.safe_dump(doc, sort_keys=False), f"{raw.file} (as viewed)", raw.stem)
+
+
+def _rename_column(doc: dict, old: str, new: str) -> None:
+    """A dimension named after its bucket (`as: week`) takes the new bucket's name, in `sort`
+    and `chart` too, so a monthly view does not read "Week". Left as it is when the new name is
+    taken or `having` mentions the old one (an expression is not rewritten)."""
+    names = {str(d.get("as")) for d in doc.get("dimensions") or () if isinstance(d, dict)}
+    names |= {str(m).rsplit(" as ", 1)[-1].strip() for m in doc.get("measures") or () if isinstance(m, str)}
+    if old == new or new in names or re.search(rf"\b{re.escape(old)}\b", str(doc.get("having") or "")):
+        return
+    for dim in doc.get("dimensions") or ():
+        if isinstance(dim, dict) and dim.get("as") == old:
+            dim["as"] = new
+    if isinstance(doc.get("sort"), list):
+        doc["sort"] = [_swap(item, old, new) for item in doc["sort"]]
+    chart = doc.get("chart")
+    if isinstance(chart, dict):
+        for key, value in chart.items():
+            chart[key] = [_swap(v, old, new) for v in value] if isinstance(value, list) else _swap(value, old, new)
+
+
+def _swap(item, old: str, new: str):
+    """`item` (a sort entry or chart value) naming `old`, `-old` included, with `new` instead."""
+    if item == old or item == f"-{old}":
+        return item.replace(old, new)
+    return item
 
 
 def board_filters(report, board) -> tuple[str, ...]:

@@ -220,6 +220,8 @@ def test_view_options(client):
     plain = client.get("/api/run/tickets_created_over_time", params={"now": NOW}).json()
     monthly = client.get("/api/run/tickets_created_over_time", params={"now": NOW, "granularity": "month"}).json()
     assert len(monthly) < len(plain) and sum(r["tickets"] for r in monthly) >= sum(r["tickets"] for r in plain)
+    assert set(plain[0]) == {"week", "tickets"} and set(monthly[0]) == {"month", "tickets"}  # named as viewed
+    assert [r["month"] for r in monthly] == sorted(r["month"] for r in monthly)  # the sort follows the rename
     compared = client.get("/api/run/tickets_created_over_time", params={"now": NOW, "compare": "previous_period"})
     assert "tickets_previous" in compared.json()[0]
     by_owner = client.get("/api/run/tickets_by_channel", params={"now": NOW, "owner": "nobody at all"}).json()
