@@ -171,8 +171,9 @@ class BuilderApi:
         return await self._posted_spec(request, lambda *_: JSONResponse({"errors": []}))
 
     async def preview(self, request: Request) -> Response:
-        """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg, groups}
-        (groups: the dimension columns, whose nulls the preview table shows as "(none)")."""
+        """The result as `rb run FILE --format json` prints it; with `"chart": true`, {rows, svg, groups,
+        table} (groups: the dimension columns; table: the rows as `rb run --format html` shows them,
+        durations, thousands and "(none)" included)."""
         from ..render.render_data import render
         from ..running import execute
 
@@ -183,10 +184,11 @@ class BuilderApi:
                 return Response(text, media_type="application/json")
             from ..render.chart_output import chart_vegalite, svg_of
             from ..render.chart_spec import ChartShape
+            from ..render.html_page import data_table
 
             shape = ChartShape.of_report(report_plan.report)
             return JSONResponse({"rows": json.loads(text), "svg": svg_of(chart_vegalite(result, shape)),
-                                 "groups": list(shape.dimensions)})
+                                 "groups": list(shape.dimensions), "table": data_table(result, groups=shape.dimensions)})
         return await self._posted_spec(request, work)
 
     async def joins(self, request: Request) -> Response:

@@ -265,20 +265,6 @@ SCRIPT = r"""
       list.appendChild(el('li', {'data-line': e.line}, 'line ' + e.line + ', column ' + e.col + ': ' + e.message));
     });
   }
-  function table(rows, groups) {  // a null in a group (dimension) column reads (none), as rb run shows it
-    if (!rows.length) return el('p', {'class': 'meta'}, 'No rows.');
-    var t = el('table'), head = el('tr');
-    Object.keys(rows[0]).forEach(function (k) { head.appendChild(el('th', {}, k)); });
-    t.appendChild(head);
-    rows.slice(0, 200).forEach(function (r) {
-      var tr = el('tr');
-      Object.keys(rows[0]).forEach(function (k) {
-        tr.appendChild(el('td', {}, r[k] !== null ? String(r[k]) : groups.indexOf(k) >= 0 ? '(none)' : ''));
-      });
-      t.appendChild(tr);
-    });
-    return t;
-  }
   var seq = 0, timer = null;
   function refresh() {
     var mine = ++seq, spec = editor.getValue(), status = document.getElementById('status');
@@ -301,7 +287,7 @@ SCRIPT = r"""
         }
         status.textContent = p.data.rows.length + ' row(s).'; preview.className = '';
         document.getElementById('preview-chart').innerHTML = p.data.svg;
-        var box = document.getElementById('preview-table'); box.innerHTML = ''; box.appendChild(table(p.data.rows, p.data.groups));
+        document.getElementById('preview-table').innerHTML = p.data.table;  // escaped by the server
       });
       post('/api/joins' + query, {spec: spec}).then(function (j) {
         if (mine === seq) document.getElementById('joins').textContent = j.data.text || j.data.error || '';

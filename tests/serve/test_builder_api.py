@@ -4,6 +4,7 @@ origin, by a writer, under a safe name, never over a built-in nor outside the wo
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -175,6 +176,8 @@ def test_preview_equals_rb_run(folder, data, browser):
     charted = browser.post("/api/preview", params={"now": NOW}, json={"spec": spec, "chart": True}).json()
     assert charted["rows"] == json.loads(cli.output) and charted["svg"].startswith("<svg")
     assert charted["groups"] == ["priority", "owner"]  # the preview shows their nulls as (none)
+    assert "<td>(none)</td>" in charted["table"] and "<caption>" in charted["table"]  # as rb run -f html shows it
+    assert re.search(r'<td class="num">\d+[dhm]( \d+[hms])?</td>', charted["table"])  # frt as a duration
     bad = browser.post("/api/preview", params={"now": NOW}, json={"spec": TYPO})
     assert bad.status_code == 400 and bad.json()["errors"][0]["line"] == 4
 

@@ -32,7 +32,8 @@ def preview_rows(page) -> list[dict]:
 
 
 def as_text(rows: list[dict]) -> list[dict]:
-    return [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
+    return [{k: "" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for k, v in row.items()}
+            for row in rows]
 
 
 def preview_has(page, columns: list[str]) -> None:
