@@ -41,6 +41,7 @@ from sqlglot import exp
 
 from ..engines import DIALECTS
 from ..errors import BuildError
+from .nodes import UtcToLocal
 
 _TYPE = exp.DataType.Type
 
@@ -60,9 +61,7 @@ def to_dialect(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
     if dialect not in TRANSFORMS:
         raise DialectError(f"dialect '{dialect}'", dialect, f"known dialects: {', '.join(DIALECTS)}")
     table = TRANSFORMS[dialect]
-    if not table:  # DuckDB: the tree already means what it says
-        return tree.sql(dialect=dialect, pretty=pretty)
-    return transform_bottom_up(tree.copy(), table).sql(dialect=dialect, pretty=pretty)
+    return transform_bottom_up(tree.copy(), table).sql(dialect=dialect, pretty=pretty, copy=False)  # copied above
 
 
 def transform_bottom_up(tree: exp.Expression, table: dict[type, Rewrite]) -> exp.Expression:
@@ -102,19 +101,17 @@ def _num(value) -> exp.Literal:
     return exp.Literal.number(str(value))
 
 
-# -- time zones ----------------------------------------------------------------------------
-def _utc_to_local(local: Callable[[exp.Expression, exp.Expression], exp.Expression], dialect: str) -> Rewrite:
-    """The rewrite of `x AT TIME ZONE 'UTC' AT TIME ZONE tz` (naive UTC -> naive local) into
-    `local(x, tz)`; the inner half is left to its parent; any other AT TIME ZONE is refused."""
-    def rewrite(node: exp.AtTimeZone) -> exp.Expression:
-        inner = node.this
-        if isinstance(inner, exp.AtTimeZone) and isinstance(inner.args.get("zone"), exp.Literal) \
-                and inner.args["zone"].name.upper() == "UTC":
-            return local(inner.this, node.args["zone"])
-        if isinstance(node.parent, exp.AtTimeZone):
-            return node  # the inner half of a pair: rewritten with its parent, just after
+# -- time zones: the UtcToLocal marker (naive UTC -> naive local) -------------------------
+def _utc_to_local(local: Callable[[exp.Expression, exp.Expression], exp.Expression]) -> Rewrite:
+    """The rewrite of the marker `UtcToLocal(x, tz)` into the engine's `local(x, tz)`."""
+    return lambda node: local(node.this, node.args["zone"])
+
+
+def _bare_at_time_zone(dialect: str) -> Rewrite:
+    """Any AT TIME ZONE left is not the marker's (catalog SQL's own): its meaning differs by engine."""
+    def refuse(node: exp.AtTimeZone) -> exp.Expression:
         raise DialectError("a bare AT TIME ZONE conversion", dialect, "only naive UTC -> local is supported")
-    return rewrite
+    return refuse
 
 
 def _at_time_zones(x: exp.Expression, tz: exp.Expression) -> exp.Expression:
@@ -256,14 +253,9 @@ def _snowflake_trunc(node: exp.TimestampTrunc) -> exp.Expression:
 
 
 def _postgres_part(node: exp.Expression) -> exp.Expression:
-    """HOUR/MONTH/YEAR(x), typed or anonymous, as Postgres's CAST(EXTRACT(part FROM x) AS INT)."""
-    if isinstance(node, exp.Anonymous):
-        if str(node.this).lower() not in ("hour", "month", "year"):
-            return node
-        part, x = str(node.this).upper(), node.expressions[0]
-    else:
-        part, x = type(node).__name__.upper(), node.this
-    return exp.cast(exp.Extract(this=exp.var(part), expression=x), _TYPE.INT)
+    """HOUR/MONTH/YEAR(x) as Postgres's CAST(EXTRACT(part FROM x) AS INT)."""
+    part = type(node).__name__.upper()
+    return exp.cast(exp.Extract(this=exp.var(part), expression=node.this), _TYPE.INT)
 
 
 def _postgres_boolean_max(node: exp.Expression) -> exp.Expression:
@@ -320,9 +312,12 @@ def _is_boolean(node: exp.Expression) -> bool:
 # -- the table per engine: node class -> rewrite -------------------------------------------
 # A class's entry applies to its subclasses too (the most specific entry wins).
 TRANSFORMS: dict[str, dict[type, Rewrite]] = {
-    "duckdb": {},
+    "duckdb": {
+        UtcToLocal: _utc_to_local(_at_time_zones),
+    },
     "spark": {
-        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("FROM_UTC_TIMESTAMP", x, tz), "spark"),
+        UtcToLocal: _utc_to_local(lambda x, tz: _f("FROM_UTC_TIMESTAMP", x, tz)),
+        exp.AtTimeZone: _bare_at_time_zone("spark"),
         # UNIX_TIMESTAMP would drop the fraction; long / double is double
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", x), "1E6")),
         **_percentiles(_spark_percentile),
@@ -333,7 +328,8 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
         **_NULLS_IN_GREATEST,
     },
     "trino": {
-        exp.AtTimeZone: _utc_to_local(_trino_local, "trino"),
+        UtcToLocal: _utc_to_local(_trino_local),
+        exp.AtTimeZone: _bare_at_time_zone("trino"),
         exp.TimeToUnix: _epoch(lambda x: _f("TO_UNIXTIME", _f("WITH_TIMEZONE", x, _s("UTC")))),
         **_percentiles(_array_percentile("trino")),
         exp.DataType: _naive_timestamp("TIMESTAMP", "trino"),
@@ -343,7 +339,8 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
     "postgres": {
         exp.Max: _postgres_boolean_max,
         exp.Min: _postgres_boolean_max,
-        exp.AtTimeZone: _utc_to_local(_at_time_zones, "postgres"),
+        UtcToLocal: _utc_to_local(_at_time_zones),
+        exp.AtTimeZone: _bare_at_time_zone("postgres"),
         exp.TimeToUnix: _epoch(lambda x: exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=x), _TYPE.DOUBLE)),
         **_percentiles(_postgres_percentile),
         exp.DataType: _naive_timestamp("TIMESTAMP", "postgres"),
@@ -352,11 +349,11 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
         exp.Hour: _postgres_part,
         exp.Month: _postgres_part,
         exp.Year: _postgres_part,
-        exp.Anonymous: _postgres_part,
         **_NULLS_IN_GREATEST,
     },
     "bigquery": {
-        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("DATETIME", _f("TIMESTAMP", x), tz), "bigquery"),
+        UtcToLocal: _utc_to_local(lambda x, tz: _f("DATETIME", _f("TIMESTAMP", x), tz)),
+        exp.AtTimeZone: _bare_at_time_zone("bigquery"),
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", _f("TIMESTAMP", x)), _MILLION)),
         **_percentiles(_array_percentile("bigquery")),
         exp.DataType: _naive_timestamp("DATETIME", "bigquery"),
@@ -365,7 +362,8 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
         **_NULLS_IN_CATALOG_GREATEST,
     },
     "snowflake": {
-        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("CONVERT_TIMEZONE", _s("UTC"), tz, x), "snowflake"),
+        UtcToLocal: _utc_to_local(lambda x, tz: _f("CONVERT_TIMEZONE", _s("UTC"), tz, x)),
+        exp.AtTimeZone: _bare_at_time_zone("snowflake"),
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("DATE_PART", exp.var("EPOCH_MICROSECOND"), x), _MILLION)),
         **_percentiles(_snowflake_percentile, median=False),  # Snowflake's MEDIAN is exact
         exp.DataType: _naive_timestamp("TIMESTAMPNTZ", "snowflake"),

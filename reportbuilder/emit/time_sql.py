@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlglot import exp
 
+from .nodes import UtcToLocal, utc_to_local
+
 DATE_UNITS = ("day", "week", "month", "quarter", "year")
 
 
@@ -19,8 +21,7 @@ def local_time(ts: exp.Expression, tz: str) -> exp.Expression:
     ts = _atomic(ts)
     if tz == "UTC":
         return ts
-    as_utc = exp.AtTimeZone(this=ts, zone=exp.Literal.string("UTC"))
-    return exp.AtTimeZone(this=as_utc, zone=exp.Literal.string(tz))
+    return utc_to_local(ts, tz)
 
 
 def _interval(n: int, unit: str) -> exp.Interval:
@@ -41,7 +42,8 @@ def local_date_trunc(ts: exp.Expression, unit: str, tz: str, week_start: str) ->
 
 
 def _atomic(e: exp.Expression) -> exp.Expression:
-    keep = isinstance(e, (exp.Column, exp.Func, exp.Paren)) and not isinstance(e, exp.Connector)
+    """`e` in parentheses unless it prints as one term (a conversion prints as AT TIME ZONE steps)."""
+    keep = isinstance(e, (exp.Column, exp.Func, exp.Paren)) and not isinstance(e, (exp.Connector, UtcToLocal))
     return e if keep else exp.paren(e, copy=False)
 
 
