@@ -41,7 +41,7 @@ from sqlglot import exp
 
 from ..engines import DIALECTS
 from ..errors import BuildError
-from .nodes import UtcToLocal
+from .nodes import BackToHourStart, UtcToLocal
 
 _TYPE = exp.DataType.Type
 
@@ -105,6 +105,21 @@ def _num(value) -> exp.Literal:
 def _utc_to_local(local: Callable[[exp.Expression, exp.Expression], exp.Expression]) -> Rewrite:
     """The rewrite of the marker `UtcToLocal(x, tz)` into the engine's `local(x, tz)`."""
     return lambda node: local(node.this, node.args["zone"])
+
+
+def _back_to_hour_start(node: BackToHourStart) -> exp.Expression:
+    """`ts - (local - trunc)`: the UTC instant at which the local hour began."""
+    into_hour = exp.Sub(this=node.args["local"], expression=node.args["trunc"])
+    return exp.Sub(this=node.this, expression=exp.paren(into_hour, copy=False))
+
+
+def _snowflake_back_to_hour_start(node: BackToHourStart) -> exp.Expression:
+    """DATEADD(MICROSECOND, -DATEDIFF(MICROSECOND, trunc, local), ts): Snowflake has no timestamp difference."""
+    diff = _f("DATEDIFF", exp.var("MICROSECOND"), node.args["trunc"], node.args["local"])
+    return _f("DATEADD", exp.var("MICROSECOND"), exp.Neg(this=diff), node.this)
+
+
+_HOUR_START = {BackToHourStart: _back_to_hour_start}
 
 
 def _bare_at_time_zone(dialect: str) -> Rewrite:
@@ -265,18 +280,7 @@ def _postgres_boolean_max(node: exp.Expression) -> exp.Expression:
     return (exp.LogicalOr if isinstance(node, exp.Max) else exp.LogicalAnd)(this=node.this)
 
 
-def _snowflake_hour_start(node: exp.Sub) -> exp.Expression | None:
-    """`ts - (local - DATE_TRUNC('HOUR', local))` -> DATEADD(MICROSECOND, -DATEDIFF(...), ts)."""
-    inner = node.expression.unnest() if isinstance(node.expression, exp.Paren) else None
-    if isinstance(inner, exp.Sub) and isinstance(inner.expression, (exp.TimestampTrunc, exp.Anonymous)):
-        trunc = inner.expression
-        if isinstance(trunc, exp.TimestampTrunc) and _unit(trunc) == "HOUR":
-            diff = _f("DATEDIFF", exp.var("MICROSECOND"), trunc, inner.this)
-            return _f("DATEADD", exp.var("MICROSECOND"), exp.Neg(this=diff), node.this)
-    return None
-
-
-def _snowflake_interval_product(node: exp.Expression) -> exp.Expression | None:
+def _snowflake_interval_product(node: exp.Expression) -> exp.Expression:
     """`ts + n * INTERVAL '1' UNIT` -> DATEADD(UNIT, n, ts) (Snowflake cannot scale intervals)."""
     product = node.expression
     if isinstance(product, exp.Mul):
@@ -286,13 +290,7 @@ def _snowflake_interval_product(node: exp.Expression) -> exp.Expression | None:
             if isinstance(node, exp.Sub):
                 factor = exp.Neg(this=exp.paren(factor, copy=False))
             return _f("DATEADD", exp.var(interval.args["unit"].name.upper()), factor, node.this)
-    return None
-
-
-def _snowflake_arithmetic(node: exp.Expression) -> exp.Expression:
-    replaced = (_snowflake_hour_start(node) if isinstance(node, exp.Sub) else None) \
-        or _snowflake_interval_product(node)
-    return node if replaced is None else replaced
+    return node
 
 
 # -- booleans ------------------------------------------------------------------------------
@@ -314,9 +312,11 @@ def _is_boolean(node: exp.Expression) -> bool:
 TRANSFORMS: dict[str, dict[type, Rewrite]] = {
     "duckdb": {
         UtcToLocal: _utc_to_local(_at_time_zones),
+        **_HOUR_START,
     },
     "spark": {
         UtcToLocal: _utc_to_local(lambda x, tz: _f("FROM_UTC_TIMESTAMP", x, tz)),
+        **_HOUR_START,
         exp.AtTimeZone: _bare_at_time_zone("spark"),
         # UNIX_TIMESTAMP would drop the fraction; long / double is double
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", x), "1E6")),
@@ -329,6 +329,7 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
     },
     "trino": {
         UtcToLocal: _utc_to_local(_trino_local),
+        **_HOUR_START,
         exp.AtTimeZone: _bare_at_time_zone("trino"),
         exp.TimeToUnix: _epoch(lambda x: _f("TO_UNIXTIME", _f("WITH_TIMEZONE", x, _s("UTC")))),
         **_percentiles(_array_percentile("trino")),
@@ -340,6 +341,7 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
         exp.Max: _postgres_boolean_max,
         exp.Min: _postgres_boolean_max,
         UtcToLocal: _utc_to_local(_at_time_zones),
+        **_HOUR_START,
         exp.AtTimeZone: _bare_at_time_zone("postgres"),
         exp.TimeToUnix: _epoch(lambda x: exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=x), _TYPE.DOUBLE)),
         **_percentiles(_postgres_percentile),
@@ -353,6 +355,7 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
     },
     "bigquery": {
         UtcToLocal: _utc_to_local(lambda x, tz: _f("DATETIME", _f("TIMESTAMP", x), tz)),
+        **_HOUR_START,
         exp.AtTimeZone: _bare_at_time_zone("bigquery"),
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", _f("TIMESTAMP", x)), _MILLION)),
         **_percentiles(_array_percentile("bigquery")),
@@ -363,13 +366,14 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
     },
     "snowflake": {
         UtcToLocal: _utc_to_local(lambda x, tz: _f("CONVERT_TIMEZONE", _s("UTC"), tz, x)),
+        BackToHourStart: _snowflake_back_to_hour_start,
         exp.AtTimeZone: _bare_at_time_zone("snowflake"),
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("DATE_PART", exp.var("EPOCH_MICROSECOND"), x), _MILLION)),
         **_percentiles(_snowflake_percentile, median=False),  # Snowflake's MEDIAN is exact
         exp.DataType: _naive_timestamp("TIMESTAMPNTZ", "snowflake"),
         exp.TimestampTrunc: _snowflake_trunc,
         exp.Concat: _concat_skipping_nulls,
-        exp.Add: _snowflake_arithmetic,
-        exp.Sub: _snowflake_arithmetic,
+        exp.Add: _snowflake_interval_product,
+        exp.Sub: _snowflake_interval_product,
     },
 }

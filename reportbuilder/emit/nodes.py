@@ -18,7 +18,15 @@ class UtcToLocal(exp.Expression, exp.Func):
     arg_types = {"this": True, "zone": True}
 
 
-MARKERS = (UtcToLocal,)  # every marker class: each dialect's table maps each of them
+class BackToHourStart(exp.Expression, exp.Func):
+    """The instant `this` moved back by the time into its local hour: `this - (local - trunc)`,
+    where `local` is its local time and `trunc` the start of that local hour (kept as an
+    argument so each dialect's table rewrites it too). Snowflake cannot subtract timestamps."""
+
+    arg_types = {"this": True, "local": True, "trunc": True}
+
+
+MARKERS = (UtcToLocal, BackToHourStart)  # every marker class: each dialect's table maps each of them
 
 
 def utc_to_local(ts: exp.Expression, tz: str) -> UtcToLocal:

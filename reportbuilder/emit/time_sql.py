@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlglot import exp
 
-from .nodes import UtcToLocal, utc_to_local
+from .nodes import BackToHourStart, UtcToLocal, utc_to_local
 
 DATE_UNITS = ("day", "week", "month", "quarter", "year")
 
@@ -69,8 +69,7 @@ def hour_start(ts: exp.Expression, tz: str) -> exp.Expression:
     if tz == "UTC":
         return _hour_trunc(ts)
     local = local_time(ts, tz)
-    into_hour = exp.Sub(this=local, expression=_hour_trunc(local.copy()))
-    start = exp.Sub(this=_atomic(ts), expression=exp.paren(into_hour, copy=False))
+    start = BackToHourStart(this=_atomic(ts), local=local, trunc=_hour_trunc(local.copy()))
     if not _half_hour_dst(tz):
         return start
     shown = local_time(exp.paren(start.copy(), copy=False), tz)

@@ -11,7 +11,7 @@ from sqlglot import exp
 from reportbuilder.emit.dialects import TRANSFORMS, DialectError, to_dialect
 from reportbuilder.emit.join_sql import with_now
 from reportbuilder.emit.nodes import MARKERS, UtcToLocal, utc_to_local
-from reportbuilder.emit.time_sql import local_time
+from reportbuilder.emit.time_sql import hour_start, local_time
 
 PARIS = {  # dialect -> the naive local time in Europe/Paris of the naive UTC column ts
     "duckdb": "SELECT ts AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Paris'",
@@ -36,6 +36,37 @@ def test_utc_to_local_in_each_dialect(dialect):
     assert sql == PARIS[dialect]
     assert len(sqlglot.parse(sql, read=dialect)) == 1
     assert isinstance(select.expressions[0], UtcToLocal)  # the builder's tree is left as it was
+
+
+PARIS_LOCAL = {d: sql[len("SELECT "):] for d, sql in PARIS.items()}
+TRUNC = {"bigquery": "DATETIME_TRUNC({local}, HOUR)"}  # the rest: DATE_TRUNC('HOUR', {local})
+
+
+@pytest.mark.parametrize("dialect", sorted(PARIS))
+def test_back_to_hour_start_in_each_dialect(dialect):
+    """ts - (local - hour of local), its operands in the dialect's forms; Snowflake by DATEADD."""
+    local = PARIS_LOCAL[dialect]
+    trunc = TRUNC.get(dialect, "DATE_TRUNC('HOUR', {local})").format(local=local)
+    expected = f"SELECT ts - ({local} - {trunc})" if dialect != "snowflake" else \
+        f"SELECT DATEADD(MICROSECOND, -DATEDIFF(MICROSECOND, {trunc}, {local}), ts)"
+    sql = to_dialect(exp.select(hour_start(exp.column("ts"), "Europe/Paris")), dialect, pretty=False)
+    assert sql == expected
+    assert len(sqlglot.parse(sql, read=dialect)) == 1
+
+
+def test_duckdb_keeps_the_two_hours_of_a_fall_back_day_apart():
+    """Europe/Paris repeats 02:00-03:00 local on 2025-10-26 (00:00-01:00 UTC at +2, 01:00-02:00 at +1)."""
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE t (i INT, ts TIMESTAMP)")
+        con.execute("INSERT INTO t VALUES (1, '2025-10-26 00:30:00'), (2, '2025-10-26 01:30:00'), "
+                    "(3, '2025-10-26 02:59:59'), (4, NULL)")
+        select = exp.select(exp.column("i"), hour_start(exp.column("ts"), "Europe/Paris")).from_("t").order_by("i")
+        rows = con.execute(to_dialect(select, "duckdb")).fetchall()
+    finally:
+        con.close()
+    assert rows == [(1, datetime(2025, 10, 26, 0)), (2, datetime(2025, 10, 26, 1)),
+                    (3, datetime(2025, 10, 26, 2)), (4, None)]
 
 
 @pytest.mark.parametrize("dialect", sorted(PARIS))
