@@ -1,14 +1,17 @@
 """The last step of `emit`: the DuckDB-shaped tree -> SQL text for one engine.
 
-The builder writes one tree with DuckDB's meaning. Most of it prints correctly for any
-engine through sqlglot; the nodes below do not mean the same elsewhere and are rewritten
-first (on a copy), so that the SQL is right for the engine, not just parseable:
+The builder writes one tree with DuckDB's meaning, plus the marker nodes of `nodes.py` for
+what sqlglot has no node for. Most of it prints correctly for any engine through sqlglot;
+the markers, and the nodes below that do not mean the same elsewhere, are rewritten first
+(on a copy), so that the SQL is right for the engine, not just parseable:
 
-    naive UTC -> local     x AT TIME ZONE 'UTC' AT TIME ZONE tz   (DuckDB, Postgres)
+    UtcToLocal             x AT TIME ZONE 'UTC' AT TIME ZONE tz   (DuckDB, Postgres)
                            from_utc_timestamp(x, tz)               (Spark)
                            CAST(at_timezone(with_timezone(x, 'UTC'), tz) AS TIMESTAMP)  (Trino)
                            CONVERT_TIMEZONE('UTC', tz, x)          (Snowflake)
                            DATETIME(TIMESTAMP(x), tz)              (BigQuery)
+                           any other AT TIME ZONE (catalog SQL's): DuckDB only
+    BackToHourStart        ts - (local - trunc); Snowflake DATEADD(MICROSECOND, -DATEDIFF(...), ts)
     EPOCH(x)               fractional seconds everywhere (Spark's UNIX_TIMESTAMP truncates)
     MEDIAN, QUANTILE_CONT  exact, linear interpolation: Spark percentile(x, p); Postgres and
                            Snowflake PERCENTILE_CONT ... WITHIN GROUP; Trino and BigQuery have
@@ -27,8 +30,9 @@ first (on a copy), so that the SQL is right for the engine, not just parseable:
     timestamps             the engine's naive type (Spark: TIMESTAMP in a UTC session)
 
 Each engine has one table, `TRANSFORMS[dialect]`: node class -> rewrite, applied by one
-walk (`transform_bottom_up`), as sqlglot's generators map node classes to their SQL. Adding
-an engine's SQL is adding its table; nothing else branches on the dialect. A construct an
+walk (`transform_bottom_up`), as sqlglot's generators map node classes to their SQL; every
+table maps every marker class (DuckDB's holds only those). Adding an engine's SQL is adding
+its table; nothing else branches on the dialect. A construct an
 engine cannot express raises `DialectError` naming it and the engine.
 """
 from __future__ import annotations
