@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlglot import exp
 
-from .nodes import BackToHourStart, UtcToLocal, utc_to_local
+from .nodes import MARKERS, BackToHourStart, utc_to_local
 
 DATE_UNITS = ("day", "week", "month", "quarter", "year")
 
@@ -42,8 +42,9 @@ def local_date_trunc(ts: exp.Expression, unit: str, tz: str, week_start: str) ->
 
 
 def _atomic(e: exp.Expression) -> exp.Expression:
-    """`e` in parentheses unless it prints as one term (a conversion prints as AT TIME ZONE steps)."""
-    keep = isinstance(e, (exp.Column, exp.Func, exp.Paren)) and not isinstance(e, (exp.Connector, UtcToLocal))
+    """`e` in parentheses unless it prints as one term (a marker may print as operators:
+    AT TIME ZONE steps, a subtraction)."""
+    keep = isinstance(e, (exp.Column, exp.Func, exp.Paren)) and not isinstance(e, (exp.Connector, *MARKERS))
     return e if keep else exp.paren(e, copy=False)
 
 

@@ -80,6 +80,18 @@ def test_the_markers_operand_is_rewritten_too(dialect):
     assert len(sqlglot.parse(twice, read=dialect)) == 1
 
 
+def test_a_marker_under_a_conversion_keeps_its_parentheses():
+    """Markers print as operators in DuckDB (AT TIME ZONE steps, a subtraction): the operand is wrapped."""
+    ts = exp.column("ts")
+    of_hour_start = to_dialect(exp.select(local_time(hour_start(ts, "Europe/Paris"), "Asia/Tokyo")), "duckdb",
+                               pretty=False)
+    assert of_hour_start.startswith("SELECT (ts - (") and of_hour_start.endswith(
+        ")) AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Tokyo'")
+    of_local = to_dialect(exp.select(local_time(local_time(ts, "Europe/Paris"), "Asia/Tokyo")), "duckdb", pretty=False)
+    assert of_local == ("SELECT (ts AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Paris') "
+                        "AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Tokyo'")
+
+
 def test_local_time_of_utc_is_the_timestamp_itself():
     ts = exp.column("ts")
     assert local_time(ts, "UTC") is ts
