@@ -16,6 +16,7 @@ from ..catalog.model import Catalog
 from ..errors import Diagnostic, Span, SpecError
 from ..catalog.sql_types import SQL_TYPES
 from .policy import Policy, User
+from ..emit.dialects import to_dialect
 from .row_filter import BASE_PREFIX, base_name, over_base, rows_select
 
 
@@ -46,7 +47,7 @@ class Restriction:
     def shown(self, tables, dialect: str = "duckdb") -> str:
         """The restricted views among `tables`, as SQL (what `rb sql --as` prints before the query)."""
         restricted = [t for t in tables if t in dict(self.views)]
-        return "".join(f"{s.sql(dialect, pretty=True)};\n" for s in self.statements(restricted))
+        return "".join(f"{to_dialect(s, dialect)};\n" for s in self.statements(restricted))
 
 
 @dataclass(frozen=True)

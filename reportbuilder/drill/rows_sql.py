@@ -25,6 +25,7 @@ from sqlglot import exp
 from ..emit.aggregate_sql import aggregate_inputs, on_grain_rows
 from ..emit.build_sql import OutputColumn, report_sql
 from ..emit.compile_expr import ExprCompiler
+from ..emit.dialects import to_dialect
 from ..emit.literals import sql_literal
 from ..catalog.model import Catalog
 from ..catalog.sql_types import SQL_TYPES
@@ -47,10 +48,10 @@ class RowsQuery:
     entity: str
 
     def sql(self, dialect: str = "duckdb") -> str:
-        return self.select.sql(dialect, pretty=True)
+        return to_dialect(self.select, dialect)
 
     def count_sql(self, dialect: str = "duckdb") -> str:
-        return self.count_select().sql(dialect)
+        return to_dialect(self.count_select(), dialect, pretty=False)
 
     def count_select(self) -> exp.Select:
         """How many rows the cell has in all (for paging): the same rows, counted."""

@@ -1,14 +1,17 @@
 """The last step of `emit`: the DuckDB-shaped tree -> SQL text for one engine.
 
-The builder writes one tree with DuckDB's meaning. Most of it prints correctly for any
-engine through sqlglot; the nodes below do not mean the same elsewhere and are rewritten
-first (on a copy), so that the SQL is right for the engine, not just parseable:
+The builder writes one tree with DuckDB's meaning, plus the marker nodes of `nodes.py` for
+what sqlglot has no node for. Most of it prints correctly for any engine through sqlglot;
+the markers, and the nodes below that do not mean the same elsewhere, are rewritten first
+(on a copy), so that the SQL is right for the engine, not just parseable:
 
-    naive UTC -> local     x AT TIME ZONE 'UTC' AT TIME ZONE tz   (DuckDB, Postgres)
+    UtcToLocal             x AT TIME ZONE 'UTC' AT TIME ZONE tz   (DuckDB, Postgres)
                            from_utc_timestamp(x, tz)               (Spark)
                            CAST(at_timezone(with_timezone(x, 'UTC'), tz) AS TIMESTAMP)  (Trino)
                            CONVERT_TIMEZONE('UTC', tz, x)          (Snowflake)
                            DATETIME(TIMESTAMP(x), tz)              (BigQuery)
+                           any other AT TIME ZONE (catalog SQL's): DuckDB only
+    BackToHourStart        ts - (local - trunc); Snowflake DATEADD(MICROSECOND, -DATEDIFF(...), ts)
     EPOCH(x)               fractional seconds everywhere (Spark's UNIX_TIMESTAMP truncates)
     MEDIAN, QUANTILE_CONT  exact, linear interpolation: Spark percentile(x, p); Postgres and
                            Snowflake PERCENTILE_CONT ... WITHIN GROUP; Trino and BigQuery have
@@ -27,8 +30,9 @@ first (on a copy), so that the SQL is right for the engine, not just parseable:
     timestamps             the engine's naive type (Spark: TIMESTAMP in a UTC session)
 
 Each engine has one table, `TRANSFORMS[dialect]`: node class -> rewrite, applied by one
-walk (`transform_bottom_up`), as sqlglot's generators map node classes to their SQL. Adding
-an engine's SQL is adding its table; nothing else branches on the dialect. A construct an
+walk (`transform_bottom_up`), as sqlglot's generators map node classes to their SQL; every
+table maps every marker class (DuckDB's holds only those). Adding an engine's SQL is adding
+its table; nothing else branches on the dialect. A construct an
 engine cannot express raises `DialectError` naming it and the engine.
 """
 from __future__ import annotations
@@ -41,6 +45,7 @@ from sqlglot import exp
 
 from ..engines import DIALECTS
 from ..errors import BuildError
+from .nodes import BackToHourStart, UtcToLocal
 
 _TYPE = exp.DataType.Type
 
@@ -60,9 +65,7 @@ def to_dialect(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
     if dialect not in TRANSFORMS:
         raise DialectError(f"dialect '{dialect}'", dialect, f"known dialects: {', '.join(DIALECTS)}")
     table = TRANSFORMS[dialect]
-    if not table:  # DuckDB: the tree already means what it says
-        return tree.sql(dialect=dialect, pretty=pretty)
-    return transform_bottom_up(tree.copy(), table).sql(dialect=dialect, pretty=pretty)
+    return transform_bottom_up(tree.copy(), table).sql(dialect=dialect, pretty=pretty, copy=False)  # copied above
 
 
 def transform_bottom_up(tree: exp.Expression, table: dict[type, Rewrite]) -> exp.Expression:
@@ -102,19 +105,32 @@ def _num(value) -> exp.Literal:
     return exp.Literal.number(str(value))
 
 
-# -- time zones ----------------------------------------------------------------------------
-def _utc_to_local(local: Callable[[exp.Expression, exp.Expression], exp.Expression], dialect: str) -> Rewrite:
-    """The rewrite of `x AT TIME ZONE 'UTC' AT TIME ZONE tz` (naive UTC -> naive local) into
-    `local(x, tz)`; the inner half is left to its parent; any other AT TIME ZONE is refused."""
-    def rewrite(node: exp.AtTimeZone) -> exp.Expression:
-        inner = node.this
-        if isinstance(inner, exp.AtTimeZone) and isinstance(inner.args.get("zone"), exp.Literal) \
-                and inner.args["zone"].name.upper() == "UTC":
-            return local(inner.this, node.args["zone"])
-        if isinstance(node.parent, exp.AtTimeZone):
-            return node  # the inner half of a pair: rewritten with its parent, just after
+# -- time zones: the UtcToLocal marker (naive UTC -> naive local) -------------------------
+def _utc_to_local(local: Callable[[exp.Expression, exp.Expression], exp.Expression]) -> Rewrite:
+    """The rewrite of the marker `UtcToLocal(x, tz)` into the engine's `local(x, tz)`."""
+    return lambda node: local(node.this, node.args["zone"])
+
+
+def _back_to_hour_start(node: BackToHourStart) -> exp.Expression:
+    """`ts - (local - trunc)`: the UTC instant at which the local hour began."""
+    into_hour = exp.Sub(this=node.args["local"], expression=node.args["trunc"])
+    return exp.Sub(this=node.this, expression=exp.paren(into_hour, copy=False))
+
+
+def _snowflake_back_to_hour_start(node: BackToHourStart) -> exp.Expression:
+    """DATEADD(MICROSECOND, -DATEDIFF(MICROSECOND, trunc, local), ts): Snowflake has no timestamp difference."""
+    diff = _f("DATEDIFF", exp.var("MICROSECOND"), node.args["trunc"], node.args["local"])
+    return _f("DATEADD", exp.var("MICROSECOND"), exp.Neg(this=diff), node.this)
+
+
+_HOUR_START = {BackToHourStart: _back_to_hour_start}
+
+
+def _bare_at_time_zone(dialect: str) -> Rewrite:
+    """Any AT TIME ZONE left is not the marker's (catalog SQL's own): its meaning differs by engine."""
+    def refuse(node: exp.AtTimeZone) -> exp.Expression:
         raise DialectError("a bare AT TIME ZONE conversion", dialect, "only naive UTC -> local is supported")
-    return rewrite
+    return refuse
 
 
 def _at_time_zones(x: exp.Expression, tz: exp.Expression) -> exp.Expression:
@@ -256,14 +272,9 @@ def _snowflake_trunc(node: exp.TimestampTrunc) -> exp.Expression:
 
 
 def _postgres_part(node: exp.Expression) -> exp.Expression:
-    """HOUR/MONTH/YEAR(x), typed or anonymous, as Postgres's CAST(EXTRACT(part FROM x) AS INT)."""
-    if isinstance(node, exp.Anonymous):
-        if str(node.this).lower() not in ("hour", "month", "year"):
-            return node
-        part, x = str(node.this).upper(), node.expressions[0]
-    else:
-        part, x = type(node).__name__.upper(), node.this
-    return exp.cast(exp.Extract(this=exp.var(part), expression=x), _TYPE.INT)
+    """HOUR/MONTH/YEAR(x) as Postgres's CAST(EXTRACT(part FROM x) AS INT)."""
+    part = type(node).__name__.upper()
+    return exp.cast(exp.Extract(this=exp.var(part), expression=node.this), _TYPE.INT)
 
 
 def _postgres_boolean_max(node: exp.Expression) -> exp.Expression:
@@ -273,18 +284,7 @@ def _postgres_boolean_max(node: exp.Expression) -> exp.Expression:
     return (exp.LogicalOr if isinstance(node, exp.Max) else exp.LogicalAnd)(this=node.this)
 
 
-def _snowflake_hour_start(node: exp.Sub) -> exp.Expression | None:
-    """`ts - (local - DATE_TRUNC('HOUR', local))` -> DATEADD(MICROSECOND, -DATEDIFF(...), ts)."""
-    inner = node.expression.unnest() if isinstance(node.expression, exp.Paren) else None
-    if isinstance(inner, exp.Sub) and isinstance(inner.expression, (exp.TimestampTrunc, exp.Anonymous)):
-        trunc = inner.expression
-        if isinstance(trunc, exp.TimestampTrunc) and _unit(trunc) == "HOUR":
-            diff = _f("DATEDIFF", exp.var("MICROSECOND"), trunc, inner.this)
-            return _f("DATEADD", exp.var("MICROSECOND"), exp.Neg(this=diff), node.this)
-    return None
-
-
-def _snowflake_interval_product(node: exp.Expression) -> exp.Expression | None:
+def _snowflake_interval_product(node: exp.Expression) -> exp.Expression:
     """`ts + n * INTERVAL '1' UNIT` -> DATEADD(UNIT, n, ts) (Snowflake cannot scale intervals)."""
     product = node.expression
     if isinstance(product, exp.Mul):
@@ -294,13 +294,7 @@ def _snowflake_interval_product(node: exp.Expression) -> exp.Expression | None:
             if isinstance(node, exp.Sub):
                 factor = exp.Neg(this=exp.paren(factor, copy=False))
             return _f("DATEADD", exp.var(interval.args["unit"].name.upper()), factor, node.this)
-    return None
-
-
-def _snowflake_arithmetic(node: exp.Expression) -> exp.Expression:
-    replaced = (_snowflake_hour_start(node) if isinstance(node, exp.Sub) else None) \
-        or _snowflake_interval_product(node)
-    return node if replaced is None else replaced
+    return node
 
 
 # -- booleans ------------------------------------------------------------------------------
@@ -320,9 +314,14 @@ def _is_boolean(node: exp.Expression) -> bool:
 # -- the table per engine: node class -> rewrite -------------------------------------------
 # A class's entry applies to its subclasses too (the most specific entry wins).
 TRANSFORMS: dict[str, dict[type, Rewrite]] = {
-    "duckdb": {},
+    "duckdb": {
+        UtcToLocal: _utc_to_local(_at_time_zones),
+        **_HOUR_START,
+    },
     "spark": {
-        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("FROM_UTC_TIMESTAMP", x, tz), "spark"),
+        UtcToLocal: _utc_to_local(lambda x, tz: _f("FROM_UTC_TIMESTAMP", x, tz)),
+        **_HOUR_START,
+        exp.AtTimeZone: _bare_at_time_zone("spark"),
         # UNIX_TIMESTAMP would drop the fraction; long / double is double
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", x), "1E6")),
         **_percentiles(_spark_percentile),
@@ -333,7 +332,9 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
         **_NULLS_IN_GREATEST,
     },
     "trino": {
-        exp.AtTimeZone: _utc_to_local(_trino_local, "trino"),
+        UtcToLocal: _utc_to_local(_trino_local),
+        **_HOUR_START,
+        exp.AtTimeZone: _bare_at_time_zone("trino"),
         exp.TimeToUnix: _epoch(lambda x: _f("TO_UNIXTIME", _f("WITH_TIMEZONE", x, _s("UTC")))),
         **_percentiles(_array_percentile("trino")),
         exp.DataType: _naive_timestamp("TIMESTAMP", "trino"),
@@ -343,7 +344,9 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
     "postgres": {
         exp.Max: _postgres_boolean_max,
         exp.Min: _postgres_boolean_max,
-        exp.AtTimeZone: _utc_to_local(_at_time_zones, "postgres"),
+        UtcToLocal: _utc_to_local(_at_time_zones),
+        **_HOUR_START,
+        exp.AtTimeZone: _bare_at_time_zone("postgres"),
         exp.TimeToUnix: _epoch(lambda x: exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=x), _TYPE.DOUBLE)),
         **_percentiles(_postgres_percentile),
         exp.DataType: _naive_timestamp("TIMESTAMP", "postgres"),
@@ -352,11 +355,12 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
         exp.Hour: _postgres_part,
         exp.Month: _postgres_part,
         exp.Year: _postgres_part,
-        exp.Anonymous: _postgres_part,
         **_NULLS_IN_GREATEST,
     },
     "bigquery": {
-        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("DATETIME", _f("TIMESTAMP", x), tz), "bigquery"),
+        UtcToLocal: _utc_to_local(lambda x, tz: _f("DATETIME", _f("TIMESTAMP", x), tz)),
+        **_HOUR_START,
+        exp.AtTimeZone: _bare_at_time_zone("bigquery"),
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("UNIX_MICROS", _f("TIMESTAMP", x)), _MILLION)),
         **_percentiles(_array_percentile("bigquery")),
         exp.DataType: _naive_timestamp("DATETIME", "bigquery"),
@@ -365,13 +369,15 @@ TRANSFORMS: dict[str, dict[type, Rewrite]] = {
         **_NULLS_IN_CATALOG_GREATEST,
     },
     "snowflake": {
-        exp.AtTimeZone: _utc_to_local(lambda x, tz: _f("CONVERT_TIMEZONE", _s("UTC"), tz, x), "snowflake"),
+        UtcToLocal: _utc_to_local(lambda x, tz: _f("CONVERT_TIMEZONE", _s("UTC"), tz, x)),
+        BackToHourStart: _snowflake_back_to_hour_start,
+        exp.AtTimeZone: _bare_at_time_zone("snowflake"),
         exp.TimeToUnix: _epoch(lambda x: _micros_over(_f("DATE_PART", exp.var("EPOCH_MICROSECOND"), x), _MILLION)),
         **_percentiles(_snowflake_percentile, median=False),  # Snowflake's MEDIAN is exact
         exp.DataType: _naive_timestamp("TIMESTAMPNTZ", "snowflake"),
         exp.TimestampTrunc: _snowflake_trunc,
         exp.Concat: _concat_skipping_nulls,
-        exp.Add: _snowflake_arithmetic,
-        exp.Sub: _snowflake_arithmetic,
+        exp.Add: _snowflake_interval_product,
+        exp.Sub: _snowflake_interval_product,
     },
 }

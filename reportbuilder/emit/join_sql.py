@@ -16,6 +16,7 @@ from ..expr import ast
 from ..plan.query_plan import QueryPlan, SemiJoin
 from ..timeframe.ranges import range_to_utc
 from .literals import sql_literal
+from .nodes import written_utc_to_local
 
 _TYPE = exp.DataType.Type
 
@@ -36,8 +37,13 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
     for a restriction that costs a pass of its own (a lookup over whole conversations restricted
     to those with a report key: nothing to pay when there are no keys). BUSINESS_ADD(start,
     seconds, 'calendar') and BUSINESS_SECONDS(start, end, 'calendar'): the business-time functions.
+    `x AT TIME ZONE 'UTC' AT TIME ZONE tz`: the `UtcToLocal` marker, which every engine can spell.
     """
     def swap(node):
+        local = written_utc_to_local(node)
+        if local is not None:
+            local.set("this", local.this.transform(swap))
+            return local
         name = str(node.this).lower() if isinstance(node, exp.Anonymous) else ""
         if isinstance(node, exp.CurrentTimestamp) or name == "now":
             return sql_literal(now_utc)

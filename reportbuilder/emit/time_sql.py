@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlglot import exp
 
+from .nodes import MARKERS, BackToHourStart, utc_to_local
+
 DATE_UNITS = ("day", "week", "month", "quarter", "year")
 
 
@@ -19,8 +21,7 @@ def local_time(ts: exp.Expression, tz: str) -> exp.Expression:
     ts = _atomic(ts)
     if tz == "UTC":
         return ts
-    as_utc = exp.AtTimeZone(this=ts, zone=exp.Literal.string("UTC"))
-    return exp.AtTimeZone(this=as_utc, zone=exp.Literal.string(tz))
+    return utc_to_local(ts, tz)
 
 
 def _interval(n: int, unit: str) -> exp.Interval:
@@ -41,7 +42,9 @@ def local_date_trunc(ts: exp.Expression, unit: str, tz: str, week_start: str) ->
 
 
 def _atomic(e: exp.Expression) -> exp.Expression:
-    keep = isinstance(e, (exp.Column, exp.Func, exp.Paren)) and not isinstance(e, exp.Connector)
+    """`e` in parentheses unless it prints as one term (a marker may print as operators:
+    AT TIME ZONE steps, a subtraction)."""
+    keep = isinstance(e, (exp.Column, exp.Func, exp.Paren)) and not isinstance(e, (exp.Connector, *MARKERS))
     return e if keep else exp.paren(e, copy=False)
 
 
@@ -67,8 +70,7 @@ def hour_start(ts: exp.Expression, tz: str) -> exp.Expression:
     if tz == "UTC":
         return _hour_trunc(ts)
     local = local_time(ts, tz)
-    into_hour = exp.Sub(this=local, expression=_hour_trunc(local.copy()))
-    start = exp.Sub(this=_atomic(ts), expression=exp.paren(into_hour, copy=False))
+    start = BackToHourStart(this=_atomic(ts), local=local, trunc=_hour_trunc(local.copy()))
     if not _half_hour_dst(tz):
         return start
     shown = local_time(exp.paren(start.copy(), copy=False), tz)

@@ -12,6 +12,7 @@ import duckdb
 from sqlglot import exp
 
 from ..emit.build_sql import BuiltQuery
+from ..emit.dialects import to_dialect
 from ..catalog.model import Catalog
 from ..errors import DataError
 from .load_data import DataConnection, open_data
@@ -54,7 +55,7 @@ class DuckDBConnection:
 
     def fetch(self, select: exp.Expression) -> list[tuple]:
         try:
-            return self.data.execute(select.sql("duckdb", pretty=True)).fetchall()
+            return self.data.execute(to_dialect(select, "duckdb")).fetchall()
         except duckdb.Error as exc:
             raise DataError(f"the database failed: {str(exc).splitlines()[0]}") from None
 

@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from ..catalog.model import Catalog
 from ..catalog.sql_types import SQL_TYPES
+from ..emit.dialects import to_dialect
 from ..errors import DataError, MissingTableError
 
 EXTENSIONS = (".parquet", ".csv", ".csv.gz", ".jsonl", ".ndjson", ".json")
@@ -145,7 +146,7 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog, restri
         else:
             readable = _database_views(con, data_path, opened, catalog, named)
         for view in restrict.statements(tables) if restrict else ():
-            con.execute(_temporary(view).sql("duckdb"))
+            con.execute(to_dialect(_temporary(view), "duckdb", pretty=False))
     except duckdb.Error as exc:
         if con is not None:
             con.close()

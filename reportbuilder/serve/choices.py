@@ -70,7 +70,9 @@ def data_fingerprint(data_path) -> list | None:
 
 def restriction_key(restriction) -> list:
     """The user's restriction as the SQL of each restricted table (None: everything)."""
-    return [] if restriction is None else [[table, select.sql("duckdb")] for table, select in restriction.views]
+    from ..emit.dialects import to_dialect
+
+    return [] if restriction is None else [[table, to_dialect(select, "duckdb", pretty=False)] for table, select in restriction.views]
 
 
 class ChoicesCache:

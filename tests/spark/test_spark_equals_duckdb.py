@@ -5,8 +5,7 @@ the demo Parquet data (Asia/Kolkata, a half-hour offset; weeks starting on Sunda
 identical (floats within 1e-9 relative). One SparkSession serves the run (conftest.py). Marked `spark`:
 skip locally with `-m "not spark"`; skipped with a reason when pyspark or Java is missing.
 
-The other dialects have no engine here: their SQL must parse back and use the engine's own
-time-zone, epoch and exact-percentile forms (emit/dialects.py).
+The other dialects have no engine here: tests/emit/test_dialects.py checks their SQL.
 """
 from __future__ import annotations
 
@@ -15,9 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-import sqlglot
 
-from reportbuilder.emit.dialects import DialectError, to_dialect
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import compile_text, plan
@@ -103,62 +100,3 @@ def test_cli_runs_on_spark(spark, acceptance_data):
     on_spark = CliRunner().invoke(main, args + ["--engine", "spark", "--spark-master", "local[2]"])
     assert duck.exit_code == 0 and on_spark.exit_code == 0, on_spark.output
     assert on_spark.output == duck.output
-
-
-# -- other dialects: SQL that parses back and uses the engine's own forms ---------------------
-EXPECTED = {  # dialect -> (local time, epoch seconds, exact percentile)
-    "spark": ("FROM_UTC_TIMESTAMP(", "UNIX_MICROS(", "PERCENTILE("),
-    "trino": ("AT_TIMEZONE(WITH_TIMEZONE(", "TO_UNIXTIME(WITH_TIMEZONE(", "ARRAY_SORT("),
-    "postgres": ("AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Kolkata'", "EXTRACT(EPOCH FROM",
-                 "PERCENTILE_CONT(0.25) WITHIN GROUP"),
-    "bigquery": ("DATETIME(TIMESTAMP(", "UNIX_MICROS(TIMESTAMP(", "ARRAY_AGG("),
-    "snowflake": ("CONVERT_TIMEZONE('UTC', 'Asia/Kolkata'", "EPOCH_MICROSECOND", "PERCENTILE_CONT(0.25) WITHIN GROUP"),
-}
-FORBIDDEN = {  # forms that parse but mean something else there
-    "spark": ("UNIX_TIMESTAMP(", "PERCENTILE_CONT(", "DAYOFWEEK("),
-    "trino": ("PERCENTILE_CONT(", "MEDIAN(", "APPROX_PERCENTILE("),
-    "postgres": ("DAYOFWEEK_ISO(", "HOUR(", "DATE_PART('epoch'"),
-    "bigquery": ("TIME_TO_UNIX(", "PERCENTILE_CONT(", "MEDIAN(", ", WEEK)", "TIMESTAMP_TRUNC("),
-    "snowflake": ("AT TIME ZONE", "EPOCH_SECOND", "DATE_TRUNC('WEEK'"),
-}
-DERIVED = """\
-source: tickets
-dimensions: [channel]
-measures:
-  - avg(reopen_count) as reopens
-  - sum(agent_reply_count) as replies
-  - avg(conversations.messages.reply_time) as reply_time
-"""
-
-
-@pytest.mark.parametrize("dialect", sorted(EXPECTED))
-def test_dialect_sql_uses_the_engines_forms(dialect):
-    query = compile_text(MIXED, options=ReportOptions(now_utc=datetime(2025, 6, 30, 12)))
-    sql = query.sql(dialect)
-    assert len(sqlglot.parse(sql, read=dialect)) == 1
-    for needle in EXPECTED[dialect]:
-        assert needle in sql, f"{dialect}: {needle} missing"
-    for needle in FORBIDDEN[dialect]:
-        assert needle not in sql, f"{dialect}: {needle} present"
-
-
-@pytest.mark.parametrize("dialect", sorted(EXPECTED))
-def test_catalog_sql_transpiles(dialect):
-    """Derived fields and entities (catalog SQL written for DuckDB) come out in the engine's forms."""
-    options = ReportOptions(now_utc=datetime(2025, 6, 30, 12))
-    for text in (DERIVED, "source: ticket_status_periods\nmeasures: [sum(seconds) as s]\n",
-                 "source: response_turns\nmeasures: [avg(reply_seconds) as s]\n"):
-        sql = compile_text(text, options=options).sql(dialect)
-        assert len(sqlglot.parse(sql, read=dialect)) == 1
-        assert "EPOCH(" not in sql.replace("EPOCH_MICROSECOND", "")
-        assert "UNIX_TIMESTAMP(" not in sql
-
-
-def test_unknown_dialect_is_a_clear_error():
-    with pytest.raises(DialectError, match="dialect 'oracle'"):
-        to_dialect(sqlglot.parse_one("SELECT 1"), "oracle")
-
-
-def test_duckdb_sql_is_unchanged():
-    query = compile_text(MIXED, options=ReportOptions(now_utc=datetime(2025, 6, 30, 12)))
-    assert query.sql("duckdb") == query.select.sql(dialect="duckdb", pretty=True)

@@ -19,7 +19,7 @@ from sqlglot import exp
 from reportbuilder.emit.compile_expr import rounded
 from tests.oracle.reference import spreadsheet_round as reference_round
 
-from .fixture_data import invoke, run_report, write_tables
+from tests.engine.fixture_data import invoke, run_report, write_tables
 
 
 @pytest.fixture(scope="module")
