@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..catalog.model import Relationship
 from ..check.report import Report
@@ -66,6 +67,16 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class KeyRestriction:
+    """The source rows a report can keep, as conditions every step applies: the report's filters
+    at `filters` (indices, each on the source's stored columns) and, with `window`, its date
+    range. Lookups of the source are computed for those rows' keys only (plan.placeholders)."""
+
+    filters: tuple[int, ...]
+    window: bool
+
+
+@dataclass(frozen=True)
 class QueryPlan:
     report: Report
     nodes: tuple[JoinNode, ...]
@@ -73,6 +84,9 @@ class QueryPlan:
     steps: tuple[AggregateStep, ...]
     measures: tuple[tuple[str, object], ...]  # (output name, expression with `Slot`s for aggregates)
     rules: tuple[str, ...] = ()  # the rules (plan.rules) that rewrote the naive plan, in order
+    # Catalog SQL placeholders (plan.placeholders); None: IS_REPORT_KEY is true, RANGE_START null.
+    report_keys: KeyRestriction | None = None  # the rows lookups of the source are computed for
+    range_start: datetime | None = None  # UTC; a derived source entity skips rows before it
 
     def node(self, path: NodePath) -> JoinNode:
         for n in self.nodes:
