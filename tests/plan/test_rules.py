@@ -4,7 +4,7 @@ spec per rule that the rule rewrites; and the invariants (plan.validate_plan) ar
 `range_start_pushdown` rewrites only derived source entities, which the reference evaluator
 does not compute: its example is compared with the same report planned without it.
 
-A longer run, as for the oracle (docs/testing.md): RB_PROPERTY_EXAMPLES=2000 .venv/bin/python -m pytest tests/plan -q
+A longer run, as for the oracle (ARCHITECTURE.md, "Testing the rules"): RB_PROPERTY_EXAMPLES=2000 .venv/bin/python -m pytest tests/plan -q
 """
 from __future__ import annotations
 
