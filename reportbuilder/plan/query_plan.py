@@ -45,6 +45,16 @@ class AggregateStep:
     semi_joins: tuple[SemiJoin, ...] = ()  # to-many filters tested for existence, not joined
     pre_aggregated: bool = False  # source rows grouped before the joins (plan.eager_aggregation)
 
+    @property
+    def kind(self) -> str:
+        """How the step reads its rows; emit has one function per kind (emit.step_sql.EMITTERS):
+        `pre_grouped` (source rows grouped before the joins), `distinct_per_grain` (one row per
+        group and grain key first; it may host partials) or `direct` (the joined rows are the
+        grain's rows; it may carry branches). Existence tests apply to each kind."""
+        if self.pre_aggregated:
+            return "pre_grouped"
+        return "distinct_per_grain" if self.distinct else "direct"
+
 
 @dataclass(frozen=True)
 class SemiJoin:

@@ -207,3 +207,18 @@ def test_placeholder_decisions_outside_their_rules_are_refused():
     with pytest.raises(InvalidPlan, match="range start"):
         validate(replace(plan_report(check_text(EXAMPLE[range_start_pushdown]), catalog()),
                          range_start=datetime(2025, 1, 1)))
+
+
+def test_the_examples_cover_every_step_kind_and_emit_writes_each_with_its_function():
+    from reportbuilder.emit.step_sql import EMITTERS
+
+    kinds = {rule: {s.kind for s in plan_report(_example(rule), catalog()).steps} for rule in EXAMPLE}
+    assert set().union(*kinds.values()) == set(EMITTERS) == {"pre_grouped", "direct", "distinct_per_grain"}
+    assert kinds[eager_aggregation] == {"pre_grouped"} and "distinct_per_grain" in kinds[fan_out_merge]
+
+
+def test_pre_grouped_with_partials_is_refused():
+    plan = plan_report(check_text(EXAMPLE[fan_out_merge]), catalog())
+    host = plan.steps[0]
+    with pytest.raises(InvalidPlan, match="pre-aggregated"):
+        validate(replace(plan, steps=(replace(host, pre_aggregated=True),) + plan.steps[1:]))
