@@ -44,6 +44,20 @@ def _to_many_below(plan: QueryPlan, grain: tuple, path: tuple) -> bool:
     return any(plan.node(path[:i]).relationship.to_many for i in range(len(grain) + 1, len(path) + 1))
 
 
+def _placeholder_lines(plan: QueryPlan) -> list[str]:
+    """What the placeholder rules decided the catalog SQL may skip (nothing: no lines)."""
+    report, lines = plan.report, []
+    keys = plan.report_keys
+    if keys is not None:
+        kept = [unparse(report.filters[i]) for i in keys.filters] + (["the date range"] if keys.window else [])
+        lines.append(f"  lookups of {report.source} computed only for the keys of {report.source} rows passing "
+                     f"{', '.join(kept)} (IS_REPORT_KEY, IF_REPORT_KEYS)")
+    if plan.range_start is not None:
+        lines.append(f"  {report.source} rows before the date range's start skipped in its SQL: "
+                     f"RANGE_START() = {plan.range_start:%Y-%m-%d %H:%M:%S} UTC")
+    return ["catalog SQL may skip:"] + lines if lines else []
+
+
 def explain_plan(plan: QueryPlan) -> str:
     report = plan.report
     lines = [f"report {report.name}: source {report.source}, time zone {report.timezone}", "", "join tree:"]
@@ -56,6 +70,7 @@ def explain_plan(plan: QueryPlan) -> str:
         extra = f"  (+ derived: {', '.join(node.lookups)})" if node.lookups else ""
         lines.append(f"  {'  ' * depth}{node.path[-1]} -> {node.entity} [{kind}, outer join]{extra}")
     lines += ["", "planner rules applied: " + (", ".join(plan.rules) or "none (the naive plan)")]
+    lines += _placeholder_lines(plan)
     lines += ["", "aggregates:"]
     for step in plan.steps:
         grain = ".".join(step.grain) or report.source

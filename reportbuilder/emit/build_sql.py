@@ -24,9 +24,7 @@ from ..errors import BuildError  # noqa: F401  (re-exported)
 from ..check.output_schema import OutputColumn  # noqa: F401  (re-exported)
 from ..check.output_schema import output_columns as report_columns
 from ..check.report import Report
-from ..check.resolved import EntityRef, Field
-from ..expr import ast
-from ..plan.query_plan import AggregateStep, QueryPlan
+from ..plan.query_plan import AggregateStep, KeyRestriction, QueryPlan
 from ..timeframe.buckets import (CYCLIC, MAX_BUCKETS, align_buckets, bucket_estimate, bucket_grid, bucket_values,
                                  grid_unit, previous_range)
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
@@ -66,19 +64,17 @@ class _Builder:
         self.joins = JoinSql(plan, catalog, keyed, self.business)
         self.compiler = ExprCompiler(self.report.timezone, self.report.week_start, self.joins.field,
                                      self.joins.key, business=self.business)
-        self.joins.restrict_lookups(self._source_only_filters())
+        if plan.report_keys is not None:
+            self.joins.restrict_lookups(self._kept_source_rows(plan.report_keys))
         self.ctes: list[tuple[str, exp.Expression]] = self.joins.source_ctes()
         self.dims = [self._dimension_sql(d) for d in self.report.dimensions]
         self.time_index = next((i for i, d in enumerate(self.report.dimensions) if d.granularity), None)
 
-    def _source_only_filters(self) -> list[exp.Expression]:
-        """Filters on the source's own stored columns (and the date range, without a comparison):
-        every step applies them, so lookups of the source need no other keys."""
-        conditions = [self.compiler.compile(f) for f in self.report.filters if _on_source_columns(f)]
-        window = self.report.window
-        if window is not None and not self.report.compare and _on_source_columns(window.field):
-            conditions += self._window(window.range)
-        return conditions
+    def _kept_source_rows(self, keys: KeyRestriction) -> list[exp.Expression]:
+        """The conditions the plan restricts the source's keys to (its source-only filters, then
+        its date range): every step applies them, so lookups of the source need no other keys."""
+        conditions = [self.compiler.compile(self.report.filters[i]) for i in keys.filters]
+        return conditions + (self._window(self.report.window.range) if keys.window else [])
 
     # -- per period -----------------------------------------------------------------
     def _dimension_sql(self, dim) -> exp.Expression:
@@ -263,12 +259,6 @@ class _Builder:
         for name, cte in self.business.ctes() + self.ctes:  # calendar relations first: steps read them
             select = select.with_(name, as_=cte, copy=False)
         return select
-
-
-def _on_source_columns(expr) -> bool:
-    """True when every field of `expr` is a stored column of the source (no path, no lookup)."""
-    fields = [n for n in ast.walk(expr) if isinstance(n, (Field, EntityRef))]
-    return bool(fields) and all(isinstance(f, Field) and not f.path and f.column.sql is None for f in fields)
 
 
 def _ordering(report: Report) -> list[tuple[str, bool]]:

@@ -14,7 +14,6 @@ from ..catalog.model import Catalog, Entity
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
 from ..plan.query_plan import QueryPlan, SemiJoin
-from ..timeframe.ranges import range_to_utc
 from .literals import sql_literal
 from .nodes import written_utc_to_local
 
@@ -30,9 +29,10 @@ def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | 
              keyed: bool = False, business: BusinessSql | None = None) -> exp.Expression:
     """A catalog query with its placeholders filled in for one report.
 
-    NOW()/CURRENT_TIMESTAMP: the report's now. RANGE_START(): the start of the date range where
-    the engine may push it down, else null. IS_REPORT_KEY(x): whether x is the key of a source
-    row the report can keep (with `keyed`), else true: lookups then skip rows no report row needs.
+    NOW()/CURRENT_TIMESTAMP: the report's now. RANGE_START(): `range_start` (the plan's, where
+    its rule range_start_pushdown set one), else null. IS_REPORT_KEY(x): whether x is the key of a
+    source row the report can keep (with `keyed`: the plan's `report_keys`), else true: lookups
+    then skip rows no report row needs.
     IF_REPORT_KEYS(condition): the condition (its IS_REPORT_KEY filled in) with `keyed`, else true,
     for a restriction that costs a pass of its own (a lookup over whole conversations restricted
     to those with a report key: nothing to pay when there are no keys). BUSINESS_ADD(start,
@@ -93,19 +93,6 @@ def _fold(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def pushed_range_start(plan: QueryPlan, catalog: Catalog) -> datetime | None:
-    """The date range's start, when the range is on the time field of a derived source entity
-    (whose SQL may then skip earlier rows); None with a comparison, which reads two ranges."""
-    report = plan.report
-    entity = catalog.entity(report.source)
-    field = report.window.field if report.window else None
-    if entity.sql is None or report.compare or not isinstance(field, Field) or field.path:
-        return None
-    if field.column.name != entity.time_field:
-        return None
-    return range_to_utc(report.window.range, report.timezone)[0]
-
-
 def keyed_nodes(plan: QueryPlan) -> set[tuple]:
     """Nodes whose row key the SQL uses: grains of distinct steps, grains below the source,
     and nodes counted as rows (`count(tickets)`). A plain `count()` of the source is COUNT(*)."""
@@ -127,14 +114,12 @@ class JoinSql:
         self.plan, self.catalog, self.business = plan, catalog, business
         self.root_alias = plan.report.source
         self.keyed = {plan.node(p).entity for p in keyed_nodes(plan) | set(keyed)}
-        self.range_start = pushed_range_start(plan, catalog)
-        self.report_keys: exp.Select | None = None  # set by the builder when source-only filters exist
+        self.report_keys: exp.Select | None = None  # set by the builder when the plan has `report_keys`
 
     def restrict_lookups(self, conditions: list[exp.Expression]) -> None:
-        """Lookups of the source compute only the keys of rows these source-only filters keep."""
+        """Lookups of the source compute only the keys of rows these conditions keep (the
+        plan's `report_keys`, compiled: the rule key_restriction has checked the source)."""
         source = self.catalog.entity(self.plan.report.source)
-        if not conditions or source.sql is not None or source.primary_key is None:
-            return
         self.report_keys = (exp.select(exp.alias_(exp.column(source.primary_key, table=self.root_alias), "key"))
                             .from_(exp.to_table(source.table).as_(self.root_alias))
                             .where(exp.and_(*[c.copy() for c in conditions])))
@@ -162,14 +147,14 @@ class JoinSql:
         """CTEs for derived entities, keyless tables and sql-derived fields the plan uses."""
         ctes, seen = [], set()
         now = self.plan.report.now_utc
-        if self.report_keys is not None and any(n.lookups for n in self.plan.nodes if n.path == ()):
+        if self.report_keys is not None:
             ctes.append((REPORT_KEYS, self.report_keys))
         for node in self.plan.nodes:
             entity = self.catalog.entity(node.entity)
             name = self.source_name(entity)
             if name not in seen and name != entity.table:
                 seen.add(name)
-                start = self.range_start if node.path == () else None
+                start = self.plan.range_start if node.path == () else None
                 inner = with_now(entity.sql, now, start, business=self.business).subquery("d") if entity.sql is not None else \
                     exp.to_table(entity.table)
                 select = exp.select(exp.Star())

@@ -21,20 +21,31 @@ from .merged_step_sql import branch_alias, branch_join, combined, part_columns, 
 
 def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
                 conditions: list[exp.Expression]) -> exp.Select:
-    if step.pre_aggregated:
-        return pre_aggregated_select(step, joins, compiler, dims, conditions)
-    where = exp.and_(*conditions) if conditions else None
+    """The step's CTE, written by the function of its kind (`AggregateStep.kind`)."""
+    return EMITTERS[step.kind](step, joins, compiler, dims, conditions)
+
+
+def direct_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
+                  conditions: list[exp.Expression]) -> exp.Select:
+    """Aggregates over the joined rows (each a grain row once), the branches' per-link-key rows
+    joined beside them and combined."""
     named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
     key = joins.key(step.grain) if step.grain else None
-    if not step.distinct:
-        outputs = [exp.alias_(_direct_call(step, agg, compiler, key), slot) for slot, agg in step.aggregates]
-        outputs += [combined(slot, agg, branch_alias(b, joins)) for b in step.branches for slot, agg in b.aggregates]
-        select = joins.from_nodes(exp.select(*named_dims, *outputs), step.nodes)
-        for branch in step.branches:
-            select = select.join(branch_join(branch, joins, compiler), join_type="left", copy=False)
-        if where is not None:
-            select = select.where(where.copy(), copy=False)
-        return select.group_by(*[d.copy() for d in dims], copy=False) if dims else select
+    outputs = [exp.alias_(_direct_call(step, agg, compiler, key), slot) for slot, agg in step.aggregates]
+    outputs += [combined(slot, agg, branch_alias(b, joins)) for b in step.branches for slot, agg in b.aggregates]
+    select = joins.from_nodes(exp.select(*named_dims, *outputs), step.nodes)
+    for branch in step.branches:
+        select = select.join(branch_join(branch, joins, compiler), join_type="left", copy=False)
+    if conditions:
+        select = select.where(exp.and_(*conditions), copy=False)
+    return select.group_by(*[d.copy() for d in dims], copy=False) if dims else select
+
+
+def distinct_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
+                    conditions: list[exp.Expression]) -> exp.Select:
+    """The joined rows reduced to one per (group, grain key), then aggregated; the partials'
+    parts computed in the same pass and combined."""
+    named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
     key = joins.key(step.grain)
     inner_cols, outputs = list(named_dims), []
     inner_cols.append(exp.alias_(key.copy(), "grain_key"))
@@ -55,8 +66,8 @@ def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dim
         inner_cols += part_columns(slot, agg, compiler, joins)
         outputs.append(combined(slot, agg))
     inner = joins.from_nodes(exp.select(*inner_cols), step.nodes)
-    if where is not None:
-        inner = inner.where(where.copy(), copy=False)
+    if conditions:
+        inner = inner.where(exp.and_(*conditions), copy=False)
     inner = inner.group_by(*[d.copy() for d in dims], key, copy=False)
     dim_cols = [exp.column(dimension_name(i)) for i in range(len(dims))]
     select = exp.select(*dim_cols, *outputs).from_(inner.subquery("grain_rows"))
@@ -75,3 +86,7 @@ def _direct_call(step: AggregateStep, agg: Agg, compiler: ExprCompiler, key) -> 
     if aggregate(agg).counts_rows(agg) and not step.grain:
         return exp.Count(this=exp.Star())  # every joined row is one source row
     return aggregate_call(agg, [on_grain_rows(step.grain, compiler.compile(x), key) for x in aggregate_inputs(agg)])
+
+
+# one function per step kind (AggregateStep.kind)
+EMITTERS = {"pre_grouped": pre_aggregated_select, "direct": direct_select, "distinct_per_grain": distinct_select}

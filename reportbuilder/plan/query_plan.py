@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..catalog.model import Relationship
 from ..check.report import Report
@@ -44,6 +45,16 @@ class AggregateStep:
     semi_joins: tuple[SemiJoin, ...] = ()  # to-many filters tested for existence, not joined
     pre_aggregated: bool = False  # source rows grouped before the joins (plan.eager_aggregation)
 
+    @property
+    def kind(self) -> str:
+        """How the step reads its rows; emit has one function per kind (emit.step_sql.EMITTERS):
+        `pre_grouped` (source rows grouped before the joins), `distinct_per_grain` (one row per
+        group and grain key first; it may host partials) or `direct` (the joined rows are the
+        grain's rows; it may carry branches). Existence tests apply to each kind."""
+        if self.pre_aggregated:
+            return "pre_grouped"
+        return "distinct_per_grain" if self.distinct else "direct"
+
 
 @dataclass(frozen=True)
 class SemiJoin:
@@ -66,6 +77,16 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class KeyRestriction:
+    """The source rows a report can keep, as conditions every step applies: the report's filters
+    at `filters` (indices, each on the source's stored columns) and, with `window`, its date
+    range. Lookups of the source are computed for those rows' keys only (plan.placeholders)."""
+
+    filters: tuple[int, ...]
+    window: bool
+
+
+@dataclass(frozen=True)
 class QueryPlan:
     report: Report
     nodes: tuple[JoinNode, ...]
@@ -73,6 +94,9 @@ class QueryPlan:
     steps: tuple[AggregateStep, ...]
     measures: tuple[tuple[str, object], ...]  # (output name, expression with `Slot`s for aggregates)
     rules: tuple[str, ...] = ()  # the rules (plan.rules) that rewrote the naive plan, in order
+    # Catalog SQL placeholders (plan.placeholders); None: IS_REPORT_KEY is true, RANGE_START null.
+    report_keys: KeyRestriction | None = None  # the rows lookups of the source are computed for
+    range_start: datetime | None = None  # UTC; a derived source entity skips rows before it
 
     def node(self, path: NodePath) -> JoinNode:
         for n in self.nodes:

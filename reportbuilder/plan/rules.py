@@ -9,7 +9,9 @@ the answers stay the same (tests/plan/test_rules.py runs the reference evaluator
 The order is part of the design: existence tests first, because they remove joins and with
 them the need for distinct passes, which the merges require; branches before the fan-out
 merge, which would otherwise take the source's step as a guest; eager aggregation last, on
-the steps no merge took (a step with branches or partials is not pre-aggregated).
+the steps no merge took (a step with branches or partials is not pre-aggregated). The last
+two rules decide what the catalog SQL's placeholders let it skip; they leave the steps alone,
+so their place is free.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from ..catalog.model import Catalog
 from ..expr import ast
 from .eager_aggregation import pre_aggregable
 from .merge_steps import fan_out_merged, with_branches
+from .placeholders import range_start, report_keys
 from .query_plan import QueryPlan, Slot
 from .semi_joins import semi_join_candidates, tested_not_joined
 from .validate_plan import validate
@@ -82,7 +85,35 @@ def eager_aggregation(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
     return replace(plan, steps=steps)
 
 
-RULES = (existence_tests, branches, fan_out_merge, eager_aggregation)
+def key_restriction(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
+    """Lookups of the source computed only for the keys of rows the report can keep (plan.placeholders).
+
+    Pre: `report_keys` is None (catalog SQL's IS_REPORT_KEY(x) is true, IF_REPORT_KEYS(c) true).
+    Post: when the source is a stored table with a primary key whose sql-derived fields the
+    report reads, and some filters (or the bounded date range, without a comparison) read only
+    its stored columns, `report_keys` names them: emit writes their keys as the CTE
+    `report_keys`, IS_REPORT_KEY(x) becomes `x IN report_keys` and IF_REPORT_KEYS(c) becomes c,
+    in the source's lookups only. Steps unchanged (every step applies those conditions anyway).
+    """
+    if plan.report_keys is not None or not any(n.lookups for n in plan.nodes if n.path == ()):
+        return plan
+    return replace(plan, report_keys=report_keys(plan.report, catalog))
+
+
+def range_start_pushdown(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
+    """A derived source entity's SQL skips rows before the date range (plan.placeholders).
+
+    Pre: `range_start` is None (the entity's RANGE_START() is a null timestamp).
+    Post: when the date range, without a comparison, is on the derived source's own time field
+    and has a start, `range_start` is that start in UTC and RANGE_START() is it. Steps
+    unchanged (each still applies the date range).
+    """
+    if plan.range_start is not None:
+        return plan
+    return replace(plan, range_start=range_start(plan.report, catalog))
+
+
+RULES = (existence_tests, branches, fan_out_merge, eager_aggregation, key_restriction, range_start_pushdown)
 
 
 def apply_rules(plan: QueryPlan, catalog: Catalog, rules=RULES) -> QueryPlan:
@@ -90,7 +121,7 @@ def apply_rules(plan: QueryPlan, catalog: Catalog, rules=RULES) -> QueryPlan:
     rules that changed it (`rb explain` shows them)."""
     for rule in rules:
         rewritten = validate(rule(plan, catalog))
-        if (rewritten.steps, rewritten.measures) != (plan.steps, plan.measures):
+        if rewritten is not plan and rewritten != plan:
             rewritten = replace(rewritten, rules=plan.rules + (rule.__name__,))
         plan = rewritten
     return plan

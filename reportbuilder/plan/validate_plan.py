@@ -7,6 +7,7 @@ branches would build and drop the branch columns).
 from __future__ import annotations
 
 from .paths import walk
+from .placeholders import on_source_columns
 from .query_plan import AggregateStep, QueryPlan, Slot
 from .semi_joins import under
 
@@ -47,6 +48,20 @@ def _problems(plan: QueryPlan) -> list[str]:
                     problems.append(f"measure {name} reads {node.step}.{node.name}, which that step does not produce")
     if set(produced) - read:
         problems.append(f"slots no measure reads: {sorted(set(produced) - read)}")
+    return problems + _placeholder_problems(plan)
+
+
+def _placeholder_problems(plan: QueryPlan) -> list[str]:
+    """The placeholders' decisions (plan.placeholders) hold only where their rule allows them."""
+    problems, report = [], plan.report
+    keys = plan.report_keys
+    if keys is not None and (not all(0 <= i < len(report.filters) and on_source_columns(report.filters[i])
+                                     for i in keys.filters)
+                             or keys.window and (report.window is None or report.compare)
+                             or not (keys.filters or keys.window)):
+        problems.append("report keys restricted by conditions other than the source's own filters and range")
+    if plan.range_start is not None and (report.window is None or report.compare):
+        problems.append("a range start pushed down without a date range, or with a comparison")
     return problems
 
 

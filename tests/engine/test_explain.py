@@ -95,3 +95,22 @@ def test_look_alike_conditional_sums_on_hand_made_data(tmp_path):
     )
     rows = run_report(LOOK_ALIKES + "  - avg_if(handle_time_seconds, conversations.channel = 'chat') as avg\n", data)
     assert rows == [{"once_per_ticket": 100, "once_per_chat": 200, "avg": 100.0}]
+
+
+def test_what_catalog_sql_may_skip_is_shown(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("source: tickets\nmeasures: [sum(agent_reply_count) as replies]\n"
+                    "filters: [\"priority = 'high'\", \"owner.active\"]\n"
+                    "date_range: {from: '2025-01-01', to: '2025-02-01'}\n")
+    text = CliRunner().invoke(main, ["explain", str(spec)], catch_exceptions=False).stdout
+    assert "planner rules applied: key_restriction\n" in text
+    assert ("catalog SQL may skip:\n  lookups of tickets computed only for the keys of tickets rows passing "
+            "(priority = 'high'), the date range (IS_REPORT_KEY, IF_REPORT_KEYS)\n") in text
+    spec.write_text("source: ticket_status_periods\nmeasures: [count() as n]\ntimezone: Europe/Paris\n"
+                    "date_range: {from: '2025-01-01', to: '2025-02-01'}\n")
+    text = CliRunner().invoke(main, ["explain", str(spec)], catch_exceptions=False).stdout
+    assert "planner rules applied: range_start_pushdown\n" in text
+    assert ("  ticket_status_periods rows before the date range's start skipped in its SQL: "
+            "RANGE_START() = 2024-12-31 23:00:00 UTC\n") in text
+    spec.write_text("source: tickets\nmeasures: [count() as n]\n")
+    assert "catalog SQL may skip" not in CliRunner().invoke(main, ["explain", str(spec)]).stdout

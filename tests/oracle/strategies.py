@@ -230,11 +230,14 @@ def catalog():
 
 def _sql_backed(entity, column, seen=()) -> bool:
     """True when a derived field is (or builds on) a field defined by SQL that the reference
-    evaluator has no Python definition of (sql_fields.SQL_FIELDS)."""
+    evaluator has no Python definition of (sql_fields.SQL_FIELDS), or calls a business-time
+    function (the reference has no calendars: `business_time_to_first_response`)."""
     if column.sql is not None:
         return (entity.name, column.name) not in SQL_FIELDS
     if column.expr is None:
         return False
+    if re.search(r"\bbusiness_(seconds|add)\s*\(", column.expr):
+        return True
     for name in re.findall(r"[a-z_][a-z0-9_]*", column.expr):
         other = entity.column(name)
         if other is not None and other.derived and name not in seen and name != column.name:
