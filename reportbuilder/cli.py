@@ -106,7 +106,8 @@ def engine_options(f):
 
 _no_cache_option = click.option(
     "--no-cache", is_flag=True, help="Recompute instead of reusing the result of an identical run on unchanged "
-    "data (cache folder: RB_RESULT_CACHE_DIR, see docs/caching.md).")
+    "data (cache folder: RB_RESULT_CACHE_DIR, see docs/caching.md). The compiled SQL of an identical command is "
+    "still reused; RB_NO_COMPILE_CACHE=1 compiles again.")
 
 
 def _result_cache(no_cache: bool):
@@ -153,11 +154,11 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
 
         charted = chosen in CHART_FORMATS + ("html",)
         key = None
-        if engine == "duckdb" and not no_cache and not charted:
+        if engine == "duckdb" and not charted:
             key = warm_cache.command_key("run", spec, workspace, _option_values(
                 data, now, timezone, range_, from_, to, filters, as_user))
             warm = running.warm_result(key, _result_cache(no_cache))
-            if warm is not None:  # same inputs, same data: nothing to load, check or query
+            if warm is not None:  # compiled before with the same inputs: nothing to load, check or plan
                 return _emit(_render_table(warm[0], chosen, output, warm[1]), output)
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
                                                            from_, to, filters, as_user)

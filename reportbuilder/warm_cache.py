@@ -41,9 +41,11 @@ _ENV = ("XDG_CACHE_HOME", "HOME")
 
 def command_key(command: str, spec: str, workspace: Path | None, options: dict) -> str | None:
     """The key of `command` on `spec` with `options` (JSON-able), or None when the spec cannot be found
-    or read (the full command then reports why)."""
+    or read (the full command then reports why) or RB_NO_COMPILE_CACHE is set (to anything but 0)."""
     from .errors import SpecError
 
+    if os.environ.get("RB_NO_COMPILE_CACHE", "") not in ("", "0"):
+        return None
     try:
         spec_path = find_spec(spec)
         workspace = workspace if workspace is not None else find_workspace(spec)

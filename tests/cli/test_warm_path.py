@@ -79,14 +79,14 @@ def test_a_repeated_command_is_warm_and_answers_the_same(folder, opened, args):
     assert "Bo" in out or "ok" in out or "SELECT" in out
 
 
-def _changes_answer(folder, opened, change, args=RUN, after=None):
+def _changes_answer(folder, opened, change, args=RUN, after=None, whole_way=True):
     before, openings = warm_then(*args, opened=opened)
     assert openings == 0
     change_args = change(folder)
     args = change_args if isinstance(change_args, tuple) else args
     opened.clear()
     out = rb(*args)
-    assert len(opened) >= 1  # went the whole way
+    assert len(opened) == (1 if whole_way else 0)  # compiled again, or the kept SQL run on the new data
     assert out == cold(*args)
     if after is not None:
         assert after(before, out)
@@ -113,11 +113,13 @@ def test_a_workspace_edit_misses(folder, opened):
     assert "Ann" in out
 
 
-def test_a_touched_data_file_misses(folder, opened):
+def test_a_touched_data_file_is_queried_again(folder, opened):
+    """The compiled command still applies (same inputs): its SQL runs on the changed file."""
     def change(f):
         (f / "data" / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n3,Cy,1\n")
 
-    _changes_answer(folder, opened, change, after=lambda before, now: "Cy" in now and "Cy" not in before)
+    _changes_answer(folder, opened, change, after=lambda before, now: "Cy" in now and "Cy" not in before,
+                    whole_way=False)
 
 
 def test_a_file_added_to_the_data_folder_misses(folder, opened):
@@ -132,9 +134,12 @@ def test_the_wall_clocks_now_is_never_kept(folder, opened):
     assert not (folder / "compiled" / "commands").exists()
 
 
-def test_no_cache_goes_the_whole_way(folder, opened):
+def test_no_cache_recomputes_with_the_compiled_command(folder, opened, monkeypatch):
     rb(*RUN)
     opened.clear()
+    rb(*RUN, "--no-cache")
+    assert opened == []
+    monkeypatch.setenv("RB_NO_COMPILE_CACHE", "1")
     rb(*RUN, "--no-cache")
     assert len(opened) == 1
 
