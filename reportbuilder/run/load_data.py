@@ -106,6 +106,7 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog, restri
         con = Recorder(":memory:" if data_path.is_dir() else str(data_path), read_only=not data_path.is_dir())
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET temp_directory = '.tmp'")  # as in memory: never spill beside a data file
+        con.execute("SET enable_progress_bar = false")  # DuckDB draws it on stdout: it would corrupt the answer
         if data_path.is_dir():
             readable = _directory_views(con, data_path, opened, catalog, named)
         else:

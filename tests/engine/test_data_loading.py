@@ -125,3 +125,26 @@ def test_typed_parquet_timestamps_are_utc_instants(csv_dir, tmp_path, stored):
                           CAST(id AS INTEGER) AS id, CAST(handle_time_seconds AS DOUBLE) AS handle_time_seconds)
         FROM read_csv('{csv_dir}/tickets.csv', all_varchar=true)""").write_parquet(str(target / "tickets.parquet"))
     assert run_report(SPEC, target) == EXPECTED
+
+
+@pytest.mark.parametrize("kind", ["folder", "database"])
+def test_no_progress_bar_is_drawn_and_the_opening_can_be_replayed(csv_dir, tmp_path, kind):
+    """DuckDB draws a progress bar on stdout for a query of over ~2 s: it would end up inside `rb run
+    --format json`'s answer. The kept statements open the same views again (data_connection.reopen)."""
+    from reportbuilder.catalog.load_catalog import load_catalog
+    from reportbuilder.run.data_connection import reopen
+    from reportbuilder.run.load_data import open_data
+
+    path = csv_dir
+    if kind == "database":
+        path = tmp_path / "d.duckdb"
+        con = duckdb.connect(str(path))
+        con.execute(f"CREATE TABLE tickets AS SELECT * FROM read_csv('{csv_dir}/tickets.csv', all_varchar=true)")
+        con.close()
+    data = open_data(path, ("tickets",), load_catalog())
+    query = "SELECT current_setting('enable_progress_bar'), count(*), min(created_at) FROM tickets"
+    first = data.execute(query).fetchall()
+    data.close()
+    again = reopen(json.loads(json.dumps(data.setup)))
+    assert first == again.execute(query).fetchall() and first[0][:2] == (False, 3)
+    again.close()
