@@ -144,10 +144,10 @@ def warm_result(key: str | None, cache):
 
 def _stored_rows(entry: dict, cache):
     """The rows the result cache holds for the entry's SQL and views with the files as they are now."""
-    from .run.result_cache import state_key
-
     if cache is None or entry.get("state") is None:
         return None
+    from .run.result_cache import state_key
+
     result_key = state_key(entry["sql"], entry["state"], entry["duckdb"])
     return cache.cached(result_key) if result_key is not None else None
 
