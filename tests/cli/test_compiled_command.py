@@ -13,10 +13,8 @@ import shutil
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
-from reportbuilder import workspace
-from reportbuilder.cli import main
+from tests.cli.test_warm_path import opened, rb  # noqa: F401 - `opened` is a fixture
 from tests.security.access_world import FIXTURE, MEMBER, OTHER, WORKSPACE, read, write
 
 NOW = ("--now", "2025-06-30T12:00:00")
@@ -32,21 +30,6 @@ def world(tmp_path, monkeypatch):
     write(read(FIXTURE), tmp_path / "data")
     (tmp_path / "rb.yaml").write_text(WORKSPACE, encoding="utf-8")
     return tmp_path
-
-
-@pytest.fixture
-def opened(monkeypatch):
-    """How many times a command opened the workspace (0: it used the compiled command)."""
-    calls = []
-    real = workspace.open_workspace
-    monkeypatch.setattr(workspace, "open_workspace", lambda *a, **k: calls.append(a) or real(*a, **k))
-    return calls
-
-
-def rb(*args: str) -> str:
-    done = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    return done.output
 
 
 def cold(*args: str) -> str:
@@ -165,3 +148,15 @@ def test_the_compile_cache_can_be_switched_off(world, opened, monkeypatch):
     rb(*args)
     rb(*args)
     assert len(opened) == 2
+
+
+def test_a_run_with_the_result_cache_completes_an_entry_kept_under_no_cache(world, opened):
+    """Kept by `--no-cache` (no connection state), the entry gains it on the first cached run: the next
+    run is answered from the result cache without opening the data."""
+    args = ("run", "tickets_by_channel", "--data", "data", *NOW, "--format", "json")
+    first = rb(*args, "--no-cache")
+    (entry,) = (world / "compiled" / "commands").iterdir()
+    assert json.loads(entry.read_text())["state"] is None
+    assert rb(*args) == first and len(opened) == 1  # the first run compiled, the second did not
+    assert json.loads(entry.read_text())["state"]["views"]
+    assert any((world / "results").iterdir())
