@@ -29,12 +29,13 @@ def load_spec(spec: str, sources: dict, path: Path | None = None, label: str | N
     return load_spec_text(text, label, path.stem)
 
 
-def report_options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer=None):
-    """The `rb run` options as the checker takes them (a viewer's hidden fields included)."""
+def report_options(now, timezone, range_, from_, to, filters, demo_now, workspace, viewer=None, clock=None):
+    """The `rb run` options as the checker takes them (a viewer's hidden fields included); `clock`: the
+    now to use when none is pinned (a watched_now.WatchedNow; default: the checker reads the wall clock)."""
     from .check.options import ReportOptions
     from .workspace import resolve_now
 
-    return ReportOptions(now_utc=resolve_now(now, workspace, demo_now), timezone=timezone, preset=range_,
+    return ReportOptions(now_utc=resolve_now(now, workspace, demo_now) or clock, timezone=timezone, preset=range_,
                          start=from_, end=to, filters=tuple(filters),
                          hidden_fields=viewer.hidden if viewer else frozenset())
 
@@ -48,15 +49,15 @@ def viewer_of(as_user, workspace, now_utc):
 
 
 def plan_report(ws, raw, data=None, now=None, timezone=None, range_=None, from_=None, to=None, filters=(),
-                as_user=None):
+                as_user=None, clock=None):
     """A loaded spec checked and planned on workspace `ws` as the viewer `as_user` sees it:
-    (plan, data path, the viewer's row restriction or None)."""
+    (plan, data path, the viewer's row restriction or None); `clock`: see `report_options`."""
     from .compile import plan
     from .workspace import resolve_data, resolve_now
 
     data_path, demo_now = resolve_data(data, ws)
-    viewer = viewer_of(as_user, ws, resolve_now(now, ws, demo_now))
-    options = report_options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer)
+    viewer = viewer_of(as_user, ws, resolve_now(now, ws, demo_now) or clock)
+    options = report_options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer, clock)
     return plan(raw, ws.catalog, options), data_path, restriction_of(viewer)
 
 
@@ -73,10 +74,11 @@ def engine_for(ws, engine: str = "duckdb", spark_master: str | None = None):
 
 
 def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_master: str | None = None,
-            restriction=None, cache=None, on_open=None, warm_key: str | None = None):
+            restriction=None, cache=None, on_open=None, warm_key: str | None = None, clock=None):
     """Build and run one plan where `rb run` runs it; `on_open(connection)` is called once the
     data is open (the web app keeps it to interrupt a query that runs too long);
-    `warm_key`: keep what a repeated run needs under it (warm_cache.py; DuckDB only)."""
+    `warm_key`: keep what a repeated run needs under it (warm_cache.py; DuckDB only), unless the
+    plan's unpinned now, the WatchedNow `clock`, was looked at (then the SQL may hold it)."""
     from .emit.build_sql import build_sql
     from .engines import run_once
 
@@ -94,17 +96,11 @@ def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_mast
                           report.title, restriction, cache, keep)
     except MissingTableError as exc:  # say which report cannot run, in one plain sentence
         raise exc.for_report(report.title or report.name) from None
-    if warm_key is not None and engine == "duckdb" and getattr(opened[0].data, "setup", None) is not None:
+    seen = clock is not None and clock.seen
+    if warm_key is not None and engine == "duckdb" and not seen and getattr(opened[0].data, "setup", None) is not None:
         _remember_run(warm_key, query.sql(), result, report_plan, data_path, opened[0].data.setup,
                       cache.state if cache is not None else None)
     return result
-
-
-def now_pinned(now, data, ws) -> bool:
-    """Whether the report's `now` is fixed (option, RB_NOW, workspace, demo data), not the wall clock's."""
-    from .workspace import demo_now, resolve_now
-
-    return resolve_now(now, ws, demo_now(data, ws)) is not None
 
 
 def _remember_run(key: str, sql: str, result, report_plan, data_path: Path, setup: dict, state: dict | None) -> None:

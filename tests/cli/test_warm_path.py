@@ -126,12 +126,20 @@ def test_a_file_added_to_the_data_folder_misses(folder, opened):
     _changes_answer(folder, opened, lambda f: (f / "data" / "teams.csv").write_text("id,name\n1,T\n"))
 
 
-def test_the_wall_clocks_now_is_never_kept(folder, opened):
+def test_the_wall_clocks_now_is_kept_only_when_the_compile_never_read_it(folder, opened):
+    """No now pinned: a report without a date range compiles to the same SQL at every instant (kept);
+    one over the last 30 days holds the instant's date (compiled again every time, never kept)."""
+    args = ("run", "spec.yaml", "--data", "data")
+    assert warm_then(*args, opened=opened) == (cold(*args), 0)
+    (folder / "data" / "tickets.csv").write_text("id,created_at\n1,2020-01-01 10:00:00\n")
+    (folder / "spec.yaml").write_text("source: tickets\ndate_range: {field: created_at, preset: last_30_days}\n"
+                                      "measures: [count() as n]\n")
+    kept = len(list((folder / "compiled" / "commands").iterdir()))
     for _ in range(2):
         opened.clear()
-        rb("run", "spec.yaml", "--data", "data")
+        rb(*args)
         assert len(opened) == 1
-    assert not (folder / "compiled" / "commands").exists()
+    assert len(list((folder / "compiled" / "commands").iterdir())) == kept
 
 
 def test_no_cache_recomputes_with_the_compiled_command(folder, opened, monkeypatch):
