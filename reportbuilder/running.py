@@ -157,7 +157,7 @@ def _rerun(key: str, entry: dict, cache):
     from .run.data_connection import reopen
     from .run.result import plain_row
 
-    con = reopen(entry["setup"])
+    con = reopen(entry["setup"], str(Path(entry["data"]).resolve()))
     if con is None:
         return None
     try:

@@ -73,14 +73,37 @@ class Recorder:
         self.con.close()
 
 
-def reopen(setup: dict) -> DataConnection | None:
-    """The data opened again by `setup`'s statements; None when anything differs or fails."""
+# What `open_data` runs: settings, probes and queries, temporary views; the lock comes last.
+_KINDS = {"SET ": duckdb.StatementType.SET, "SELECT ": duckdb.StatementType.SELECT,
+          "CREATE TEMPORARY VIEW ": duckdb.StatementType.CREATE}
+_LOCKED = "SET lock_configuration = true"
+
+
+def _allowed(con, sql: str) -> bool:
+    """One statement, of a kind `open_data` runs."""
+    statements = con.extract_statements(sql)
+    return len(statements) == 1 and any(sql.startswith(start) and statements[0].type == kind
+                                        for start, kind in _KINDS.items())
+
+
+def reopen(setup: dict, data_path: str) -> DataConnection | None:
+    """The data at `data_path` opened again by `setup`'s statements; None when anything differs or fails.
+
+    The statements come from a file in the user's cache folder: only the kinds `open_data` runs are
+    accepted (no COPY, ATTACH, INSTALL, PRAGMA, ...), the last must lock the connection, and the
+    database is the data path's own file (read-only) or an in-memory one for a folder."""
     try:
-        con = duckdb.connect(setup["database"], read_only=setup["read_only"])
-    except (duckdb.Error, KeyError, TypeError):
+        steps, database, read_only = setup["steps"], setup["database"], setup["read_only"]
+        if (database, read_only) not in ((":memory:", False), (data_path, True)) or steps[-1]["sql"] != _LOCKED:
+            return None
+        con = duckdb.connect(database, read_only=read_only)
+    except (duckdb.Error, KeyError, TypeError, IndexError):
         return None
     try:
-        for step in setup["steps"]:
+        for step in steps:
+            if not _allowed(con, step["sql"]):
+                con.close()
+                return None
             cursor = con.execute(step["sql"], step.get("params"))
             if "columns" in step and [[row[0], str(row[1])] for row in cursor.description] != step["columns"]:
                 con.close()

@@ -145,6 +145,27 @@ def test_no_progress_bar_is_drawn_and_the_opening_can_be_replayed(csv_dir, tmp_p
     query = "SELECT current_setting('enable_progress_bar'), count(*), min(created_at) FROM tickets"
     first = data.execute(query).fetchall()
     data.close()
-    again = reopen(json.loads(json.dumps(data.setup)))
+    kept = json.loads(json.dumps(data.setup))
+    again = reopen(kept, str(path.resolve()))
     assert first == again.execute(query).fetchall() and first[0][:2] == (False, 3)
     again.close()
+
+
+def test_a_tampered_setup_is_refused(csv_dir, tmp_path):
+    """The kept statements come from a file in the user's cache folder: only what open_data runs is run."""
+    from reportbuilder.catalog.load_catalog import load_catalog
+    from reportbuilder.run.data_connection import reopen
+    from reportbuilder.run.load_data import open_data
+
+    data = open_data(csv_dir, ("tickets",), load_catalog())
+    data.close()
+    setup, target = data.setup, tmp_path / "written.csv"
+    here = str(csv_dir.resolve())
+    assert reopen(setup, here) is not None
+    for sql in (f"COPY (SELECT 1) TO '{target}'", f"SELECT 1; COPY (SELECT 1) TO '{target}'",
+                "CREATE TABLE t AS SELECT 1", "ATTACH ':memory:' AS other", "INSTALL httpfs"):
+        tampered = {**setup, "steps": [{"sql": sql, "params": None}, *setup["steps"]]}
+        assert reopen(tampered, here) is None, sql
+    assert not target.exists()
+    assert reopen({**setup, "steps": setup["steps"][:-1]}, here) is None  # the lock must come last
+    assert reopen({**setup, "database": str(tmp_path / "other.duckdb"), "read_only": True}, here) is None
