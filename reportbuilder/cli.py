@@ -106,7 +106,8 @@ def engine_options(f):
 
 _no_cache_option = click.option(
     "--no-cache", is_flag=True, help="Recompute instead of reusing the result of an identical run on unchanged "
-    "data (cache folder: RB_RESULT_CACHE_DIR, see docs/caching.md).")
+    "data (cache folder: RB_RESULT_CACHE_DIR, see docs/caching.md). The compiled SQL of an identical command is "
+    "still reused; RB_NO_COMPILE_CACHE=1 compiles again.")
 
 
 def _result_cache(no_cache: bool):
@@ -153,20 +154,24 @@ def run(spec, data, workspace, now, timezone, range_, from_, to, filters, as_use
 
         charted = chosen in CHART_FORMATS + ("html",)
         key = None
-        if engine == "duckdb" and not no_cache and not charted:
+        if engine == "duckdb" and not charted:
             key = warm_cache.command_key("run", spec, workspace, _option_values(
                 data, now, timezone, range_, from_, to, filters, as_user))
             warm = running.warm_result(key, _result_cache(no_cache))
-            if warm is not None:  # same inputs, same data: nothing to load, check or query
+            if warm is not None:  # compiled before with the same inputs: nothing to load, check or plan
                 return _emit(_render_table(warm[0], chosen, output, warm[1]), output)
+        clock = None
+        if key is not None:  # an unpinned now, watched: kept only if the compile never looked at it
+            from .watched_now import WatchedNow
+
+            clock = WatchedNow.wall()
         ws, report_plan, data_path, restriction = _planned(spec, sources, data, workspace, now, timezone, range_,
-                                                           from_, to, filters, as_user)
-        if key is not None and not running.now_pinned(now, data, ws):
-            key = None  # the wall clock's now: nothing to keep
+                                                           from_, to, filters, as_user, clock)
         cache = _result_cache(no_cache)
 
         def run_plan(p, warm_key=None):
-            return running.execute(p, ws, data_path, engine, spark_master, restriction, cache, warm_key=warm_key)
+            return running.execute(p, ws, data_path, engine, spark_master, restriction, cache, warm_key=warm_key,
+                                   clock=clock)
 
         result = run_plan(report_plan, key)
         if charted:
@@ -207,14 +212,15 @@ def _render_table(result, chosen: str, output: Path | None, groups: tuple[str, .
                   groups=groups)
 
 
-def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user):
+def _planned(spec, sources, data, workspace, now, timezone, range_, from_, to, filters, as_user, clock=None):
     """What `rb run`, `rb insights` and `rb rows` share: the workspace, SPEC checked and planned
     (as the viewer of `--as` sees it), the data path and the viewer's restriction."""
     from .running import plan_report
     from .workspace import open_workspace
 
     ws = open_workspace(workspace, spec)
-    return (ws, *plan_report(ws, _load(spec, sources), data, now, timezone, range_, from_, to, filters, as_user))
+    return (ws, *plan_report(ws, _load(spec, sources), data, now, timezone, range_, from_, to, filters, as_user,
+                             clock))
 
 
 _INSIGHT_FORMATS = {".json": "json", ".html": "html", ".htm": "html"}

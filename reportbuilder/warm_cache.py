@@ -12,8 +12,8 @@ SHA-256 of every input that can change it, found here without parsing anything:
   (the data path, the demo data's folder, the cache folders),
 - today's UTC date: the demo data's `now` (noon today) and every relative range follow it.
 An entry is written only when the report's `now` is pinned (--now, RB_NOW, the workspace's
-`now`, the demo data): a run on the wall clock's `now` compiles again each time, because its
-range bounds and SQL may hold that instant. A key that does not match is simply a miss (the
+`now`, the demo data) or, for `rb run`, when the compile never read the wall clock's `now`
+(watched_now.py): otherwise its range bounds and SQL may hold that instant. A key that does not match is simply a miss (the
 command runs in full); any trouble with the folder is a miss too, never an error.
 
 A warm `rb run` also needs the answer from the result cache (run/result_cache.py): its entry
@@ -41,9 +41,11 @@ _ENV = ("XDG_CACHE_HOME", "HOME")
 
 def command_key(command: str, spec: str, workspace: Path | None, options: dict) -> str | None:
     """The key of `command` on `spec` with `options` (JSON-able), or None when the spec cannot be found
-    or read (the full command then reports why)."""
+    or read (the full command then reports why) or RB_NO_COMPILE_CACHE is set (to anything but 0)."""
     from .errors import SpecError
 
+    if os.environ.get("RB_NO_COMPILE_CACHE", "") not in ("", "0"):
+        return None
     try:
         spec_path = find_spec(spec)
         workspace = workspace if workspace is not None else find_workspace(spec)

@@ -21,6 +21,7 @@ from ..catalog.model import Catalog
 from ..catalog.sql_types import SQL_TYPES
 from ..emit.dialects import to_dialect
 from ..errors import DataError, MissingTableError
+from .data_connection import DataConnection, Recorder, Rows  # noqa: F401 - Rows re-exported
 
 EXTENSIONS = (".parquet", ".csv", ".csv.gz", ".jsonl", ".ndjson", ".json")
 _READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".csv.gz": "read_csv",
@@ -59,8 +60,7 @@ def _typed(column: str, kind: str, stored: str) -> exp.Expression:
 def _view(con, name: str, relation: exp.Expression, columns: dict[str, str], optional=()) -> None:
     """CREATE VIEW name AS SELECT <catalog columns cast>, <other columns as they are>, <absent
     `optional` columns as typed nulls> FROM relation."""
-    present = [(row[0], str(row[1]))
-               for row in con.execute(exp.select("*").from_(relation).limit(0).sql("duckdb")).description]
+    present = con.probe(exp.select("*").from_(relation).limit(0).sql("duckdb"))
     select = [exp.alias_(_typed(c, columns[c], stored), c, quoted=True) if c in columns else exp.column(c, quoted=True)
               for c, stored in present]
     names = {c for c, _ in present}
@@ -89,43 +89,9 @@ def optional_columns(catalog: Catalog, table: str) -> tuple[str, ...]:
     return tuple(c.name for e in catalog.entities if e.table == table for c in e.columns if c.optional)
 
 
-class DataConnection:
-    """The opened data, read-only: one SELECT statement at a time, checked by DuckDB's own parser."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self._con = con
-
-    def execute(self, sql: str) -> "Rows":
-        statements = self._con.extract_statements(sql)
-        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-            raise DataError("refusing to run anything but a single SELECT statement")
-        cursor = self._con.execute(sql)
-        return Rows(tuple(cursor.description), cursor)
-
-    def interrupt(self) -> None:
-        """Stop the running query (from another thread): it fails with a DuckDB error."""
-        self._con.interrupt()
-
-    def close(self) -> None:
-        self._con.close()
-
-
-class Rows:
-    """The answer of one SELECT: `description` as DB-API gives it, then fetch once."""
-
-    def __init__(self, description: tuple, cursor: duckdb.DuckDBPyConnection):
-        self.description = description
-        self._cursor = cursor
-
-    def fetchall(self) -> list[tuple]:
-        return self._cursor.fetchall()
-
-    def fetchone(self) -> tuple | None:
-        return self._cursor.fetchone()
-
-
 def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog, restrict=None) -> DataConnection:
-    """A locked DuckDB connection with one (temporary) view per needed table, behind `DataConnection`.
+    """A locked DuckDB connection with one (temporary) view per needed table, behind `DataConnection`
+    (which keeps the statements that opened it: data_connection.reopen runs them again).
 
     A directory is read from an in-memory database; a `.duckdb` file is itself opened
     read-only, so that nothing (not even DETACH + ATTACH) can re-open it for writing.
@@ -138,9 +104,10 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog, restri
         raise DataError(f"data path {data_path} does not exist")
     con = None
     try:
-        con = duckdb.connect(":memory:" if data_path.is_dir() else str(data_path), read_only=not data_path.is_dir())
+        con = Recorder(":memory:" if data_path.is_dir() else str(data_path), read_only=not data_path.is_dir())
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET temp_directory = '.tmp'")  # as in memory: never spill beside a data file
+        con.execute("SET enable_progress_bar = false")  # DuckDB draws it on stdout: it would corrupt the answer
         if data_path.is_dir():
             readable = _directory_views(con, data_path, opened, catalog, named)
         else:
@@ -152,7 +119,7 @@ def open_data(data_path: Path, tables: tuple[str, ...], catalog: Catalog, restri
             con.close()
         raise DataError(f"cannot read the data in {data_path}: {exc}") from None
     _lock(con, readable)
-    return DataConnection(con)
+    return DataConnection(con.con, con.setup)
 
 
 def missing_file(table: str, directory: Path) -> MissingTableError:

@@ -78,11 +78,12 @@ def is_preset(name: str) -> bool:
 
 
 def preset_range(preset: str, now_utc: datetime, tz: str, week_start: str = "monday") -> LocalRange:
-    """The local range a preset names at the instant `now_utc` (naive UTC or aware)."""
-    today = utc_to_local(now_utc, tz).date()
-    tomorrow = today + timedelta(days=1)
+    """The local range a preset names at the instant `now_utc` (naive UTC or aware); `all_time` does not
+    read it (a compile over all time can then be kept on the wall clock's now: watched_now.py)."""
     if preset == "all_time":
         return LocalRange(None, None)
+    today = utc_to_local(now_utc, tz).date()
+    tomorrow = today + timedelta(days=1)
     if preset == "today":
         return _days(today, tomorrow)
     if preset == "yesterday":

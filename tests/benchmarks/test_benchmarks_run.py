@@ -89,3 +89,17 @@ def test_business_time_matches_handwritten(tiny_data, capsys):
     result = json.loads(capsys.readouterr().out)
     assert sum(r["tickets"] for r in result["rows"]) == 2000
     assert all(r["first_response_open_seconds"] > 0 for r in result["rows"])
+
+
+def test_whole_process_times_a_first_and_a_repeat_run(tiny_data, tmp_path):
+    """Both rb runs (empty cache folder; compiled command kept) give the plain process's answer."""
+    import whole_process
+
+    spec = str(BENCH / "specs" / "count_by_month.yaml")
+    result = whole_process.run_case("shape: count_by_month", spec, "all_time", tiny_data, whole_process.DEFAULT_NOW,
+                                    2, tmp_path)
+    assert result["mismatch"] is None and result["rows"] > 0 and result["baseline"] == "hand"
+    assert min(result["first_s"], result["repeat_s"], result["plain_s"]) > 0
+    assert "| rb first run s | rb repeat run s |" in whole_process.markdown([result])
+    kept = [p for p in tmp_path.rglob("commands/*.json")]
+    assert len(kept) == 3  # one compiled command in the kept folder, one in each first run's own folder

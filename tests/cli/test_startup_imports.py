@@ -96,6 +96,24 @@ def test_a_warm_run_loads_neither_sqlglot_nor_duckdb(tmp_path):
     assert "duckdb" in loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
 
 
+# What a run compiled before needs none of: loading, checking, planning and building the SQL.
+COMPILER = ("sqlglot", "yaml", "jsonschema", "reportbuilder.workspace", "reportbuilder.catalog", "reportbuilder.check",
+            "reportbuilder.plan", "reportbuilder.emit", "reportbuilder.access", "reportbuilder.load",
+            "reportbuilder.run.load_data", "reportbuilder.run.execute")
+
+
+def test_a_compiled_run_without_a_stored_answer_loads_no_compiler(tmp_path):
+    """`--no-cache` with a compiled hit: the data opened from the kept statements, the kept SQL run."""
+    (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n")
+    (tmp_path / "spec.yaml").write_text("source: owners\ndimensions: [name]\nmeasures: [count() as n]\n")
+    argv = ("run", "spec.yaml", "--data", ".", "--now", "2025-01-01", "--no-cache")
+    first = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
+    assert {"sqlglot", "reportbuilder.workspace"} <= first  # the probe sees them when used
+    again = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
+    assert "duckdb" in again and "rich.table" in again  # it queried and printed the table
+    assert _heavy(again, NEVER + COMPILER) == []
+
+
 def test_the_probe_sees_a_heavy_import(tmp_path):
     """The check can fail: a chart format does load the chart library."""
     (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n")

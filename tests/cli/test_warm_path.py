@@ -79,14 +79,14 @@ def test_a_repeated_command_is_warm_and_answers_the_same(folder, opened, args):
     assert "Bo" in out or "ok" in out or "SELECT" in out
 
 
-def _changes_answer(folder, opened, change, args=RUN, after=None):
+def _changes_answer(folder, opened, change, args=RUN, after=None, whole_way=True):
     before, openings = warm_then(*args, opened=opened)
     assert openings == 0
     change_args = change(folder)
     args = change_args if isinstance(change_args, tuple) else args
     opened.clear()
     out = rb(*args)
-    assert len(opened) >= 1  # went the whole way
+    assert len(opened) == (1 if whole_way else 0)  # compiled again, or the kept SQL run on the new data
     assert out == cold(*args)
     if after is not None:
         assert after(before, out)
@@ -113,28 +113,41 @@ def test_a_workspace_edit_misses(folder, opened):
     assert "Ann" in out
 
 
-def test_a_touched_data_file_misses(folder, opened):
+def test_a_touched_data_file_is_queried_again(folder, opened):
+    """The compiled command still applies (same inputs): its SQL runs on the changed file."""
     def change(f):
         (f / "data" / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n3,Cy,1\n")
 
-    _changes_answer(folder, opened, change, after=lambda before, now: "Cy" in now and "Cy" not in before)
+    _changes_answer(folder, opened, change, after=lambda before, now: "Cy" in now and "Cy" not in before,
+                    whole_way=False)
 
 
 def test_a_file_added_to_the_data_folder_misses(folder, opened):
     _changes_answer(folder, opened, lambda f: (f / "data" / "teams.csv").write_text("id,name\n1,T\n"))
 
 
-def test_the_wall_clocks_now_is_never_kept(folder, opened):
+def test_the_wall_clocks_now_is_kept_only_when_the_compile_never_read_it(folder, opened):
+    """No now pinned: a report without a date range compiles to the same SQL at every instant (kept);
+    one over the last 30 days holds the instant's date (compiled again every time, never kept)."""
+    args = ("run", "spec.yaml", "--data", "data")
+    assert warm_then(*args, opened=opened) == (cold(*args), 0)
+    (folder / "data" / "tickets.csv").write_text("id,created_at\n1,2020-01-01 10:00:00\n")
+    (folder / "spec.yaml").write_text("source: tickets\ndate_range: {field: created_at, preset: last_30_days}\n"
+                                      "measures: [count() as n]\n")
+    kept = len(list((folder / "compiled" / "commands").iterdir()))
     for _ in range(2):
         opened.clear()
-        rb("run", "spec.yaml", "--data", "data")
+        rb(*args)
         assert len(opened) == 1
-    assert not (folder / "compiled" / "commands").exists()
+    assert len(list((folder / "compiled" / "commands").iterdir())) == kept
 
 
-def test_no_cache_goes_the_whole_way(folder, opened):
+def test_no_cache_recomputes_with_the_compiled_command(folder, opened, monkeypatch):
     rb(*RUN)
     opened.clear()
+    rb(*RUN, "--no-cache")
+    assert opened == []
+    monkeypatch.setenv("RB_NO_COMPILE_CACHE", "1")
     rb(*RUN, "--no-cache")
     assert len(opened) == 1
 

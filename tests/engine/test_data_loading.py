@@ -125,3 +125,47 @@ def test_typed_parquet_timestamps_are_utc_instants(csv_dir, tmp_path, stored):
                           CAST(id AS INTEGER) AS id, CAST(handle_time_seconds AS DOUBLE) AS handle_time_seconds)
         FROM read_csv('{csv_dir}/tickets.csv', all_varchar=true)""").write_parquet(str(target / "tickets.parquet"))
     assert run_report(SPEC, target) == EXPECTED
+
+
+@pytest.mark.parametrize("kind", ["folder", "database"])
+def test_no_progress_bar_is_drawn_and_the_opening_can_be_replayed(csv_dir, tmp_path, kind):
+    """DuckDB draws a progress bar on stdout for a query of over ~2 s: it would end up inside `rb run
+    --format json`'s answer. The kept statements open the same views again (data_connection.reopen)."""
+    from reportbuilder.catalog.load_catalog import load_catalog
+    from reportbuilder.run.data_connection import reopen
+    from reportbuilder.run.load_data import open_data
+
+    path = csv_dir
+    if kind == "database":
+        path = tmp_path / "d.duckdb"
+        con = duckdb.connect(str(path))
+        con.execute(f"CREATE TABLE tickets AS SELECT * FROM read_csv('{csv_dir}/tickets.csv', all_varchar=true)")
+        con.close()
+    data = open_data(path, ("tickets",), load_catalog())
+    query = "SELECT current_setting('enable_progress_bar'), count(*), min(created_at) FROM tickets"
+    first = data.execute(query).fetchall()
+    data.close()
+    kept = json.loads(json.dumps(data.setup))
+    again = reopen(kept, str(path.resolve()))
+    assert first == again.execute(query).fetchall() and first[0][:2] == (False, 3)
+    again.close()
+
+
+def test_a_tampered_setup_is_refused(csv_dir, tmp_path):
+    """The kept statements come from a file in the user's cache folder: only what open_data runs is run."""
+    from reportbuilder.catalog.load_catalog import load_catalog
+    from reportbuilder.run.data_connection import reopen
+    from reportbuilder.run.load_data import open_data
+
+    data = open_data(csv_dir, ("tickets",), load_catalog())
+    data.close()
+    setup, target = data.setup, tmp_path / "written.csv"
+    here = str(csv_dir.resolve())
+    assert reopen(setup, here) is not None
+    for sql in (f"COPY (SELECT 1) TO '{target}'", f"SELECT 1; COPY (SELECT 1) TO '{target}'",
+                "CREATE TABLE t AS SELECT 1", "ATTACH ':memory:' AS other", "INSTALL httpfs"):
+        tampered = {**setup, "steps": [{"sql": sql, "params": None}, *setup["steps"]]}
+        assert reopen(tampered, here) is None, sql
+    assert not target.exists()
+    assert reopen({**setup, "steps": setup["steps"][:-1]}, here) is None  # the lock must come last
+    assert reopen({**setup, "database": str(tmp_path / "other.duckdb"), "read_only": True}, here) is None
