@@ -101,6 +101,17 @@ class DataConnection:
         cursor = self._con.execute(sql)
         return Rows(tuple(cursor.description), cursor)
 
+    def materialize(self, name: str, select: exp.Expression) -> None:
+        """Keep the rows of `select` (a tree: never text) as the temporary table `name` of this
+        connection, for its later SELECTs (a dashboard's shared scans, dashboard/shared_scans.py)."""
+        if not isinstance(select, exp.Select):
+            raise DataError("refusing to keep anything but the rows of a SELECT")
+        create = _temporary(exp.Create(this=exp.to_table(name), kind="TABLE", expression=select))
+        try:
+            self._con.execute(create.sql("duckdb"))
+        except duckdb.Error as exc:
+            raise DataError(f"the database failed: {str(exc).splitlines()[0]}") from None
+
     def interrupt(self) -> None:
         """Stop the running query (from another thread): it fails with a DuckDB error."""
         self._con.interrupt()
