@@ -28,12 +28,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib.util import find_spec as find_module
 from pathlib import Path
 
 from reportbuilder import __version__
 from reportbuilder.locate import builtin_names, builtin_path, find_workspace
 from reportbuilder.run.result_cache import default_dir, fingerprints
+from reportbuilder.warm_cache import _digest, _file_stamp as _stamp, _stamp as _package_stamp  # stamps as `rb run`'s
 
 KEEP = 16
 _PACKAGES = ("sqlglot", "duckdb", "altair", "vl_convert")
@@ -142,22 +142,6 @@ def _data_stamp(data_path: Path) -> list:
     else:
         files = [str(data_path), f"{data_path}.wal"]
     return [list(stamp) for stamp in fingerprints(files)]  # as JSON reads them back
-
-
-def _digest(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def _stamp(path) -> list:
-    stat = os.stat(path)
-    return [str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-
-
-def _package_stamp(package: str) -> list | None:
-    """Where the package is installed and its __init__'s stamp, found without importing it."""
-    spec = find_module(package)
-    return _stamp(spec.origin) if spec is not None and spec.origin else None
 
 
 def _write_atomic(path: Path, raw: bytes) -> None:
