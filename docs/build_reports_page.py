@@ -132,6 +132,15 @@ below); `null` means "not set".
   instead of silently emptying every card.
 - **A report the data cannot feed** (a table the import did not produce) keeps its card:
   its title and one sentence, "Needs conversations, which this data does not have."
+- **One piece of work.** The data is opened once for the whole dashboard, and what several
+  panels compute identically (a derived entity such as `response_turns`, a lookup such as
+  `messages.reply_time`) is computed once, into a temporary table of that connection,
+  after the `--as` viewer's row restriction (`reportbuilder/dashboard/shared_scans.py`).
+  Every panel's answer is the report's answer run alone (`tests/dashboard/test_shared_scans.py`).
+- **Reopening an unchanged dashboard is instant.** The page is kept whole and written
+  again without running anything while the dashboard file, its reports, the workspace, the
+  options and every data file are unchanged (a pinned `now` only; see
+  [caching.md](caching.md#reopening-an-unchanged-dashboard)).
 
 ```yaml
 title: Help desk analyze

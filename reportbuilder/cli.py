@@ -573,11 +573,25 @@ def import_(fmt, source, output, source_timezone, debug):
 def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, as_user, debug, output, fmt,
               insights, engine, spark_master, no_cache):
     """Render dashboard DASH (a YAML file or a built-in name) to one self-contained file."""
+    from . import dashboard_cache as reopen
+
+    chosen = fmt or ("png" if output.suffix.lower() == ".png" else "html")
+    key = None if no_cache else reopen.reopen_key(dash, workspace, {
+        "data": data, "now": now, "timezone": timezone, "range": range_, "from": from_, "to": to,
+        "filters": list(filters), "as": as_user, "format": chosen, "insights": insights, "engine": engine,
+        "spark_master": spark_master})
+    kept = reopen.reopened(key)
+    if kept is not None:  # unchanged since it was written: nothing to load, run or draw
+        _guard(debug, lambda sources: _emit(kept.page, output))
+        for warning in kept.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        return
+
     from dataclasses import replace
 
     from .dashboard import dashboard_html, dashboard_png, load_dashboard, run_dashboard
     from .running import engine_for
-    from .workspace import open_workspace, resolve_data, resolve_now
+    from .workspace import find_spec, open_workspace, resolve_data, resolve_now
 
     def action(sources):
         ws = open_workspace(workspace, dash)
@@ -585,7 +599,6 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         if range_ or from_ or to:
             board = replace(board, preset=range_, start=from_, end=to)
         data_path, demo_now = resolve_data(data, ws)
-        chosen = fmt or ("png" if output.suffix.lower() == ".png" else "html")
         now_utc = resolve_now(now, ws, demo_now)
         viewer = _viewer(as_user, ws, now_utc)
         with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
@@ -596,6 +609,8 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         _emit(rendered, output)
         for warning in run.warnings:
             click.echo(f"warning: {warning}", err=True)
+        if not run.failed and reopen.now_pinned(now, data, ws.settings):
+            reopen.remember(key, rendered, run.warnings, [find_spec(ref) for ref in board.reports], data_path)
         if run.failed:  # the page is written, each failed panel shown as such; the run failed
             lines = [f"error: {dash}: panel {p.ref}: {p.error}" for p in run.failed]
             raise _Failure("\n".join(lines), 1)

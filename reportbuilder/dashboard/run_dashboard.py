@@ -72,17 +72,18 @@ class DashboardRun:
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
                   timezone: str | None = None, progress: Progress | None = None, viewer=None,
                   cache: ResultCache | None = None, insights: bool = False,
-                  engine: Engine | None = None) -> DashboardRun:
+                  engine: Engine | None = None, share_scans: bool = True) -> DashboardRun:
     """Run each report on `engine` (default DuckDB); `progress(label)` is called after each one.
     `viewer` (access.Viewer): run as that user, every panel reading only what their role may see;
-    `cache` reuses unchanged answers; `insights`: also find each time-bucketed panel's findings."""
+    `cache` reuses unchanged answers; `insights`: also find each time-bucketed panel's findings;
+    `share_scans`: what several panels compute identically is computed once (shared_scans.py)."""
     now = now_utc or datetime.now(dt_timezone.utc).replace(tzinfo=None)
     zone = timezone or dashboard.timezone
     hidden = viewer.hidden if viewer else frozenset()
     restrict = viewer.restriction if viewer else None
     engine = engine or get_engine()
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
-    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights, engine)
+    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights, engine, share_scans)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     return DashboardRun(dashboard, tuple(panels), now, shown_zone,
                         _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict, engine))
@@ -109,19 +110,25 @@ class _Prepared:
     timezone: str
     report: Report
     filter_paths: tuple = ()  # (dashboard filter key, (source entity, path)) for the filters applied
+    range_start: datetime | None = None  # the date range's start its derived source entity may skip to
 
 
 def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
-                restrict, cache: ResultCache | None, insights: bool, engine: Engine) -> list[PanelRun]:
+                restrict, cache: ResultCache | None, insights: bool, engine: Engine,
+                share_scans: bool = True) -> list[PanelRun]:
     tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
     try:
         con = engine.open(data_path, tables, workspace.catalog, restrict) if tables else None
     except DataError:  # some table missing: each panel opens what it needs and reports its own error
         con = None
     opened = frozenset(tables) if con is not None else frozenset()
+    shared = _shared_scans(prepared, opened, workspace, engine) if con is not None and share_scans else {}
 
     def run(query: BuiltQuery, item: _Prepared) -> Result:
         if query.tables and set(query.tables) <= opened:
+            if query is item.query and id(item) in shared:
+                same, names, scans = shared[id(item)]
+                return con.run(query, item.timezone, item.panel.title, cache, same, lambda: scans.fill(con.data, names))
             return con.run(query, item.timezone, item.panel.title, cache)
         return run_once(engine, query, data_path, workspace.catalog, item.timezone, item.panel.title, restrict,
                         cache)
@@ -139,6 +146,19 @@ def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress:
         if con is not None:
             con.close()
     return panels
+
+
+def _shared_scans(prepared: list, opened: frozenset, workspace: Workspace, engine: Engine) -> dict:
+    """id(panel) -> (its query reading the shared tables, their names, the SharedScans) for the panels
+    that share a scan with another (DuckDB only: the tables live on its connection)."""
+    if engine.name != "duckdb":
+        return {}
+    from reportbuilder.dashboard.shared_scans import Need, share
+
+    items = [p for p in prepared if isinstance(p, _Prepared) and p.query.tables and set(p.query.tables) <= opened]
+    needs = [Need(p.query, p.report.now_utc, p.report.source, p.range_start) for p in items]
+    queries, scans = share(needs, workspace.catalog)
+    return {id(item): (same, names, scans) for item, (same, names) in zip(items, queries) if names}
 
 
 def _run_prepared(item, run: Callable[[BuiltQuery, _Prepared], Result]) -> PanelRun:
@@ -194,7 +214,8 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
                          date_range=_range_text(report))
         paths = dict(checked.dashboard_filters)
         applied = tuple((key, (checked.source, paths[key])) for key, _ in dashboard.filters if paths.get(key))
-        return _Prepared(panel, query, report.timezone, report, applied)
+        return _Prepared(panel, query, report.timezone, report, applied,
+                         report_plan.range_start)
     except ReportError as exc:
         return PanelRun(ref, ref, error=_message(exc))
 

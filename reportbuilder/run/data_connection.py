@@ -30,6 +30,22 @@ class DataConnection:
         cursor = self._con.execute(sql)
         return Rows(tuple(cursor.description), cursor)
 
+    def materialize(self, name: str, select) -> None:
+        """Keep the rows of `select` (a sqlglot tree: never text) as the temporary table `name` of this
+        connection, for its later SELECTs (a dashboard's shared scans, dashboard/shared_scans.py)."""
+        from sqlglot import exp  # only dashboards keep tables: the warm path imports no sqlglot
+
+        from ..emit.dialects import to_dialect
+        from .load_data import _temporary
+
+        if not isinstance(select, exp.Select):
+            raise DataError("refusing to keep anything but the rows of a SELECT")
+        create = _temporary(exp.Create(this=exp.to_table(name), kind="TABLE", expression=select))
+        try:
+            self._con.execute(to_dialect(create, "duckdb", pretty=False))
+        except duckdb.Error as exc:
+            raise DataError(f"the database failed: {str(exc).splitlines()[0]}") from None
+
     def interrupt(self) -> None:
         """Stop the running query (from another thread): it fails with a DuckDB error."""
         self._con.interrupt()

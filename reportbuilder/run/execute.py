@@ -41,12 +41,17 @@ class DuckDBConnection:
         self.data = data
 
     def run(self, query: BuiltQuery, timezone: str = "UTC", title: str = "",
-            cache: ResultCache | None = None) -> Result:
-        """With a `cache`, rows of an identical earlier run on unchanged data (and views) are reused."""
+            cache: ResultCache | None = None, same: BuiltQuery | None = None, prepare=None) -> Result:
+        """With a `cache`, rows of an identical earlier run on unchanged data (and views) are reused.
+        `same`: a query with the same rows to compute instead of `query` (the cache still keys on
+        `query`), after `prepare()` (a dashboard's shared scans: dashboard/shared_scans.py)."""
         sql = query.sql(DuckDBEngine.dialect)
         try:
             def compute():
-                return [plain_row(row) for row in self.data.execute(sql).fetchall()]
+                if prepare is not None:
+                    prepare()
+                run_sql = same.sql(DuckDBEngine.dialect) if same is not None else sql
+                return [plain_row(row) for row in self.data.execute(run_sql).fetchall()]
 
             rows = cache.rows(self.data, sql, compute) if cache is not None else compute()
         except duckdb.Error as exc:

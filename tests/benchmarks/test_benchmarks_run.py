@@ -48,7 +48,12 @@ def test_every_report_matches_handwritten(tiny_data):
 def test_dashboard_of_every_builtin_matches_separate_runs(tiny_data):
     out = builtin_dashboard.measure(tiny_data, datetime.fromisoformat(builtin_dashboard.DEFAULT_NOW), repeat=1)
     assert out["reports"] >= 29 and out["differ"] == []
-    assert out["shared_ms"] > 0 and out["separate_ms"] > 0
+    assert out["shared_ms"] > 0 and out["separate_ms"] > 0 and out["unshared_ms"] > 0
+
+
+def test_dashboard_of_every_builtin_as_whole_processes(tiny_data):
+    whole = builtin_dashboard.measure_processes(tiny_data, builtin_dashboard.DEFAULT_NOW)
+    assert whole["runs_ms"] > 0 and whole["cold_ms"] > 0 and 0 < whole["reopen_ms"]
 
 
 def test_same_rows_detects_differences():
