@@ -5,7 +5,8 @@ from .emit.build_sql import output_columns
 from .check.resolve_expr import node_paths
 from .expr.aggregates import aggregate
 from .expr.unparse import unparse
-from .plan.query_plan import QueryPlan
+from .plan.query_plan import (AggregateStep, BranchJoin, Direct, DistinctPerGrain, PartialCombine, PreGrouped,
+                              QueryPlan)
 
 
 def explain_coverage(plan: QueryPlan, coverage) -> str:
@@ -58,6 +59,37 @@ def _placeholder_lines(plan: QueryPlan) -> list[str]:
     return ["catalog SQL may skip:"] + lines if lines else []
 
 
+# how each row shape reads its rows, in words (the node's name follows in brackets)
+_HOW = {Direct: "computed directly (no join can repeat a grain row)",
+        DistinctPerGrain: "computed over distinct rows of the grain (a one-to-many join could repeat them)",
+        PreGrouped: "computed in parts over {source} rows grouped by their own dimensions and links before the joins"}
+
+
+# what each part of a row shape computes, in words
+_PART_HEADS = {
+    PartialCombine: lambda part, grain, source: f"[PartialCombine] computed on the joined rows of {grain}, "
+                                                f"per {grain} row, then combined:",
+    BranchJoin: lambda part, grain, source: f"[BranchJoin] per {source} row, {'.'.join(part.path)} "
+                                            f"pre-aggregated by its link (one row each):",
+}
+
+
+def _step_lines(plan: QueryPlan, step: AggregateStep) -> list[str]:
+    """One step's plan nodes in words: its row shape, existence filters, aggregates and parts."""
+    report, rows = plan.report, step.rows
+    grain = ".".join(step.grain) or report.source
+    how = _HOW[type(rows)].format(source=report.source)
+    lines = [f"  {step.name}: grain {grain}, {how} [{type(rows).__name__}]"]
+    for semi in step.existence:
+        tested = ", ".join(unparse(report.filters[i]) for i in semi.filters)
+        lines.append(f"    [ExistenceFilter] kept when some {'.'.join(semi.path)} row passes {tested} (tested, not joined)")
+    lines += [f"    {slot} = {unparse(agg)}  [{grain_note(plan, agg)}]" for slot, agg in step.aggregates]
+    for part in rows.parts:
+        lines.append("    " + _PART_HEADS[type(part)](part, grain, report.source))
+        lines += [f"      {slot} = {unparse(agg)}  [{grain_note(plan, agg)}]" for slot, agg in part.aggregates]
+    return lines
+
+
 def explain_plan(plan: QueryPlan) -> str:
     report = plan.report
     lines = [f"report {report.name}: source {report.source}, time zone {report.timezone}", "", "join tree:"]
@@ -73,24 +105,7 @@ def explain_plan(plan: QueryPlan) -> str:
     lines += _placeholder_lines(plan)
     lines += ["", "aggregates:"]
     for step in plan.steps:
-        grain = ".".join(step.grain) or report.source
-        how = "distinct rows of the grain (a one-to-many join could repeat them)" if step.distinct else \
-            "directly (no join can repeat a grain row)"
-        lines.append(f"  {step.name}: grain {grain}, computed {how}")
-        if step.pre_aggregated:
-            lines.append(f"    {report.source} rows grouped by their own dimensions and links before the joins")
-        for semi in step.semi_joins:
-            tested = ", ".join(unparse(report.filters[i]) for i in semi.filters)
-            lines.append(f"    kept when some {'.'.join(semi.path)} row passes {tested} (tested, not joined)")
-        for slot, agg in step.aggregates:
-            lines.append(f"    {slot} = {unparse(agg)}  [{grain_note(plan, agg)}]")
-        for slot, agg in step.partials:
-            lines.append(f"    {slot} = {unparse(agg)}  [{grain_note(plan, agg)}; computed on the joined rows "
-                         f"of {grain}, per {grain} row, then combined]")
-        for branch in step.branches:
-            child = ".".join(branch.path)
-            lines.append(f"    per {report.source} row, {child} pre-aggregated by its link (one row each):")
-            lines += [f"      {slot} = {unparse(agg)}  [{grain_note(plan, agg)}]" for slot, agg in branch.aggregates]
+        lines += _step_lines(plan, step)
     lines += ["", "filters before aggregation (on joined rows):"]
     lines += [f"  {unparse(f)}" for f in report.filters] or ["  (none)"]
     if report.window is not None:

@@ -87,10 +87,10 @@ class _Builder:
                step: AggregateStep) -> list[exp.Expression]:
         """The step's conditions: the compiled filters (those its existence tests take in),
         then the date range's."""
-        tested = {i for semi in step.semi_joins for i in semi.filters}
+        tested = {i for semi in step.existence for i in semi.filters}
         conditions = [f.copy() for i, f in enumerate(filters) if i not in tested]
         conditions += [self.joins.exists_in(semi, [filters[i].copy() for i in semi.filters])
-                       for semi in step.semi_joins]
+                       for semi in step.existence]
         return conditions + [w.copy() for w in window]
 
     def row_conditions(self) -> list[exp.Expression]:

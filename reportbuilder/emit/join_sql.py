@@ -13,7 +13,7 @@ from ..calendars.sql import BusinessSql
 from ..catalog.model import Catalog, Entity
 from ..check.resolved import EntityRef, Field
 from ..expr import ast
-from ..plan.query_plan import QueryPlan, SemiJoin
+from ..plan.query_plan import ExistenceFilter, QueryPlan
 from .literals import sql_literal
 from .nodes import written_utc_to_local
 
@@ -100,7 +100,7 @@ def keyed_nodes(plan: QueryPlan) -> set[tuple]:
     for step in plan.steps:
         if step.distinct or step.grain:
             keyed.add(step.grain)
-        for _, agg in step.aggregates + step.partials:  # branches count their rows with COUNT(*)
+        for _, agg in step.aggregates + step.rows.on_joined_rows:  # branches count their rows with COUNT(*)
             keyed.update(n.path for a in agg.args for n in ast.walk(a) if isinstance(n, EntityRef))
     return keyed
 
@@ -202,8 +202,9 @@ class JoinSql:
                 select = select.join(self._lookup(path, node.entity, field), join_type="left", copy=False)
         return select
 
-    def exists_in(self, semi: SemiJoin, conditions: list[exp.Expression]) -> exp.Expression:
-        """The parent row has a row of the branch `semi.path` on which all `conditions` hold."""
+    def exists_in(self, semi: ExistenceFilter, conditions: list[exp.Expression]) -> exp.Expression:
+        """An `ExistenceFilter` node: the parent row has a row of the branch `semi.path` on which
+        all `conditions` hold."""
         rel = self.plan.node(semi.path).relationship
         parent = self.catalog.entity(rel.source)
         links = exp.select(exp.column(rel.column, table=self.alias(semi.path)))

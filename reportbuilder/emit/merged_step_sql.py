@@ -7,7 +7,7 @@ from sqlglot import exp
 
 from ..check.resolved import Agg, EntityRef
 from ..expr.aggregates import aggregate
-from ..plan.query_plan import AggregateStep, Branch
+from ..plan.query_plan import AggregateStep, BranchJoin, PartialCombine
 from .aggregate_sql import aggregate_inputs, dimension_name, on_grain_rows
 from .compile_expr import ExprCompiler
 from .join_sql import JoinSql
@@ -22,14 +22,20 @@ def _named_parts(slot: str, agg: Agg, inputs: list[exp.Expression]) -> list[exp.
     return [exp.alias_(call, _part_name(slot, k)) for k, call in enumerate(partial_calls(agg, inputs))]
 
 
-def part_columns(slot: str, agg: Agg, compiler: ExprCompiler, joins: JoinSql) -> list[exp.Expression]:
-    """Per-part columns of a merged aggregate over the joined rows of its own grain."""
-    key = joins.key(agg.grain) if agg.grain else None
-    if aggregate(agg).counts_rows(agg) and not agg.grain:
-        inputs = [exp.Star()]  # every joined row is one source row
-    else:
-        inputs = [on_grain_rows(agg.grain, compiler.compile(x), key) for x in aggregate_inputs(agg)]
-    return _named_parts(slot, agg, inputs)
+def partial_combine(part: PartialCombine, joins: JoinSql,
+                    compiler: ExprCompiler) -> tuple[list[exp.Expression], list[exp.Expression]]:
+    """A `PartialCombine` node: its per-part columns over the joined rows (each aggregate on the
+    rows of its own grain), computed per (group, host grain key), and their combined outputs."""
+    columns, outputs = [], []
+    for slot, agg in part.aggregates:
+        key = joins.key(agg.grain) if agg.grain else None
+        if aggregate(agg).counts_rows(agg) and not agg.grain:
+            inputs = [exp.Star()]  # every joined row is one source row
+        else:
+            inputs = [on_grain_rows(agg.grain, compiler.compile(x), key) for x in aggregate_inputs(agg)]
+        columns += _named_parts(slot, agg, inputs)
+        outputs.append(combined(slot, agg))
+    return columns, outputs
 
 
 def combined(slot: str, agg: Agg, table: str | None = None) -> exp.Expression:
@@ -37,13 +43,9 @@ def combined(slot: str, agg: Agg, table: str | None = None) -> exp.Expression:
     return exp.alias_(combine_call(agg, parts), slot)
 
 
-def branch_alias(branch: Branch, joins: JoinSql) -> str:
-    """The alias of a branch's per-link-key rows in its step."""
-    return "per_" + joins.alias(branch.path)
-
-
-def branch_join(branch: Branch, joins: JoinSql, compiler: ExprCompiler) -> exp.Join:
-    """The child's aggregates per link key, joined to the source row they belong to."""
+def branch_join(branch: BranchJoin, joins: JoinSql, compiler: ExprCompiler) -> tuple[list[exp.Expression], exp.Join]:
+    """A `BranchJoin` node: the child's aggregates per link key, joined to the source row they
+    belong to, and their combined outputs."""
     rel = joins.plan.node(branch.path).relationship
     alias = joins.alias(branch.path)
     link = exp.column(rel.column, table=alias)
@@ -53,13 +55,15 @@ def branch_join(branch: Branch, joins: JoinSql, compiler: ExprCompiler) -> exp.J
         cols += _named_parts(slot, agg, inputs)
     per_key = joins.from_nodes(exp.select(*cols), [branch.path], top=branch.path)
     per_key = per_key.where(exp.Not(this=exp.Is(this=link.copy(), expression=exp.Null()))).group_by(link.copy())
-    on = exp.EQ(this=exp.column("link_key", table=branch_alias(branch, joins)), expression=joins.key(()))
-    return exp.Join(this=per_key.subquery(branch_alias(branch, joins)), on=on)
+    per_alias = "per_" + alias
+    on = exp.EQ(this=exp.column("link_key", table=per_alias), expression=joins.key(()))
+    outputs = [combined(slot, agg, per_alias) for slot, agg in branch.aggregates]
+    return outputs, exp.Join(this=per_key.subquery(per_alias), on=on)
 
 
-def pre_aggregated_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
+def pre_grouped_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
                            conditions: list[exp.Expression]) -> exp.Select:
-    """The source rows grouped by their own dimensions and the links of the joined nodes, aggregated
+    """A `PreGrouped` step: the source rows grouped by their own dimensions and the links of the joined nodes, aggregated
     per part; then joined (the grouped rows keep the source's alias) and combined per group."""
     root = joins.root_alias
     on_source = [_reads_only(d, root) for d in dims]

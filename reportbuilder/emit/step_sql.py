@@ -1,6 +1,6 @@
 """One aggregate step in SQL: the joined rows of its nodes, filtered, grouped by the dimensions.
 
-Where the plan says `distinct`, the rows are first reduced to one per (dimensions, grain
+Where the plan says `DistinctPerGrain`, the rows are first reduced to one per (dimensions, grain
 key), so that a row of the grain counts once per group whatever one-to-many joins sit
 beside it; medians and percentiles obey the same rule. Arguments are functions of the
 grain row (the same on every joined copy) except the condition of `sum_if`/`avg_if`, which
@@ -12,30 +12,35 @@ from sqlglot import exp
 
 from ..check.resolved import Agg, Const, Field
 from ..expr.aggregates import aggregate
-from ..plan.query_plan import AggregateStep
+from ..plan.query_plan import (AggregateStep, BranchJoin, Direct, DistinctPerGrain, ExistenceFilter, PartialCombine,
+                               PreGrouped)
 from .aggregate_sql import aggregate_call, aggregate_inputs, dimension_name, on_grain_rows
 from .compile_expr import ExprCompiler
 from .join_sql import JoinSql
-from .merged_step_sql import branch_alias, branch_join, combined, part_columns, pre_aggregated_select
+from .merged_step_sql import branch_join, partial_combine, pre_grouped_select
 
 
 def step_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
                 conditions: list[exp.Expression]) -> exp.Select:
-    """The step's CTE, written by the function of its kind (`AggregateStep.kind`)."""
-    return EMITTERS[step.kind](step, joins, compiler, dims, conditions)
+    """The step's CTE, written by the function of its row shape (`AggregateStep.rows`)."""
+    return EMITTERS[type(step.rows)](step, joins, compiler, dims, conditions)
 
 
 def direct_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
                   conditions: list[exp.Expression]) -> exp.Select:
-    """Aggregates over the joined rows (each a grain row once), the branches' per-link-key rows
-    joined beside them and combined."""
+    """A `Direct` step: aggregates over the joined rows (each a grain row once), each
+    `BranchJoin`'s per-link-key rows joined beside them and combined."""
     named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
     key = joins.key(step.grain) if step.grain else None
     outputs = [exp.alias_(_direct_call(step, agg, compiler, key), slot) for slot, agg in step.aggregates]
-    outputs += [combined(slot, agg, branch_alias(b, joins)) for b in step.branches for slot, agg in b.aggregates]
+    branch_joins = []
+    for branch in step.rows.parts:
+        combined, join = branch_join(branch, joins, compiler)
+        outputs += combined
+        branch_joins.append(join)
     select = joins.from_nodes(exp.select(*named_dims, *outputs), step.nodes)
-    for branch in step.branches:
-        select = select.join(branch_join(branch, joins, compiler), join_type="left", copy=False)
+    for join in branch_joins:
+        select = select.join(join, join_type="left", copy=False)
     if conditions:
         select = select.where(exp.and_(*conditions), copy=False)
     return select.group_by(*[d.copy() for d in dims], copy=False) if dims else select
@@ -43,8 +48,8 @@ def direct_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, d
 
 def distinct_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler, dims: list[exp.Expression],
                     conditions: list[exp.Expression]) -> exp.Select:
-    """The joined rows reduced to one per (group, grain key), then aggregated; the partials'
-    parts computed in the same pass and combined."""
+    """A `DistinctPerGrain` step: the joined rows reduced to one per (group, grain key), then
+    aggregated; each `PartialCombine`'s parts computed in the same pass and combined."""
     named_dims = [exp.alias_(d.copy(), dimension_name(i)) for i, d in enumerate(dims)]
     key = joins.key(step.grain)
     inner_cols, outputs = list(named_dims), []
@@ -62,9 +67,10 @@ def distinct_select(step: AggregateStep, joins: JoinSql, compiler: ExprCompiler,
             inner_cols.append(exp.alias_(reduce(this=on_grain_rows(step.grain, value, key)), name))
             refs.append(exp.column(name))
         outputs.append(exp.alias_(aggregate_call(agg, refs), slot))
-    for slot, agg in step.partials:
-        inner_cols += part_columns(slot, agg, compiler, joins)
-        outputs.append(combined(slot, agg))
+    for part in step.rows.parts:
+        columns, combined = partial_combine(part, joins, compiler)
+        inner_cols += columns
+        outputs += combined
     inner = joins.from_nodes(exp.select(*inner_cols), step.nodes)
     if conditions:
         inner = inner.where(exp.and_(*conditions), copy=False)
@@ -88,5 +94,8 @@ def _direct_call(step: AggregateStep, agg: Agg, compiler: ExprCompiler, key) -> 
     return aggregate_call(agg, [on_grain_rows(step.grain, compiler.compile(x), key) for x in aggregate_inputs(agg)])
 
 
-# one function per step kind (AggregateStep.kind)
-EMITTERS = {"pre_grouped": pre_aggregated_select, "direct": direct_select, "distinct_per_grain": distinct_select}
+# One function per plan node (plan.query_plan.PLAN_NODES). A step is written by its row shape's
+# function (`step_select`); a shape's function writes its parts with theirs, and the step's
+# conditions (emit.build_sql) include each ExistenceFilter's test.
+EMITTERS = {Direct: direct_select, DistinctPerGrain: distinct_select, PreGrouped: pre_grouped_select,
+            BranchJoin: branch_join, PartialCombine: partial_combine, ExistenceFilter: JoinSql.exists_in}

@@ -16,20 +16,20 @@ from ..catalog.join_graph import entity_at
 from ..check.report import Report
 from ..expr.aggregates import aggregate
 from .paths import node_paths
-from .query_plan import AggregateStep
+from .query_plan import AggregateStep, Direct
 
 
 def pre_aggregable(step: AggregateStep, report: Report, catalog: Catalog, lookup_nodes: set) -> bool:
-    if step.grain or step.distinct or step.branches or step.partials or not step.aggregates:
+    if step.grain or step.rows != Direct() or not step.aggregates:
         return False
     joined = [p for p in step.nodes if p]
     if not joined or any(not catalog.entity(entity_at(catalog, report.source, p)).small for p in joined):
         return False
-    if set(step.nodes) & lookup_nodes or any(semi.path[:-1] for semi in step.semi_joins):
+    if set(step.nodes) & lookup_nodes or any(semi.path[:-1] for semi in step.existence):
         return False
     if any(not aggregate(agg).combinable or any(p for a in agg.args for p in node_paths(a)) for _, agg in step.aggregates):
         return False
-    tested = {i for semi in step.semi_joins for i in semi.filters}
+    tested = {i for semi in step.existence for i in semi.filters}
     row_exprs = [d.expr for d in report.dimensions] + [f for i, f in enumerate(report.filters) if i not in tested]
     if report.window is not None:
         row_exprs.append(report.window.field)

@@ -21,7 +21,7 @@ from ..catalog.model import Catalog
 from ..catalog.join_graph import relationships_of
 from ..expr.aggregates import aggregate
 from .paths import by_depth, node_paths
-from .query_plan import AggregateStep, Branch
+from .query_plan import AggregateStep, BranchJoin, Direct, DistinctPerGrain, PartialCombine
 from .semi_joins import under
 
 
@@ -33,18 +33,17 @@ def with_branches(steps: list[AggregateStep], row_nodes: set, catalog: Catalog, 
     """The steps with qualifying one-to-many children folded into the source's step as branches
     (a root step is made when there is none), and the new step of each merged-away step's name."""
     root = next((s for s in steps if s.grain == ()), None)
-    if (root is not None and root.distinct) or catalog.entity(source).primary_key is None:
+    if (root is not None and root.rows != Direct()) or catalog.entity(source).primary_key is None:
         return steps, {}
     branches = [s for s in steps if _is_branch(s, row_nodes, catalog, source, lookup_nodes)]
     if root is None and branches:
-        nodes = {n for n in row_nodes if not any(under(n, s.path) for s in branches[0].semi_joins)}
-        root = AggregateStep("agg_" + source, (), by_depth(nodes), (), False,
-                             semi_joins=branches[0].semi_joins)
+        nodes = {n for n in row_nodes if not any(under(n, s.path) for s in branches[0].existence)}
+        root = AggregateStep("agg_" + source, (), by_depth(nodes), (), Direct(), existence=branches[0].existence)
         steps.insert(0, root)
-    branches = [s for s in branches if s.semi_joins == root.semi_joins]
+    branches = [s for s in branches if s.existence == root.existence]
     if not branches:
         return steps, {}
-    merged = replace(root, branches=tuple(Branch(s.grain, s.aggregates) for s in branches))
+    merged = replace(root, rows=Direct(tuple(BranchJoin(s.grain, s.aggregates) for s in branches)))
     kept = [merged if s is root else s for s in steps if s not in branches]
     return kept, {s.name: root.name for s in branches}
 
@@ -52,7 +51,7 @@ def with_branches(steps: list[AggregateStep], row_nodes: set, catalog: Catalog, 
 def _is_branch(step: AggregateStep, row_nodes, catalog, source, lookup_nodes) -> bool:
     """A one-to-many child of the source, aggregated over its own stored columns only, that no
     dimension, filter or date range touches (so its rows per source row are all its rows)."""
-    if len(step.grain) != 1 or step.distinct or step.grain in row_nodes or step.grain in lookup_nodes:
+    if len(step.grain) != 1 or step.rows != Direct() or step.grain in row_nodes or step.grain in lookup_nodes:
         return False
     if not relationships_of(catalog, source, step.grain)[0].to_many or not _combinable(step):
         return False
@@ -66,13 +65,13 @@ def fan_out_merged(steps: list[AggregateStep]):
     rows, and the new step of each merged-away step's name."""
     moved, kept = {}, list(steps)
     for host in [s for s in steps if s.distinct]:
-        guests = [s for s in kept if not s.distinct and not s.branches and s.grain != host.grain
-                  and set(s.nodes) == set(host.nodes) and s.semi_joins == host.semi_joins and _combinable(s)]
+        guests = [s for s in kept if s.rows == Direct() and s.grain != host.grain
+                  and set(s.nodes) == set(host.nodes) and s.existence == host.existence and _combinable(s)]
         if not guests:
             continue
         current = next(s for s in kept if s.name == host.name)
-        merged = replace(current, partials=current.partials + tuple(
-            (slot, agg) for g in guests for slot, agg in g.aggregates))
+        merged = replace(current, rows=DistinctPerGrain(current.rows.parts + tuple(
+            PartialCombine(g.aggregates) for g in guests)))
         kept = [merged if s is current else s for s in kept if s not in guests]
         moved.update({g.name: host.name for g in guests})
     return kept, moved

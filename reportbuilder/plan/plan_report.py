@@ -17,7 +17,7 @@ from ..expr import ast
 from ..expr.aggregates import aggregate
 from ..expr.unparse import unparse
 from .paths import by_depth, closed, node_paths, repeats_grain, walk
-from .query_plan import AggregateStep, JoinNode, QueryPlan, Slot
+from .query_plan import AggregateStep, JoinNode, QueryPlan, Slot, joined_rows
 from .rules import RULES, apply_rules
 from .validate_plan import validate
 
@@ -81,7 +81,7 @@ def _steps(report, catalog, aggregates, row_nodes):
             slots.append((agg, Slot(name, slot, aggregate(agg).count_like, type=agg.type)))
             nodes |= closed(p for a in agg.args for p in node_paths(a))
         distinct = repeats_grain(catalog, report.source, grain, nodes)
-        steps.append(AggregateStep(name, grain, by_depth(nodes), tuple(members), distinct))
+        steps.append(AggregateStep(name, grain, by_depth(nodes), tuple(members), joined_rows(distinct)))
     return tuple(steps), slots
 
 

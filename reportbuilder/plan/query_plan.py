@@ -24,43 +24,11 @@ class JoinNode:
 
 
 @dataclass(frozen=True)
-class AggregateStep:
-    """Aggregates that run over the distinct rows of one node (`grain`), grouped by the dimensions.
-
-    `nodes` is the part of the join tree these rows need (dimensions, filters, the grain and
-    the aggregates' arguments). `distinct` is set when that join can repeat a grain row within
-    a group (a one-to-many step away from the grain): rows are then made distinct on
-    (group, grain key, arguments) before aggregating.
-    """
-
-    name: str
-    grain: NodePath
-    nodes: tuple[NodePath, ...]
-    aggregates: tuple[tuple[str, Agg], ...]  # (slot name, aggregate)
-    distinct: bool
-    # Aggregates of finer grains over the same joined rows, computed per (group, grain key)
-    # and combined (plan.merge_steps); only on distinct steps.
-    partials: tuple[tuple[str, Agg], ...] = ()
-    branches: tuple[Branch, ...] = ()  # one-to-many children pre-aggregated per source key
-    semi_joins: tuple[SemiJoin, ...] = ()  # to-many filters tested for existence, not joined
-    pre_aggregated: bool = False  # source rows grouped before the joins (plan.eager_aggregation)
-
-    @property
-    def kind(self) -> str:
-        """How the step reads its rows; emit has one function per kind (emit.step_sql.EMITTERS):
-        `pre_grouped` (source rows grouped before the joins), `distinct_per_grain` (one row per
-        group and grain key first; it may host partials) or `direct` (the joined rows are the
-        grain's rows; it may carry branches). Existence tests apply to each kind."""
-        if self.pre_aggregated:
-            return "pre_grouped"
-        return "distinct_per_grain" if self.distinct else "direct"
-
-
-@dataclass(frozen=True)
-class SemiJoin:
-    """Filters (indices into the report's filters) that only read the one-to-many branch at
-    `path`: a row is kept when its key is the link of some branch row passing them. `nodes`
-    are the branch's nodes they read (`path` first)."""
+class ExistenceFilter:
+    """Plan node (rule `existence_tests`): filters (indices into the report's filters) that only
+    read the one-to-many branch at `path`, tested instead of joined: a row is kept when its key
+    is the link of some branch row passing them. `nodes` are the branch's nodes they read
+    (`path` first). A condition of its step, whatever the step's row shape."""
 
     path: NodePath
     filters: tuple[int, ...]
@@ -68,12 +36,110 @@ class SemiJoin:
 
 
 @dataclass(frozen=True)
-class Branch:
-    """A one-to-many child of the source (`path`) whose aggregates are computed per link key,
-    then joined to the source rows one row each and combined (plan.merge_steps)."""
+class BranchJoin:
+    """Plan node (rule `branches`): a one-to-many child of the source (`path`) whose aggregates
+    are computed per link key over the child's own rows, then joined to the source rows one row
+    each and combined. Only inside a `Direct` step over the source."""
 
     path: NodePath
     aggregates: tuple[tuple[str, Agg], ...]
+
+
+@dataclass(frozen=True)
+class PartialCombine:
+    """Plan node (rule `fan_out_merge`): the aggregates of a merged-away step of another grain,
+    computed over the host's joined rows in parts per (group, host grain key) and combined over
+    the parts. Only inside a `DistinctPerGrain` step, whose pass partitions the rows that way."""
+
+    aggregates: tuple[tuple[str, Agg], ...]
+
+
+class _RowShape:
+    """What every row shape answers: its parts and the (slot, aggregate) pairs they produce."""
+
+    parts: tuple = ()
+
+    @property
+    def merged(self) -> tuple[tuple[str, Agg], ...]:
+        """The (slot, aggregate) pairs its parts produce beside the step's own."""
+        return tuple(pair for part in self.parts for pair in part.aggregates)
+
+
+@dataclass(frozen=True)
+class Direct(_RowShape):
+    """Row shape: the joined rows are the grain's rows, each once (no one-to-many join away
+    from the grain), so the aggregates run on them directly; its parts are `BranchJoin`s."""
+
+    parts: tuple[BranchJoin, ...] = ()
+
+    @property
+    def on_joined_rows(self) -> tuple[tuple[str, Agg], ...]:
+        """Those of `merged` computed over the step's joined rows (none: branches read their own)."""
+        return ()
+
+
+@dataclass(frozen=True)
+class DistinctPerGrain(_RowShape):
+    """Row shape: a one-to-many join can repeat a grain row within a group, so the joined rows
+    are first reduced to one per (group, grain key), then aggregated; its parts are
+    `PartialCombine`s of other grains computed in the same pass."""
+
+    parts: tuple[PartialCombine, ...] = ()
+
+    @property
+    def on_joined_rows(self) -> tuple[tuple[str, Agg], ...]:
+        return self.merged
+
+
+@dataclass(frozen=True)
+class PreGrouped(_RowShape):
+    """Row shape (rule `eager_aggregation`): the source's rows grouped by their own dimensions
+    and the links of the joined (small) nodes before the joins, aggregated in parts, then
+    joined and combined per group. It has no parts: nothing else can share that pass."""
+
+    @property
+    def on_joined_rows(self) -> tuple[tuple[str, Agg], ...]:
+        return ()
+
+
+RowShape = Direct | DistinctPerGrain | PreGrouped
+ROW_SHAPES = (Direct, DistinctPerGrain, PreGrouped)
+# every node type a plan's steps are made of; emit has one function for each (emit.step_sql.EMITTERS)
+PLAN_NODES = ROW_SHAPES + (BranchJoin, PartialCombine, ExistenceFilter)
+
+
+def joined_rows(distinct: bool) -> RowShape:
+    """The naive row shape of a step whose joins do (`distinct`) or do not repeat a grain row."""
+    return DistinctPerGrain() if distinct else Direct()
+
+
+@dataclass(frozen=True)
+class AggregateStep:
+    """Aggregates that run over the distinct rows of one node (`grain`), grouped by the dimensions.
+
+    `nodes` is the part of the join tree these rows need (dimensions, filters, the grain and
+    the aggregates' arguments). `rows` is the node saying how the step reads them: `Direct`
+    (with its `BranchJoin` parts), `DistinctPerGrain` (with its `PartialCombine` parts) or
+    `PreGrouped`; a part exists only inside the shape that can compute it. `existence` are
+    the to-many filters tested, not joined; they apply to any shape.
+    """
+
+    name: str
+    grain: NodePath
+    nodes: tuple[NodePath, ...]
+    aggregates: tuple[tuple[str, Agg], ...]  # (slot name, aggregate)
+    rows: RowShape
+    existence: tuple[ExistenceFilter, ...] = ()
+
+    @property
+    def distinct(self) -> bool:
+        """True when the joined rows are reduced to one per (group, grain key) first."""
+        return isinstance(self.rows, DistinctPerGrain)
+
+    @property
+    def slots(self) -> tuple[tuple[str, Agg], ...]:
+        """Every (slot, aggregate) the step produces: its own, then its parts'."""
+        return self.aggregates + self.rows.merged
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,16 @@
 
 plan_report builds the naive plan (one step per grain, each joining every node it reads,
 made distinct where a join could repeat a grain row); each rule rewrites it into a plan with
-the same answers and less work, or returns it unchanged. A rule only rewrites the steps its
+the same answers and less work, or returns it unchanged. Each rewrite is a plan node
+(plan.query_plan: `ExistenceFilter`, `BranchJoin` inside `Direct`, `PartialCombine` inside
+`DistinctPerGrain`, `PreGrouped`) that emit writes with that node's function. A rule only rewrites the steps its
 precondition holds for, so any rule may be switched off (`plan_report(..., rules=...)`) and
 the answers stay the same (tests/plan/test_rules.py runs the reference evaluator on each).
 
 The order is part of the design: existence tests first, because they remove joins and with
 them the need for distinct passes, which the merges require; branches before the fan-out
 merge, which would otherwise take the source's step as a guest; eager aggregation last, on
-the steps no merge took (a step with branches or partials is not pre-aggregated). The last
+the steps no merge took (a step with branches or partials is not pre-grouped). The last
 two rules decide what the catalog SQL's placeholders let it skip; they leave the steps alone,
 so their place is free.
 """
@@ -22,7 +24,7 @@ from ..expr import ast
 from .eager_aggregation import pre_aggregable
 from .merge_steps import fan_out_merged, with_branches
 from .placeholders import range_start, report_keys
-from .query_plan import QueryPlan, Slot
+from .query_plan import Direct, DistinctPerGrain, PreGrouped, QueryPlan, Slot
 from .semi_joins import semi_join_candidates, tested_not_joined
 from .validate_plan import validate
 
@@ -30,29 +32,32 @@ from .validate_plan import validate
 def existence_tests(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
     """To-many filters tested for existence, not joined (plan.semi_joins).
 
-    Pre: steps carry no semi-joins, branches, partials or pre-aggregation.
-    Post: each step whose grain and aggregates read nothing of a branch the filters only test
-    for existence keeps the rows with a matching branch row (`semi_joins`) and no longer joins
-    that branch's nodes; its `distinct` guards only against the joins left.
+    Pre: the steps it rewrites have naive rows (`Direct()`, `DistinctPerGrain()`) and no
+    `ExistenceFilter`; it leaves the others alone.
+    Post: each such step whose grain and aggregates read nothing of a branch the filters only
+    test for existence holds an `ExistenceFilter` per branch (the rows with a matching branch
+    row are kept) and no longer joins that branch's nodes; its row shape (`Direct` or
+    `DistinctPerGrain`) guards only against the joins left.
     """
     candidates = semi_join_candidates(plan.report, catalog, set(plan.row_nodes))
     if not candidates:
         return plan
     source = plan.report.source
-    steps = tuple(s if s.semi_joins or s.branches or s.partials or s.pre_aggregated
-                  else tested_not_joined(s, candidates, catalog, source) for s in plan.steps)
+    steps = tuple(tested_not_joined(s, candidates, catalog, source)
+                  if not s.existence and s.rows in (Direct(), DistinctPerGrain()) else s for s in plan.steps)
     return replace(plan, steps=steps)
 
 
 def branches(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
     """One-to-many children of the source aggregated per link key (plan.merge_steps).
 
-    Pre: no step has partials; the source's step, if any, is not distinct.
+    Pre: no step has `PartialCombine` parts; the source's step, if any, is a plain `Direct()`.
     Post: each step over a one-to-many child of the source that no dimension, filter or
-    derived field reads, not distinct, with combinable aggregates and the root's semi-joins,
-    is a `Branch` of the source's step (made when there was none); its slots moved with it.
+    derived field reads, a plain `Direct()`, with combinable aggregates and the root's
+    existence filters, is a `BranchJoin` of the source's `Direct` step (made when there was
+    none); its slots moved with it.
     """
-    if any(s.partials for s in plan.steps):
+    if any(s.rows.on_joined_rows for s in plan.steps):
         return plan
     steps, moved = with_branches(list(plan.steps), set(plan.row_nodes), catalog, plan.report.source,
                                  _lookup_nodes(plan))
@@ -62,10 +67,10 @@ def branches(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
 def fan_out_merge(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
     """Steps over exactly a distinct step's joined rows computed in its pass (plan.merge_steps).
 
-    Pre: none (a step with branches is never a guest).
-    Post: each distinct step hosts, as `partials` combined from per-(group, grain key) parts,
-    the combinable, non-distinct steps of other grains with the same nodes and semi-joins;
-    their slots moved to the host.
+    Pre: none (only plain `Direct()` steps are guests).
+    Post: each `DistinctPerGrain` step hosts, as one `PartialCombine` each, the combinable
+    plain `Direct()` steps of other grains with the same nodes and existence filters; their
+    slots moved to the host.
     """
     steps, moved = fan_out_merged(list(plan.steps))
     return _with_steps(plan, steps, moved)
@@ -74,14 +79,14 @@ def fan_out_merge(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
 def eager_aggregation(plan: QueryPlan, catalog: Catalog) -> QueryPlan:
     """Source rows grouped before joining small reference tables (plan.eager_aggregation).
 
-    Pre: none (steps with a grain, distinct, branches or partials are left alone).
-    Post: each step over the source whose joined nodes are small entities, whose aggregates
-    combine from parts and read only the source, and whose dimensions and filters each read
-    only the source or none of it, is `pre_aggregated`.
+    Pre: none (only plain `Direct()` steps over the source are rewritten).
+    Post: each plain `Direct()` step over the source whose joined nodes are small entities,
+    whose aggregates combine from parts and read only the source, and whose dimensions and
+    filters each read only the source or none of it, is `PreGrouped()`.
     """
     lookups = _lookup_nodes(plan)
-    steps = tuple(replace(s, pre_aggregated=True) if not s.pre_aggregated and
-                  pre_aggregable(s, plan.report, catalog, lookups) else s for s in plan.steps)
+    steps = tuple(replace(s, rows=PreGrouped()) if pre_aggregable(s, plan.report, catalog, lookups) else s
+                  for s in plan.steps)
     return replace(plan, steps=steps)
 
 

@@ -19,10 +19,10 @@ from ..check.report import Report
 from ..check.resolved import Field
 from ..expr import ast
 from .paths import by_depth, closed, node_paths, repeats_grain
-from .query_plan import AggregateStep, SemiJoin
+from .query_plan import AggregateStep, ExistenceFilter, joined_rows
 
 
-def semi_join_candidates(report: Report, catalog: Catalog, row_nodes: set) -> tuple[SemiJoin, ...]:
+def semi_join_candidates(report: Report, catalog: Catalog, row_nodes: set) -> tuple[ExistenceFilter, ...]:
     """The branches of the join tree that the report's filters only test for existence."""
     filter_paths = [set(node_paths(f)) for f in report.filters]
     kept = [p for d in report.dimensions for p in node_paths(d.expr)]
@@ -38,21 +38,21 @@ def semi_join_candidates(report: Report, catalog: Catalog, row_nodes: set) -> tu
         mixed = any(any(under(p, path) for p in paths) and i not in inside for i, paths in enumerate(filter_paths))
         if inside and not mixed and any(_rejects_nulls(report.filters[i], path) for i in inside):
             nodes = {p[:k] for i in inside for p in filter_paths[i] for k in range(len(path), len(p) + 1)}
-            found.append(SemiJoin(path, tuple(inside), tuple(sorted(nodes, key=lambda p: (len(p), p)))))
+            found.append(ExistenceFilter(path, tuple(inside), tuple(sorted(nodes, key=lambda p: (len(p), p)))))
     return tuple(found)
 
 
-def tested_not_joined(step: AggregateStep, candidates: tuple[SemiJoin, ...], catalog: Catalog,
+def tested_not_joined(step: AggregateStep, candidates: tuple[ExistenceFilter, ...], catalog: Catalog,
                       source: str) -> AggregateStep:
     """`step` testing each candidate branch its grain and aggregates do not read, instead of
-    joining it; `distinct` then only guards against the joins left."""
+    joining it; its row shape then only guards against the joins left."""
     read = closed([step.grain]) | closed(p for _, agg in step.aggregates for x in agg.args for p in node_paths(x))
     semis = tuple(s for s in candidates if not any(under(p, s.path) for p in read))
     if not semis:
         return step
     nodes = {n for n in step.nodes if not any(under(n, s.path) for s in semis)}
-    return replace(step, nodes=by_depth(nodes), semi_joins=semis,
-                   distinct=repeats_grain(catalog, source, step.grain, nodes))
+    return replace(step, nodes=by_depth(nodes), existence=semis,
+                   rows=joined_rows(repeats_grain(catalog, source, step.grain, nodes)))
 
 
 def under(path: tuple, top: tuple) -> bool:

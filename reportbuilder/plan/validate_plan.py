@@ -1,14 +1,18 @@
 """The invariants every plan keeps, checked after the naive plan and after each rule.
 
 A broken invariant is a planner bug, not a bad spec: `InvalidPlan` reaches the CLI as an
-internal error instead of SQL with a silently wrong answer (a pre-aggregated step with
-branches would build and drop the branch columns).
+internal error instead of SQL with a silently wrong answer. The node types make most bad
+combinations unrepresentable (a `PreGrouped` step has no parts; partials live only in
+`DistinctPerGrain`, branches only in `Direct`); what types cannot say is checked here: a
+part of the wrong type in a shape, branches on a step other than the source's, a
+pre-grouped step with a grain, an existence filter over a joined branch.
 """
 from __future__ import annotations
 
 from .paths import walk
 from .placeholders import on_source_columns
-from .query_plan import AggregateStep, QueryPlan, Slot
+from .query_plan import (ROW_SHAPES, AggregateStep, BranchJoin, Direct, DistinctPerGrain, ExistenceFilter,
+                         PartialCombine, PreGrouped, QueryPlan, Slot)
 from .semi_joins import under
 
 
@@ -34,8 +38,9 @@ def _problems(plan: QueryPlan) -> list[str]:
         problems.append(f"step names repeat: {names}")
     produced: dict[str, str] = {}
     for step in plan.steps:
-        problems += [f"step {step.name}: {p}" for p in _step_problems(step, plan, known)]
-        for slot in _slots_of(step):
+        broken = _step_problems(step, plan, known)
+        problems += [f"step {step.name}: {p}" for p in broken]
+        for slot, _ in () if broken else step.slots:  # a malformed step's parts may have no slots
             if slot in produced:
                 problems.append(f"slot {slot} produced by {produced[slot]} and {step.name}")
             produced[slot] = step.name
@@ -65,30 +70,46 @@ def _placeholder_problems(plan: QueryPlan) -> list[str]:
     return problems
 
 
-def _slots_of(step: AggregateStep) -> list[str]:
-    parts = list(step.aggregates) + list(step.partials) + [a for b in step.branches for a in b.aggregates]
-    return [slot for slot, _ in parts]
-
-
 def _step_problems(step: AggregateStep, plan: QueryPlan, known: set) -> list[str]:
     problems = []
     nodes = set(step.nodes)
     if step.grain not in nodes or not nodes <= known or any(n[:-1] not in nodes for n in nodes if n):
         problems.append("its nodes are not a subtree of the join tree holding its grain")
-    if any(under(n, semi.path) for semi in step.semi_joins for n in nodes):
+    if not isinstance(step.rows, ROW_SHAPES):
+        return problems + [f"its rows are a {type(step.rows).__name__}, not a row shape"]
+    if not all(isinstance(e, ExistenceFilter) for e in step.existence):
+        problems.append("an existence filter that is not an ExistenceFilter node")
+    elif any(under(n, semi.path) for semi in step.existence for n in nodes):
         problems.append("it joins a branch it tests for existence")
-    if step.pre_aggregated and (step.grain or step.distinct or step.branches or step.partials):
-        problems.append("pre-aggregated with a grain, distinct rows, branches or partials")
-    if step.partials and not step.distinct:
-        problems.append("partials on a step that is not distinct")
-    if step.branches:
-        if step.grain or step.distinct or any(_to_many(plan, n) for n in nodes):
-            problems.append("branches on a step other than the source's, or over repeated source rows")
-        for branch in step.branches:
-            if len(branch.path) != 1 or branch.path in nodes or branch.path not in known \
-                    or not _to_many(plan, branch.path):
-                problems.append(f"branch {'.'.join(branch.path)} is not an unjoined one-to-many child of the source")
+    part_type, shape_problems = SHAPES[type(step.rows)]
+    wrong = sorted({type(p).__name__ for p in step.rows.parts if not isinstance(p, part_type)})
+    if wrong:
+        return problems + [f"a {type(step.rows).__name__} step holds {', '.join(wrong)} parts"]
+    return problems + shape_problems(step, plan, known)
+
+
+def _direct_problems(step: AggregateStep, plan: QueryPlan, known: set) -> list[str]:
+    problems = []
+    if step.rows.parts and (step.grain or any(_to_many(plan, n) for n in step.nodes)):
+        problems.append("branches on a step other than the source's, or over repeated source rows")
+    for branch in step.rows.parts:
+        if len(branch.path) != 1 or branch.path in step.nodes or branch.path not in known \
+                or not _to_many(plan, branch.path):
+            problems.append(f"branch {'.'.join(branch.path)} is not an unjoined one-to-many child of the source")
     return problems
+
+
+def _distinct_problems(step: AggregateStep, plan: QueryPlan, known: set) -> list[str]:
+    return []  # its partials may be of any grain over its joined rows
+
+
+def _pre_grouped_problems(step: AggregateStep, plan: QueryPlan, known: set) -> list[str]:
+    return ["pre-grouped with a grain (only the source's rows are grouped before the joins)"] if step.grain else []
+
+
+# each row shape: the one part type it may hold, and its invariants beyond what its type says
+SHAPES = {Direct: (BranchJoin, _direct_problems), DistinctPerGrain: (PartialCombine, _distinct_problems),
+          PreGrouped: ((), _pre_grouped_problems)}
 
 
 def _to_many(plan: QueryPlan, path: tuple) -> bool:

@@ -44,7 +44,7 @@ def test_rewrites_are_named(tmp_path):
     spec.write_text("source: tickets\ndimensions: [owner.name]\nmeasures: [count() as n]\n"
                     "filters: [\"conversations.channel = 'chat'\"]\n")
     text = CliRunner().invoke(main, ["explain", str(spec)], catch_exceptions=False).stdout
-    assert "tickets rows grouped by their own dimensions and links before the joins" in text
+    assert "computed in parts over tickets rows grouped by their own dimensions and links before the joins [PreGrouped]" in text
     assert "kept when some conversations row passes (conversations.channel = 'chat') (tested, not joined)" in text
     assert "planner rules applied: existence_tests, eager_aggregation\n" in text
 

@@ -18,6 +18,7 @@ import pytest
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.compile import plan
 from reportbuilder.load.load_spec import load_spec_text
+from reportbuilder.plan.query_plan import PreGrouped
 
 from .fixture_data import run_report, write_tables
 
@@ -89,7 +90,7 @@ measures:
 def test_chasm_is_one_pass_over_tickets_with_each_child_pre_aggregated():
     steps = _plan(CHASM).steps
     assert [s.name for s in steps] == ["agg_tickets"]
-    assert sorted(b.path for b in steps[0].branches) == [("calls",), ("conversations",), ("feedback_submissions",)]
+    assert sorted(b.path for b in steps[0].rows.parts) == [("calls",), ("conversations",), ("feedback_submissions",)]
 
 
 def test_chasm_numbers(data):
@@ -122,7 +123,7 @@ source: tickets
 measures: [count() as tickets, count(calls) as calls]
 filters: [calls.duration_seconds > 40]
 """
-    assert not _plan(text).steps[0].branches
+    assert not _plan(text).steps[0].rows.parts
     assert run_report(text, data) == [{"tickets": 1, "calls": 1}]
 
 
@@ -139,7 +140,7 @@ measures:
 sort: [conversations.channel]
 """
     steps = _plan(text).steps
-    assert [s.name for s in steps] == ["agg_tickets"] and [slot for slot, _ in steps[0].partials] == \
+    assert [s.name for s in steps] == ["agg_tickets"] and [slot for slot, _ in steps[0].rows.merged] == \
         ["agg_conversations_0", "agg_conversations_1", "agg_conversations_2"]
     assert run_report(text, data) == [
         # chat: T2 (C1), T3 (C2), T4 (C5): 3 tickets, handle 200+300 (T3 once), 3 conversations
@@ -166,7 +167,7 @@ filters: ["{BOT}"]
 sort: [priority]
 """
     step = _plan(text).steps[0]
-    assert [s.path for s in step.semi_joins] == [("conversations",)] and not step.distinct
+    assert [s.path for s in step.existence] == [("conversations",)] and not step.distinct
     assert step.nodes == ((),)
     # bot messages: M1 (in C1 of T2), M4 (in C3 of T3)
     assert run_report(text, data) == [{"priority": "high", "tickets": 1, "handle": 300},
@@ -192,7 +193,7 @@ measures: [count() as tickets, count(conversations) as conversations]
 filters: ["{BOT}"]
 """
     steps = {s.name: s for s in _plan(text).steps}
-    assert steps["agg_tickets"].semi_joins and not steps["agg_conversations"].semi_joins
+    assert steps["agg_tickets"].existence and not steps["agg_conversations"].existence
     assert run_report(text, data) == [{"tickets": 2, "conversations": 2}]
 
 
@@ -207,7 +208,7 @@ source: tickets
 measures: [count() as tickets]
 filters: ["{condition}"]
 """
-    assert not _plan(text).steps[0].semi_joins
+    assert not _plan(text).steps[0].existence
     assert run_report(text, data) == [{"tickets": tickets}]
 
 
@@ -242,7 +243,7 @@ sort: [owner.team.name, priority]
 
 
 def test_tickets_are_grouped_before_joining_small_tables(owned):
-    assert _plan(BY_TEAM).steps[0].pre_aggregated
+    assert _plan(BY_TEAM).steps[0].rows == PreGrouped()
     assert run_report(BY_TEAM, owned) == [
         # Blue: T1, T2 (high, avg 150), T3 (low, handle null: avg over no values)
         {"owner.team.name": "Blue", "priority": "high", "tickets": 2, "handle": 150.0, "longest": 200,
@@ -265,7 +266,7 @@ measures: [count() as tickets, sum(handle_time_seconds) as handle]
 filters: ["owner.team.name = 'Blue'", "handle_time_seconds is null or priority = 'high'"]
 sort: [priority]
 """
-    assert _plan(text).steps[0].pre_aggregated
+    assert _plan(text).steps[0].rows == PreGrouped()
     # Blue tickets T1, T2, T3; the second filter keeps T1, T2 (high) and T3 (null handle)
     assert run_report(text, owned) == [{"priority": "high", "tickets": 2, "handle": 300},
                                        {"priority": "low", "tickets": 1, "handle": None}]
@@ -277,4 +278,4 @@ sort: [priority]
     "dimensions: [contact.name]\nmeasures: [count() as n]",  # contacts are not a small table
 ])
 def test_not_grouped_first(body):
-    assert not _plan("source: tickets\n" + body).steps[0].pre_aggregated
+    assert _plan("source: tickets\n" + body).steps[0].rows != PreGrouped()

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, note, reject, settings
 from hypothesis import strategies as st
 
 from reportbuilder.plan.plan_report import naive_plan, plan_report
-from reportbuilder.plan.query_plan import Branch, KeyRestriction
+from reportbuilder.plan.query_plan import (PLAN_NODES, BranchJoin, Direct, DistinctPerGrain, ExistenceFilter,
+                                          KeyRestriction, PartialCombine, PreGrouped)
 from reportbuilder.plan.rules import (RULES, branches, eager_aggregation, existence_tests, fan_out_merge,
                                       key_restriction, range_start_pushdown)
 from reportbuilder.plan.validate_plan import InvalidPlan, validate
@@ -80,8 +81,9 @@ def _fired(rule, plan) -> bool:
         return plan.report_keys is not None
     if rule is range_start_pushdown:
         return plan.range_start is not None
-    flag = {existence_tests: lambda s: s.semi_joins, branches: lambda s: s.branches,
-            fan_out_merge: lambda s: s.partials, eager_aggregation: lambda s: s.pre_aggregated}[rule]
+    flag = {existence_tests: lambda s: s.existence, branches: lambda s: isinstance(s.rows, Direct) and s.rows.parts,
+            fan_out_merge: lambda s: isinstance(s.rows, DistinctPerGrain) and s.rows.parts,
+            eager_aggregation: lambda s: s.rows == PreGrouped()}[rule]
     return any(flag(s) for s in plan.steps)
 
 
@@ -104,9 +106,9 @@ def test_rules_off_is_the_naive_plan():
     naive = plan_report(report, catalog(), ())
     step, = naive.steps
     # the filter's branch joined, so each ticket is made distinct again
-    assert step.distinct and ("conversations", "messages") in step.nodes and not step.semi_joins
+    assert step.rows == DistinctPerGrain() and ("conversations", "messages") in step.nodes and not step.existence
     step, = plan_report(report, catalog()).steps
-    assert not step.distinct and step.nodes == ((),)
+    assert step.rows == Direct() and step.nodes == ((),)
 
 
 def _check(report, data, rules):
@@ -141,30 +143,65 @@ def test_rule_examples_match_reference(switch, draws):
     _check(check_text(text), data, SWITCHES[switch])
 
 
-def test_pre_aggregated_with_branches_is_refused():
-    plan = plan_report(check_text(EXAMPLE[branches]), catalog())
-    root = plan.steps[0]
-    assert root.branches
-    broken = replace(plan, steps=(replace(root, pre_aggregated=True),) + plan.steps[1:])
-    with pytest.raises(InvalidPlan, match="pre-aggregated"):
-        validate(broken)
+def _replaced(plan, step):
+    return replace(plan, steps=(step,) + plan.steps[1:])
 
 
 def test_a_slot_no_step_produces_is_refused():
     plan = plan_report(check_text(EXAMPLE[branches]), catalog())
     root = plan.steps[0]
-    dropped = replace(root, branches=root.branches[1:])
     with pytest.raises(InvalidPlan, match="does not produce"):
-        validate(replace(plan, steps=(dropped,) + plan.steps[1:]))
+        validate(_replaced(plan, replace(root, rows=Direct(root.rows.parts[1:]))))
 
 
 def test_a_branch_over_a_joined_child_is_refused():
     plan = plan_report(check_text(EXAMPLE[fan_out_merge]), catalog())
     host = plan.steps[0]
-    assert host.partials
-    moved = replace(host, distinct=False, partials=(), branches=(Branch(("conversations",), host.partials),))
+    assert host.rows.parts
+    moved = replace(host, rows=Direct((BranchJoin(("conversations",), host.rows.merged),)))
     with pytest.raises(InvalidPlan, match="branches on a step other than"):
-        validate(replace(plan, steps=(moved,) + plan.steps[1:]))
+        validate(_replaced(plan, moved))
+
+
+def test_a_part_in_the_wrong_row_shape_is_refused():
+    """Partials belong to a distinct pass, branches to the source's direct step: swapped, each is refused."""
+    fanned = plan_report(check_text(EXAMPLE[fan_out_merge]), catalog())
+    host = fanned.steps[0]
+    with pytest.raises(InvalidPlan, match="a Direct step holds PartialCombine parts"):
+        validate(_replaced(fanned, replace(host, rows=Direct(host.rows.parts))))
+    branched = plan_report(check_text(EXAMPLE[branches]), catalog())
+    root = branched.steps[0]
+    with pytest.raises(InvalidPlan, match="a DistinctPerGrain step holds BranchJoin parts"):
+        validate(_replaced(branched, replace(root, rows=DistinctPerGrain(root.rows.parts))))
+
+
+def test_a_pre_grouped_step_has_no_parts_and_no_grain():
+    """PreGrouped cannot hold parts (no such field), so a pre-grouped step with branches cannot be
+    built; made pre-grouped, the branches' slots are no longer produced and validate refuses it."""
+    with pytest.raises(TypeError):
+        PreGrouped(parts=())
+    branched = plan_report(check_text(EXAMPLE[branches]), catalog())
+    with pytest.raises(InvalidPlan, match="does not produce"):
+        validate(_replaced(branched, replace(branched.steps[0], rows=PreGrouped())))
+    fanned = plan_report(check_text(EXAMPLE[fan_out_merge]), catalog())
+    host = fanned.steps[0]
+    assert host.grain == ()
+    conversations = next(s for s in plan_report(check_text(EXAMPLE[fan_out_merge]), catalog(),
+                                                RULES[:2]).steps if s.grain)
+    with pytest.raises(InvalidPlan, match="pre-grouped with a grain"):
+        validate(replace(fanned, steps=fanned.steps + (replace(conversations, name="extra", aggregates=(),
+                                                               rows=PreGrouped()),)))
+
+
+def test_a_shape_or_filter_of_the_wrong_node_type_is_refused():
+    plan = plan_report(check_text(EXAMPLE[existence_tests]), catalog())
+    step = plan.steps[0]
+    with pytest.raises(InvalidPlan, match="not a row shape"):
+        validate(_replaced(plan, replace(step, rows=BranchJoin(("calls",), ()))))
+    with pytest.raises(InvalidPlan, match="not an ExistenceFilter"):
+        validate(_replaced(plan, replace(step, existence=(PartialCombine(()),))))
+    with pytest.raises(InvalidPlan, match="joins a branch it tests"):
+        validate(_replaced(plan, replace(step, existence=(ExistenceFilter((), (0,), ((),)),))))
 
 
 def test_key_restriction_records_the_source_only_conditions():
@@ -209,16 +246,15 @@ def test_placeholder_decisions_outside_their_rules_are_refused():
                          range_start=datetime(2025, 1, 1)))
 
 
-def test_the_examples_cover_every_step_kind_and_emit_writes_each_with_its_function():
+def test_the_examples_cover_every_node_type_and_emit_has_exactly_one_function_for_each():
     from reportbuilder.emit.step_sql import EMITTERS
 
-    kinds = {rule: {s.kind for s in plan_report(_example(rule), catalog()).steps} for rule in EXAMPLE}
-    assert set().union(*kinds.values()) == set(EMITTERS) == {"pre_grouped", "direct", "distinct_per_grain"}
-    assert kinds[eager_aggregation] == {"pre_grouped"} and "distinct_per_grain" in kinds[fan_out_merge]
+    def nodes_of(plan):
+        for step in plan.steps:
+            yield from (step.rows, *step.rows.parts, *step.existence)
 
-
-def test_pre_grouped_with_partials_is_refused():
-    plan = plan_report(check_text(EXAMPLE[fan_out_merge]), catalog())
-    host = plan.steps[0]
-    with pytest.raises(InvalidPlan, match="pre-aggregated"):
-        validate(replace(plan, steps=(replace(host, pre_aggregated=True),) + plan.steps[1:]))
+    seen = {rule: {type(n) for n in nodes_of(plan_report(_example(rule), catalog()))} for rule in EXAMPLE}
+    assert set().union(*seen.values()) == set(PLAN_NODES) == set(EMITTERS)
+    assert len(PLAN_NODES) == len(set(PLAN_NODES)) == len(set(EMITTERS.values()))  # one function per node
+    assert PreGrouped in seen[eager_aggregation] and PartialCombine in seen[fan_out_merge]
+    assert BranchJoin in seen[branches] and ExistenceFilter in seen[existence_tests]
