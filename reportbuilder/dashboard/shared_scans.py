@@ -26,7 +26,7 @@ from sqlglot import exp
 
 from reportbuilder.catalog.model import Catalog
 from reportbuilder.emit.build_sql import BuiltQuery
-from reportbuilder.emit.join_sql import with_now
+from reportbuilder.emit.join_sql import CatalogCte, with_now
 
 TABLE_PREFIX = "rb_shared_"
 _BUSINESS = ("business_add", "business_seconds")
@@ -59,22 +59,22 @@ class Need:
 
 def share(needs: list[Need], catalog: Catalog) -> tuple[list[tuple[BuiltQuery, tuple[str, ...]]], SharedScans]:
     """Each panel's query with its shared CTEs reading their table (and the tables it reads), and the tables."""
-    users: dict[tuple[str, datetime], list[int]] = {}
+    users: dict[tuple[CatalogCte, datetime], list[int]] = {}
     for i, need in enumerate(needs):
-        for name in _candidates(need.query, catalog):
-            users.setdefault((name, need.now_utc), []).append(i)
+        for cte in _candidates(need.query):
+            users.setdefault((cte, need.now_utc), []).append(i)
     scans = SharedScans()
     rewrites: dict[int, dict[str, str]] = {}
-    for (name, now), panels in users.items():
+    for (cte, now), panels in users.items():
         if len(panels) < 2:
             continue
-        body = _body(name, now, [needs[i] for i in panels], catalog)
+        body = _body(cte, now, [needs[i] for i in panels], catalog)
         if body is None:
             continue
         table = TABLE_PREFIX + hashlib.sha256(body.sql("duckdb").encode("utf-8")).hexdigest()[:16]
         scans.tables[table] = body
         for i in panels:
-            rewrites.setdefault(i, {})[name] = table
+            rewrites.setdefault(i, {})[cte.name] = table
     shared = []
     for i, need in enumerate(needs):
         chosen = rewrites.get(i, {})
@@ -82,36 +82,17 @@ def share(needs: list[Need], catalog: Catalog) -> tuple[list[tuple[BuiltQuery, t
     return shared, scans
 
 
-def _derived(catalog: Catalog) -> dict[str, tuple]:
-    """CTE name -> (entity, column or None) for every derived entity and sql-derived field."""
-    found = {}
-    for entity in catalog.entities:
-        if entity.sql is not None:
-            found[f"entity_{entity.name}"] = (entity, None)
-        for column in entity.columns:
-            if column.sql is not None:
-                found[f"field_{entity.name}_{column.name}"] = (entity, column)
-    return found
+def _candidates(query: BuiltQuery) -> list[CatalogCte]:
+    """The query's CTEs of catalog SQL that a table can replace: a derived entity's plain rows (not
+    numbered) or a lookup, without business-hours functions."""
+    bodies = {cte.alias: cte.this for cte in _ctes(query.select)}
+    return [c for c in query.catalog_ctes if not c.numbered and not _calls_business(bodies[c.name])]
 
 
-def _candidates(query: BuiltQuery, catalog: Catalog) -> list[str]:
-    """The query's CTEs that are a derived entity's rows or a lookup, as the catalog writes them."""
-    derived = _derived(catalog)
-    names = []
-    for cte in _ctes(query.select):
-        if cte.alias not in derived or _calls_business(cte.this):
-            continue
-        entity, column = derived[cte.alias]
-        if column is None and not _plain_rows(cte.this):
-            continue  # numbered rows of a keyless entity
-        names.append(cte.alias)
-    return names
-
-
-def _body(name: str, now: datetime, needs: list[Need], catalog: Catalog) -> exp.Expression | None:
-    entity, column = _derived(catalog)[name]
-    if column is not None:
-        body = with_now(column.sql, now)
+def _body(cte: CatalogCte, now: datetime, needs: list[Need], catalog: Catalog) -> exp.Expression | None:
+    entity = catalog.entity(cte.entity)
+    if cte.field is not None:
+        body = with_now(entity.column(cte.field).sql, now)
     else:
         starts = [n.range_start if n.source == entity.name else None for n in needs]
         start = None if any(s is None for s in starts) else min(starts)
@@ -132,10 +113,6 @@ def _rewritten(query: BuiltQuery, chosen: dict[str, str]) -> BuiltQuery:
 def _ctes(select: exp.Expression) -> list[exp.CTE]:
     with_ = select.args.get("with_")
     return list(with_.expressions) if with_ is not None else []
-
-
-def _plain_rows(select: exp.Expression) -> bool:
-    return isinstance(select, exp.Select) and len(select.expressions) == 1 and isinstance(select.expressions[0], exp.Star)
 
 
 def _calls_business(tree: exp.Expression) -> bool:

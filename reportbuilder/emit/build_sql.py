@@ -29,7 +29,7 @@ from ..timeframe.buckets import (CYCLIC, MAX_BUCKETS, align_buckets, bucket_esti
                                  grid_unit, previous_range)
 from ..timeframe.ranges import LocalRange, localize, range_to_utc
 from .compile_expr import ExprCompiler, operand, safe_divide
-from .join_sql import JoinSql
+from .join_sql import CatalogCte, JoinSql
 from .literals import sql_literal
 from .aggregate_sql import dimension_name
 from .step_sql import step_select
@@ -42,6 +42,7 @@ class BuiltQuery:
     select: exp.Expression
     tables: tuple[str, ...]
     columns: tuple[OutputColumn, ...]
+    catalog_ctes: tuple[CatalogCte, ...] = ()  # its CTEs of catalog SQL (a dashboard may share them)
 
     def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
         from .dialects import to_dialect  # the last step: engine-specific forms, loaded when printed
@@ -308,5 +309,6 @@ def report_sql(plan: QueryPlan, catalog: Catalog, keyed: tuple = ()) -> _Builder
 
 def build_sql(plan: QueryPlan, catalog: Catalog) -> BuiltQuery:
     builder = _Builder(plan, catalog)
-    return BuiltQuery(builder.build(), builder.joins.tables(), output_columns(plan.report))
+    return BuiltQuery(builder.build(), builder.joins.tables(), output_columns(plan.report),
+                      tuple(builder.joins.catalog_ctes))
 

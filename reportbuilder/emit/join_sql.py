@@ -5,6 +5,7 @@ same spec always gives the same SQL.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlglot import exp
@@ -23,6 +24,25 @@ ROW_ID = "__row"  # position-based row identity of an entity without primary key
 
 
 REPORT_KEYS = "report_keys"  # CTE: keys of the source rows the report's source-only filters keep
+
+
+@dataclass(frozen=True)
+class CatalogCte:
+    """A CTE of the query holding catalog SQL: a derived entity's rows (`field` None) or a lookup
+    of a sql-derived field (key, value); `numbered`: the rows carry a position number."""
+
+    name: str
+    entity: str
+    field: str | None = None
+    numbered: bool = False
+
+
+def entity_cte(entity: str) -> str:
+    return f"entity_{entity}"
+
+
+def lookup_cte(entity: str, field: str) -> str:
+    return f"field_{entity}_{field}"
 
 
 def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | None = None,
@@ -138,7 +158,7 @@ class JoinSql:
     def source_name(self, entity: Entity) -> str:
         """The relation holding an entity's rows: its table, or a CTE for derived/numbered ones."""
         if entity.sql is not None:
-            return f"entity_{entity.name}"
+            return entity_cte(entity.name)
         if self._numbered(entity):
             return f"rows_{entity.name}"
         return entity.table
@@ -146,6 +166,7 @@ class JoinSql:
     def source_ctes(self) -> list[tuple[str, exp.Expression]]:
         """CTEs for derived entities, keyless tables and sql-derived fields the plan uses."""
         ctes, seen = [], set()
+        self.catalog_ctes: list[CatalogCte] = []
         now = self.plan.report.now_utc
         if self.report_keys is not None:
             ctes.append((REPORT_KEYS, self.report_keys))
@@ -161,10 +182,13 @@ class JoinSql:
                 if self._numbered(entity):
                     select = select.select(exp.alias_(exp.Window(this=exp.RowNumber()), ROW_ID))
                 ctes.append((name, select.from_(inner)))
+                if entity.sql is not None:
+                    self.catalog_ctes.append(CatalogCte(name, entity.name, numbered=self._numbered(entity)))
             for field in node.lookups:
-                cte = f"field_{entity.name}_{field}"
+                cte = lookup_cte(entity.name, field)
                 if cte not in seen:
                     seen.add(cte)
+                    self.catalog_ctes.append(CatalogCte(cte, entity.name, field))
                     keyed = node.path == () and self.report_keys is not None
                     ctes.append((cte, with_now(entity.column(field).sql, now, keyed=keyed, business=self.business)))
         return ctes
@@ -231,7 +255,7 @@ class JoinSql:
         alias = f"{self.alias(path)}__{field}"
         on = exp.EQ(this=exp.column("key", table=alias),
                     expression=exp.column(entity.primary_key, table=self.alias(path)))
-        return exp.Join(this=exp.to_table(f"field_{entity.name}_{field}").as_(alias), on=on)
+        return exp.Join(this=exp.to_table(lookup_cte(entity.name, field)).as_(alias), on=on)
 
     def tables(self) -> tuple[str, ...]:
         """Data tables the query reads (directly or inside catalog SQL)."""
