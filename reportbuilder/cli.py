@@ -364,11 +364,11 @@ def validate(specs, workspace, debug):
                 return
             key = warm_cache.command_key("validate", spec, workspace, {})
             if warm_cache.read(key) is None:  # not found valid before with these very inputs
-                from .compile import plan
+                from .compile import checked_plan
                 from .workspace import open_workspace
 
                 ws = open_workspace(workspace, spec)
-                plan(_load(spec, sources), ws.catalog)
+                checked_plan(_load(spec, sources), ws.catalog)
                 warm_cache.write(key, {"valid": True})
             click.echo(f"{spec}: ok")
 
@@ -435,7 +435,7 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
     """Show the join tree, the grain of every aggregate and where each filter applies;
     with --data (or RB_DATA), also the join coverage found on the data."""
     def action(sources):
-        from .compile import plan
+        from .compile import checked_plan
         from .explain import explain_coverage, explain_plan
         from .run.coverage import join_coverage
         from .running import restriction_of
@@ -446,7 +446,7 @@ def explain(spec, data, workspace, now, timezone, range_, from_, to, filters, as
         pinned = demo_now(data, ws)  # the demo data's now, as `rb run` uses it
         viewer = _viewer(as_user, ws, resolve_now(now, ws, pinned))
         options = _options(now, timezone, range_, from_, to, filters, pinned, ws, viewer)
-        report_plan = plan(raw, ws.catalog, options)
+        report_plan = checked_plan(raw, ws.catalog, options)
         text = explain_plan(report_plan)
         if data or os.environ.get("RB_DATA") or ws.settings.get("data"):
             data_path, _ = resolve_data(data, ws)

@@ -22,10 +22,11 @@ from .plan.query_plan import QueryPlan
 def compile_raw(raw: RawSpec, catalog: Catalog | None = None,
                 options: ReportOptions = ReportOptions()) -> BuiltQuery:
     catalog = catalog or load_catalog()
-    return build_sql(plan(raw, catalog, options), catalog)
+    return build_sql(checked_plan(raw, catalog, options), catalog)
 
 
-def plan(raw: RawSpec, catalog: Catalog, options: ReportOptions = ReportOptions()) -> QueryPlan:
+def checked_plan(raw: RawSpec, catalog: Catalog, options: ReportOptions = ReportOptions()) -> QueryPlan:
+    """The spec checked (names, types, grains) and planned: the input of emit."""
     return plan_report(check_spec(raw, catalog, options), catalog)
 
 

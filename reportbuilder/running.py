@@ -52,13 +52,13 @@ def plan_report(ws, raw, data=None, now=None, timezone=None, range_=None, from_=
                 as_user=None, clock=None):
     """A loaded spec checked and planned on workspace `ws` as the viewer `as_user` sees it:
     (plan, data path, the viewer's row restriction or None); `clock`: see `report_options`."""
-    from .compile import plan
+    from .compile import checked_plan
     from .workspace import resolve_data, resolve_now
 
     data_path, demo_now = resolve_data(data, ws)
     viewer = viewer_of(as_user, ws, resolve_now(now, ws, demo_now) or clock)
     options = report_options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer, clock)
-    return plan(raw, ws.catalog, options), data_path, restriction_of(viewer)
+    return checked_plan(raw, ws.catalog, options), data_path, restriction_of(viewer)
 
 
 def restriction_of(viewer):

@@ -38,7 +38,7 @@ class PartChecker:
         self.entry_spans: list = []  # (output name, span of its entry), to place duplicate names
         self.granularity_spans: dict = {}  # dimension name -> span of its granularity
 
-    def build(self, stem: str) -> Report:
+    def report(self, stem: str) -> Report:
         dims = self.dimensions()
         measures = self.measures()
         columns = output_columns(dims, measures, self.root.get("compare") is not None)

@@ -32,7 +32,7 @@ def check_spec(raw: RawSpec, catalog: Catalog, options: ReportOptions = ReportOp
         raise SpecError(tuple(problems))
     now = options.now_utc or datetime.now(timezone.utc).replace(tzinfo=None)
     parts = PartChecker(raw, catalog, source, tz, now, options, problems)
-    report = parts.build(raw.stem)
+    report = parts.report(raw.stem)
     if problems:
         raise SpecError(tuple(problems))
     return report

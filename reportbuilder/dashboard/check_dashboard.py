@@ -3,7 +3,7 @@ dashboard's filters applied, each problem positioned in the file it is in."""
 from __future__ import annotations
 
 from reportbuilder.check.options import ReportOptions
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.dashboard.dashboard_filters import panel_filters
 from reportbuilder.dashboard.load_dashboard import Dashboard, load_dashboard
 from reportbuilder.errors import SpecError
@@ -18,9 +18,9 @@ def check_dashboard(text: str, catalog, load_spec, sources: dict | None = None) 
     for ref in board.reports:
         try:
             raw = load_spec(ref)
-            checked = plan(raw, catalog, ReportOptions(timezone=board.timezone)).report
+            checked = checked_plan(raw, catalog, ReportOptions(timezone=board.timezone)).report
             filters = panel_filters(checked, board.filters)
-            plan(raw, catalog, ReportOptions(timezone=board.timezone, filters=filters))
+            checked_plan(raw, catalog, ReportOptions(timezone=board.timezone, filters=filters))
         except SpecError as exc:
             problems.extend(exc.diagnostics)
     if problems:

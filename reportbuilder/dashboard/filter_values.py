@@ -22,7 +22,7 @@ import yaml
 
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.load.load_spec import load_spec_text
 from reportbuilder.engines import get_engine, run_once
 
@@ -33,7 +33,7 @@ def distinct_values(source: str, path: str, workspace, data_path: Path, now: dat
     (on `engine`, default DuckDB)."""
     text = yaml.safe_dump({"title": "filter values", "source": source, "dimensions": [f"{path} as value"],
                            "measures": ["count() as n"], "fill_gaps": False})
-    report_plan = plan(load_spec_text(text, "<dashboard filter>", "filter_values"), workspace.catalog,
+    report_plan = checked_plan(load_spec_text(text, "<dashboard filter>", "filter_values"), workspace.catalog,
                        ReportOptions(now_utc=now))
     result = run_once(engine or get_engine(), build_sql(report_plan, workspace.catalog), data_path,
                       workspace.catalog, "UTC", "filter values", restrict)

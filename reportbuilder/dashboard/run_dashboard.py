@@ -25,7 +25,7 @@ from typing import Callable
 from reportbuilder.emit.build_sql import BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.report import Report
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.dashboard.dashboard_filters import panel_filters
 from reportbuilder.dashboard.filter_values import filter_warnings
 from reportbuilder.dashboard.load_dashboard import Dashboard
@@ -205,9 +205,9 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
                 options = ranged
             else:
                 notes.append(f"the dashboard's date range does not apply ({problem})")
-        checked = plan(raw, workspace.catalog, options).report
+        checked = checked_plan(raw, workspace.catalog, options).report
         options = ReportOptions(**{**options.__dict__, "filters": panel_filters(checked, dashboard.filters)})
-        report_plan = plan(raw, workspace.catalog, options)
+        report_plan = checked_plan(raw, workspace.catalog, options)
         report = report_plan.report
         query = build_sql(report_plan, workspace.catalog)
         panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), tuple(notes),
@@ -236,7 +236,7 @@ def takes_dashboard_range(raw) -> bool:
 def _problem(raw, workspace, options) -> str | None:
     """None when the report checks with `options`, else the first problem's message."""
     try:
-        plan(raw, workspace.catalog, options)
+        checked_plan(raw, workspace.catalog, options)
     except SpecError as exc:
         return exc.diagnostics[0].message if exc.diagnostics else "invalid"
     return None

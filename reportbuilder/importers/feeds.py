@@ -26,14 +26,14 @@ def builtin_tables() -> dict[str, tuple[str, ...]]:
     from ..emit.build_sql import build_sql
     from ..catalog.load_catalog import load_catalog
     from ..check.options import ReportOptions
-    from ..compile import plan
+    from ..compile import checked_plan
     from ..load.load_spec import load_spec_file
     from ..workspace import builtin_names, builtin_path
 
     catalog = load_catalog()
     needed = {}
     for name in builtin_names():
-        report_plan = plan(load_spec_file(builtin_path(name), name), catalog, ReportOptions(now_utc=_COMPILE_NOW))
+        report_plan = checked_plan(load_spec_file(builtin_path(name), name), catalog, ReportOptions(now_utc=_COMPILE_NOW))
         needed[name] = tuple(sorted(build_sql(report_plan, catalog).tables))
     return needed
 

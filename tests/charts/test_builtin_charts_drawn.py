@@ -18,7 +18,7 @@ import pytest
 
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.dashboard.dashboard_page import _panel_chart
 from reportbuilder.dashboard.load_dashboard import load_dashboard
 from reportbuilder.dashboard.run_dashboard import run_dashboard
@@ -114,7 +114,7 @@ def _check_order(spec: dict, records, result, chart) -> None:
 
 def _builtin(name):
     ws = open_workspace()
-    report_plan = plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=NOW))
+    report_plan = checked_plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=NOW))
     return report_plan, ws
 
 

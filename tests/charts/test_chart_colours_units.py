@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reportbuilder.check.options import ReportOptions
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.dashboard.dashboard_page import _panel_chart
 from reportbuilder.dashboard.load_dashboard import load_dashboard
@@ -42,7 +42,7 @@ def demo_dir(tmp_path_factory) -> Path:
 
 def _builtin(name, demo_dir):
     ws = open_workspace()
-    report_plan = plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=NOW))
+    report_plan = checked_plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=NOW))
     report = report_plan.report
     result = run_query(build_sql(report_plan, ws.catalog), demo_dir, ws.catalog, report.timezone, report.title)
     return result, ChartShape.of_report(report)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reportbuilder.check.options import ReportOptions
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.demo.generate_demo import generate_demo
 from reportbuilder.load.load_spec import load_spec_file
@@ -30,7 +30,7 @@ def demo_dir(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("name", builtin_names())
 def test_every_builtin_report_draws(name, demo_dir, tmp_path):
     ws = open_workspace()
-    report_plan = plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=NOW))
+    report_plan = checked_plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=NOW))
     report = report_plan.report
     result = run_query(build_sql(report_plan, ws.catalog), demo_dir, ws.catalog, report.timezone, report.title)
     svg = render_chart(result, "svg", ChartShape.of_report(report))

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.cli import main
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.render.chart_output import chart_vegalite
 from reportbuilder.render.chart_spec import ChartShape
@@ -35,7 +35,7 @@ def _run(folder: Path, spec: str):
     path = folder / "spec.yaml"
     path.write_text(spec, encoding="utf-8")
     ws = open_workspace()
-    report_plan = plan(load_spec_file(path), ws.catalog, ReportOptions(now_utc=NOW))
+    report_plan = checked_plan(load_spec_file(path), ws.catalog, ReportOptions(now_utc=NOW))
     report = report_plan.report
     result = run_query(build_sql(report_plan, ws.catalog), folder / "data", ws.catalog, report.timezone, "T")
     return result, ChartShape.of_report(report)

@@ -11,7 +11,7 @@ from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.output_schema import output_columns
 from reportbuilder.check.report import Dimension, Measure
 from reportbuilder.cli import main
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.load.load_spec import load_spec_text
 from reportbuilder.workspace import open_workspace
 
@@ -43,7 +43,7 @@ def test_each_column_has_a_role_a_type_and_a_value_type():
 
 def test_build_returns_the_columns_check_saw():
     ws = open_workspace()
-    report = plan(load_spec_text(COMPARE, "s.yaml"), ws.catalog, ReportOptions()).report
+    report = checked_plan(load_spec_text(COMPARE, "s.yaml"), ws.catalog, ReportOptions()).report
     assert built_columns(report) == output_columns(report.dimensions, report.measures, True)
     assert [c.type for c in built_columns(report)] == ["text", "integer", "seconds", "number", "percent",
                                                       "seconds", "percent"]

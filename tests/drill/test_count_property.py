@@ -14,7 +14,7 @@ import pytest
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.resolved import Agg, Field
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.drill import DrillRequest, drill_on, drill_tables
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.render.values import json_value
@@ -48,7 +48,7 @@ def demo():
 @pytest.mark.parametrize("name", builtin_names())
 def test_rows_count_equals_cell_value(demo, name):
     ws, data_path, demo_now = demo
-    report_plan = plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=demo_now))
+    report_plan = checked_plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=demo_now))
     report = report_plan.report
     measures = [m for m in report.measures if count_like(m, ws.catalog, report_plan)]
     if not measures:
@@ -97,7 +97,7 @@ def test_ratio_parts_give_the_rate(demo, name):
     """A percent ratio of two counts is 100 * (numerator rows) / (denominator rows), whichever way
     the rows are asked for: flagged together, or one part at a time with --part."""
     ws, data_path, demo_now = demo
-    report_plan = plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=demo_now))
+    report_plan = checked_plan(load_spec_file(builtin_path(name)), ws.catalog, ReportOptions(now_utc=demo_now))
     report = report_plan.report
     ratios = [m for m in report.measures if _percent_ratio(m)]
     assert ratios, name

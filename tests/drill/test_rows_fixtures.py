@@ -317,13 +317,13 @@ def test_integer_and_boolean_cells(paris, chasm, tmp_path):
 
 def test_library_pages_and_counts(chasm):
     """What the web app calls: a page of rows and the total, cell values as JSON values."""
-    from reportbuilder.compile import plan
+    from reportbuilder.compile import checked_plan
     from reportbuilder.drill import DrillRequest, drill_rows, plan_rows
     from reportbuilder.load.load_spec import load_spec_text
     from reportbuilder.workspace import open_workspace
 
     ws = open_workspace(None)
-    report_plan = plan(load_spec_text(CHASM, "spec.yaml"), ws.catalog)
+    report_plan = checked_plan(load_spec_text(CHASM, "spec.yaml"), ws.catalog)
     request = DrillRequest({"priority": "high"}, "calls")
     page = drill_rows(report_plan, ws.catalog, chasm, request, limit=1, offset=1, total=True)
     assert [r[0] for r in page.rows.rows] == [2] and page.total == 4 and page.value == 4

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from reportbuilder.catalog.load_catalog import load_catalog
-from reportbuilder.compile import plan
+from reportbuilder.compile import checked_plan
 from reportbuilder.load.load_spec import load_spec_text
 from reportbuilder.plan.query_plan import PreGrouped
 
@@ -67,7 +67,7 @@ def data(tmp_path_factory):
 
 
 def _plan(text: str):
-    return plan(load_spec_text(text, "spec.yaml"), load_catalog())
+    return checked_plan(load_spec_text(text, "spec.yaml"), load_catalog())
 
 
 CHASM = """

@@ -218,12 +218,12 @@ def test_empty_spec_in_the_builder():
     (("half",), None, 0, "bad-part"), ((None,), -1, 0, "bad-limit"), ((None,), None, -3, "bad-limit")])
 def test_drill_request_codes(request_, limit, offset, code):
     from reportbuilder.catalog.load_catalog import load_catalog
-    from reportbuilder.compile import plan
+    from reportbuilder.compile import checked_plan
     from reportbuilder.drill import DrillRequest, plan_rows
     from reportbuilder.load.load_spec import load_spec_text
 
     catalog = load_catalog()
-    report_plan = plan(load_spec_text(COUNT, "s.yaml"), catalog)
+    report_plan = checked_plan(load_spec_text(COUNT, "s.yaml"), catalog)
     with pytest.raises(SpecError) as info:
         plan_rows(report_plan, catalog, DrillRequest({}, None, *request_), limit, offset)
     assert [(d.code, d.span) for d in info.value.diagnostics] == [(code, None)]

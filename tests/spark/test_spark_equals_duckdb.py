@@ -17,7 +17,7 @@ import pytest
 
 from reportbuilder.catalog.load_catalog import load_catalog
 from reportbuilder.check.options import ReportOptions
-from reportbuilder.compile import compile_text, plan
+from reportbuilder.compile import compile_text, checked_plan
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.run.execute import run_query
@@ -47,7 +47,7 @@ def _compare(query, data: Path, catalog, session) -> None:
 def _queries(catalog, now: datetime, timezone: str | None):
     options = ReportOptions(now_utc=now, timezone=timezone)
     for path in SPECS:
-        yield path.name, build_sql(plan(load_spec_file(path), catalog, options), catalog)
+        yield path.name, build_sql(checked_plan(load_spec_file(path), catalog, options), catalog)
     yield "mixed", compile_text(MIXED, catalog, options)
 
 
