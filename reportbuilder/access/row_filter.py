@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlglot import exp
 
 from ..emit.compile_expr import ExprCompiler
-from ..emit.join_sql import with_now
+from ..emit.join_sql import placeholders_filled
 from ..emit.literals import sql_literal
 from ..catalog.model import Catalog
 from ..check.scalar_expr import expression_locator, parse_scalar
@@ -174,7 +174,7 @@ class _Joins:
         lookup = f"{alias}__{field.column.name}"
         if lookup not in self.joins:
             key = self.catalog.entity(field.entity).primary_key
-            rows = with_now(field.column.sql, self.now).subquery(lookup)
+            rows = placeholders_filled(field.column.sql, self.now).subquery(lookup)
             self.joins[lookup] = exp.Join(this=rows, on=exp.EQ(this=exp.column("key", table=lookup),
                                                                expression=exp.column(key, table=alias)))
         value = exp.column("value", table=lookup)
@@ -188,7 +188,7 @@ class _Joins:
         parent = self.catalog.entity(entity_at(self.catalog, self.entity, path[:-1]))
         rel = parent.relationship(path[-1])
         target = self.catalog.entity(rel.target)
-        rows = (with_now(target.sql, self.now).subquery(alias) if target.sql is not None
+        rows = (placeholders_filled(target.sql, self.now).subquery(alias) if target.sql is not None
                 else exp.to_table(target.table).as_(alias))
         on = exp.EQ(this=exp.column(target.primary_key, table=alias),
                     expression=exp.column(rel.column, table=self.alias(path[:-1])))

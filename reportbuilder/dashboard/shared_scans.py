@@ -26,7 +26,7 @@ from sqlglot import exp
 
 from reportbuilder.catalog.model import Catalog
 from reportbuilder.emit.build_sql import BuiltQuery
-from reportbuilder.emit.join_sql import CatalogCte, with_now
+from reportbuilder.emit.join_sql import CatalogCte, placeholders_filled
 
 TABLE_PREFIX = "rb_shared_"
 _BUSINESS = ("business_add", "business_seconds")
@@ -92,11 +92,11 @@ def _candidates(query: BuiltQuery) -> list[CatalogCte]:
 def _body(cte: CatalogCte, now: datetime, needs: list[Need], catalog: Catalog) -> exp.Expression | None:
     entity = catalog.entity(cte.entity)
     if cte.field is not None:
-        body = with_now(entity.column(cte.field).sql, now)
+        body = placeholders_filled(entity.column(cte.field).sql, now)
     else:
         starts = [n.range_start if n.source == entity.name else None for n in needs]
         start = None if any(s is None for s in starts) else min(starts)
-        body = exp.select(exp.Star()).from_(with_now(entity.sql, now, start).subquery("d"))
+        body = exp.select(exp.Star()).from_(placeholders_filled(entity.sql, now, start).subquery("d"))
     return None if _calls_business(body) else body
 
 

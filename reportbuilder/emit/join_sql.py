@@ -45,7 +45,7 @@ def lookup_cte(entity: str, field: str) -> str:
     return f"field_{entity}_{field}"
 
 
-def with_now(select: exp.Expression, now_utc: datetime, range_start: datetime | None = None,
+def placeholders_filled(select: exp.Expression, now_utc: datetime, range_start: datetime | None = None,
              keyed: bool = False, business: BusinessSql | None = None) -> exp.Expression:
     """A catalog query with its placeholders filled in for one report.
 
@@ -176,7 +176,7 @@ class JoinSql:
             if name not in seen and name != entity.table:
                 seen.add(name)
                 start = self.plan.range_start if node.path == () else None
-                inner = with_now(entity.sql, now, start, business=self.business).subquery("d") if entity.sql is not None else \
+                inner = placeholders_filled(entity.sql, now, start, business=self.business).subquery("d") if entity.sql is not None else \
                     exp.to_table(entity.table)
                 select = exp.select(exp.Star())
                 if self._numbered(entity):
@@ -190,7 +190,7 @@ class JoinSql:
                     seen.add(cte)
                     self.catalog_ctes.append(CatalogCte(cte, entity.name, field))
                     keyed = node.path == () and self.report_keys is not None
-                    ctes.append((cte, with_now(entity.column(field).sql, now, keyed=keyed, business=self.business)))
+                    ctes.append((cte, placeholders_filled(entity.column(field).sql, now, keyed=keyed, business=self.business)))
         return ctes
 
     def key(self, path: tuple) -> exp.Expression:

@@ -9,7 +9,7 @@ import sqlglot
 from sqlglot import exp
 
 from reportbuilder.emit.dialects import TRANSFORMS, DialectError, to_dialect
-from reportbuilder.emit.join_sql import with_now
+from reportbuilder.emit.join_sql import placeholders_filled
 from reportbuilder.emit.nodes import MARKERS, UtcToLocal, utc_to_local
 from reportbuilder.emit.time_sql import hour_start, local_time
 
@@ -122,7 +122,7 @@ def test_a_bare_at_time_zone_is_refused_outside_duckdb(dialect):
 def test_catalog_sqls_conversion_becomes_the_marker_with_its_placeholders_filled():
     tree = sqlglot.parse_one("SELECT NOW() AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Kolkata' AS local_now, "
                              "ts AT TIME ZONE 'Europe/Paris' AS aware FROM t", read="duckdb")
-    filled = with_now(tree, datetime(2025, 6, 30, 12))
+    filled = placeholders_filled(tree, datetime(2025, 6, 30, 12))
     local, aware = (e.this for e in filled.expressions)
     assert isinstance(local, UtcToLocal) and local.args["zone"].name == "Asia/Kolkata"
     assert isinstance(aware, exp.AtTimeZone)  # not the pair: left as written
