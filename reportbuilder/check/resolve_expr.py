@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Callable
 
@@ -16,6 +16,7 @@ from ..catalog.model import Catalog
 from ..errors import Diagnostic, Span
 from ..expr import ast
 from ..expr.parse_expr import ExprSyntaxError, parse_expression
+from ..expr.scalars import SECONDS_BETWEEN
 from . import functions as fn
 from ..catalog.join_graph import entity_at, is_functional, shortest_paths
 from .literals import midnight_utc, parse_interval, parse_moment
@@ -23,7 +24,6 @@ from .resolved import Agg, Const, EntityRef, Field, OutputRef
 
 ROW, MEASURE, HAVING = "row", "measure", "having"
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
-SECONDS_BETWEEN = "seconds_between"  # internal: timestamp minus timestamp (not callable from specs)
 
 
 class Problem(Exception):
@@ -220,16 +220,17 @@ class Resolver:
     # -- calls --------------------------------------------------------------------
     def _call(self, node, mode, prefix, in_agg, expanding):
         name = node.name
-        if name not in fn.AGGREGATES and name not in fn.SCALARS:
+        scalar = fn.SCALARS.get(name)
+        if name not in fn.AGGREGATES and (scalar is None or scalar.internal):
             self.fail("unknown-function", f"unknown function '{name}'", node.pos,
-                      suggest(name, fn.ALL_FUNCTIONS))
-        low, high = fn.AGGREGATES[name].arity if name in fn.AGGREGATES else fn.SCALARS[name]
+                      suggest(name, fn.known_functions()))
+        low, high = fn.AGGREGATES[name].arity if name in fn.AGGREGATES else scalar.arity
         if not low <= len(node.args) <= high:
             count = str(low) if low == high else f"{low} to {high}"
             self.fail("wrong-arguments", f"{name}() takes {count} argument(s), got {len(node.args)}", node.pos)
         if name in fn.AGGREGATES:
             return self._aggregate(node, mode, prefix, in_agg, expanding)
-        return self._scalar(node, mode, prefix, in_agg, expanding)
+        return self._scalar(scalar, node, mode, prefix, in_agg, expanding)
 
     def _aggregate(self, node, mode, prefix, in_agg, expanding):
         if mode != MEASURE:
@@ -279,51 +280,37 @@ class Resolver:
         self.fail("mixed-grain", f"{node.name}() mixes rows that are not one-to-one ({listed}); "
                   "aggregate each separately", node.pos)
 
-    def _scalar(self, node, mode, prefix, in_agg, expanding):
-        if node.name == "now":
-            return Const(self.scope.now_utc, "timestamp", node.pos), "timestamp"
-        if node.name == "sla_due_soon_until":  # the end of the due-soon window of SLA progress
-            until = self.scope.now_utc + timedelta(minutes=self.catalog.business.due_soon_minutes)
-            return Const(until, "timestamp", node.pos), "timestamp"
-        if node.name == "today":
-            from ..timeframe.zones import utc_to_local
-
-            return Const(utc_to_local(self.scope.now_utc, self.scope.tz).date(), "date", node.pos), "date"
-        if node.name == "date_trunc":
-            unit = node.args[0]
-            if not (isinstance(unit, ast.Literal) and unit.kind == "string" and unit.value in fn.TRUNC_UNITS):
-                self.fail("bad-argument", "date_trunc() needs a unit: " + ", ".join(map(repr, fn.TRUNC_UNITS)),
-                          unit.pos)
-        if node.name == "round" and len(node.args) == 2:
-            places = node.args[1]
-            if not (isinstance(places, ast.Literal) and isinstance(places.value, int)
-                    and not isinstance(places.value, bool) and 0 <= places.value <= fn.ROUND_PLACES):
-                self.fail("bad-argument", "round() takes a whole number of decimal places from 0 to "
-                          f"{fn.ROUND_PLACES}, e.g. round(x, 2)", places.pos)
-        if node.name in fn.BUSINESS:
-            node = replace(node, args=node.args[:2] + (self._calendar_arg(node),))
+    def _scalar(self, entry, node, mode, prefix, in_agg, expanding):
+        """A scalar call as its table entry (expr.scalars) says: a constant fixed now, or its
+        literal and calendar arguments checked, its arguments resolved and its result typed."""
+        if entry.constant is not None:
+            kind = entry.result_type([])
+            return Const(entry.constant(self.scope), kind, node.pos), kind
+        literal = entry.literal
+        if literal is not None and literal.index < len(node.args) and not literal.accepts(node.args[literal.index]):
+            self.fail("bad-argument", literal.message, node.args[literal.index].pos)
+        if entry.calendar is not None:
+            node = replace(node, args=node.args[:entry.calendar] + (self._calendar_arg(node, entry.calendar),))
         args, types = [], []
         for arg in node.args:
             resolved, kind = self._resolve(arg, mode, prefix, in_agg, expanding)
             args.append(resolved)
             types.append(kind)
-        if node.name == "date_trunc":
-            if types[1] not in ("timestamp", "date", "null"):
-                self.fail("type-mismatch", "date_trunc() needs a timestamp", node.args[1].pos)
-            kind = "timestamp" if node.args[0].value == "hour" else "date"
-        else:
-            kind = fn.scalar_type(node.name, types)
+        wrong = entry.type_error(types) if entry.type_error is not None else None
+        if wrong is not None:
+            self.fail("type-mismatch", wrong[1], node.args[wrong[0]].pos)
+        kind = entry.result_type(types, node.args)
         if kind is None:
             self.fail("type-mismatch", f"{node.name}() cannot take ({', '.join(types)})", node.pos)
         return replace(node, args=tuple(args)), kind
 
-    def _calendar_arg(self, node) -> ast.Literal:
+    def _calendar_arg(self, node, index: int) -> ast.Literal:
         """The calendar of a business-time call: a string literal naming a workspace calendar,
         the default calendar when absent."""
         business = self.catalog.business
-        if len(node.args) < 3:
+        if len(node.args) <= index:
             return ast.Literal(business.default_calendar, "string", node.pos)
-        arg = node.args[2]
+        arg = node.args[index]
         if not (isinstance(arg, ast.Literal) and arg.kind == "string"):
             self.fail("bad-argument", f"the calendar of {node.name}() must be a string literal naming a "
                       "calendar, e.g. 'always'", arg.pos)

@@ -1,7 +1,8 @@
 """Checked expressions -> sqlglot expressions.
 
-The compiler knows operators, scalar functions and time; how a field, a node's row key,
-an aggregate slot or an output column is spelled in SQL is given by the caller.
+The compiler knows operators and asks the table of scalar functions (expr.scalars) for
+calls; how a field, a node's row key, an aggregate slot or an output column is spelled in
+SQL is given by the caller.
 """
 from __future__ import annotations
 
@@ -11,18 +12,14 @@ from typing import Callable
 from sqlglot import exp
 
 from ..calendars.sql import BusinessSql
-from ..check.resolve_expr import SECONDS_BETWEEN
 from ..check.resolved import Agg, Const, EntityRef, Field, OutputRef
 from ..expr import ast
+from ..expr.scalars import SCALARS
 from ..plan.query_plan import Slot
 from .literals import sql_literal
-from .time_sql import bucket, local_date_trunc, local_time
 
 _COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 _ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
-_SECONDS_PER = {"minutes": 60, "hours": 3600, "days": 86400}
-_SIMPLE = {"lower": exp.Lower, "upper": exp.Upper, "length": exp.Length, "abs": exp.Abs,
-           "floor": exp.Floor, "ceil": exp.Ceil}
 
 
 def rounded(value: exp.Expression, places: exp.Literal) -> exp.Expression:
@@ -114,53 +111,14 @@ class ExprCompiler:
         return _ARITH[node.op](this=left, expression=right)
 
     def _call(self, node) -> exp.Expression:
-        name = node.name
-        if name == SECONDS_BETWEEN:
-            left, right = (self._as_timestamp(a) for a in node.args)
-            return exp.paren(exp.Sub(this=exp.TimeToUnix(this=left), expression=exp.TimeToUnix(this=right)),
-                             copy=False)
-        if name == "date_trunc":
-            unit = node.args[0].value
-            ts = self.compile(node.args[1])
-            if unit == "hour":
-                return bucket(ts, "hour", self.tz, self.week_start)
-            return local_date_trunc(ts, unit, self.tz, self.week_start)
-        if name == "business_seconds":
-            start, end = (self._as_timestamp(a) for a in node.args[:2])
-            return self.business.seconds(start, end, node.args[2].value)
-        if name == "business_add":
-            return self.business.add(self._as_timestamp(node.args[0]), self.compile(node.args[1]),
-                                     node.args[2].value)
-        args = [self.compile(a) for a in node.args]
-        if name in _SIMPLE:
-            return _SIMPLE[name](this=args[0])
-        if name in _SECONDS_PER:
-            return exp.paren(exp.Div(this=exp.cast(args[0], exp.DataType.Type.DOUBLE),
-                                     expression=exp.Literal.number(_SECONDS_PER[name])), copy=False)
-        if name == "date":
-            return exp.cast(local_time(args[0], self.tz), exp.DataType.Type.DATE)
-        if name == "hour":
-            return exp.func("hour", local_time(args[0], self.tz))
-        if name == "day_of_week":
-            return exp.DayOfWeekIso(this=local_time(args[0], self.tz))
-        if name in ("month", "year"):
-            return exp.func(name, local_time(args[0], self.tz))
-        if name == "coalesce":
-            return exp.Coalesce(this=args[0], expressions=args[1:])
-        if name == "if":
-            return exp.If(this=args[0], true=args[1], false=args[2])
-        if name == "concat":
-            return exp.Concat(expressions=args)
-        if name == "round":
-            return rounded(args[0], args[1] if len(args) > 1 else exp.Literal.number(0))
-        if name in ("greatest", "least"):
-            cls = exp.Greatest if name == "greatest" else exp.Least
-            return cls(this=args[0], expressions=args[1:])
-        if name == "nullif":
-            return exp.Nullif(this=args[0], expression=args[1])
-        raise ValueError(f"no SQL for function {name}")
+        """A scalar call: its arguments prepared as its table entry (expr.scalars) asks, then its SQL."""
+        entry = SCALARS[node.name]
+        args = [a.value if i in entry.raw else self._as_timestamp(a) if i in entry.timestamps else self.compile(a)
+                for i, a in enumerate(node.args)]
+        return entry.sql(self, args)
 
     def _as_timestamp(self, node) -> exp.Expression:
+        """`node` compiled as a timestamp: a constant is cast (its literal alone may read as text)."""
         compiled = self.compile(node)
         return exp.cast(compiled, exp.DataType.Type.TIMESTAMP) if isinstance(node, Const) else compiled
 

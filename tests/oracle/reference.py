@@ -48,7 +48,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from reportbuilder.check.literals import parse_interval
-from reportbuilder.check.resolve_expr import SECONDS_BETWEEN
+from reportbuilder.expr.scalars import SECONDS_BETWEEN
 from reportbuilder.check.resolved import Agg, Const, EntityRef, Field, OutputRef
 from reportbuilder.expr import ast
 from reportbuilder.timeframe.ranges import range_to_utc
@@ -60,7 +60,6 @@ _COMPARE = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
 }
-_SECONDS_PER = {"minutes": 60, "hours": 3600, "days": 86400}
 _INTERVAL_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 _INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 _CYCLES = {"hour_of_day": range(24), "day_of_week": range(1, 8), "month_of_year": range(1, 13)}
@@ -497,41 +496,14 @@ class _Evaluation:
         return not3(found) if node.negated else found
 
     def _call(self, node, ev):
-        name = node.name
-        if name == "date_trunc":
-            value = ev(node.args[1])
-            return time_bucket(value, node.args[0].value, self.tz, self.week_start)
+        """A scalar call by its Python meaning in MEANINGS (null in, null out unless it sees nulls)."""
+        if node.name not in MEANINGS:
+            raise NotImplementedError(f"function {node.name}")
+        meaning, sees_nulls = MEANINGS[node.name]
         args = [ev(a) for a in node.args]
-        if name == "coalesce":
-            return next((a for a in args if a is not None), None)
-        if name == "if":
-            return args[1] if args[0] is True else args[2]
-        if name == "concat":
-            return "".join(str(a) for a in args if a is not None)
-        if name in ("greatest", "least"):
-            present = [a for a in args if a is not None]
-            return (max if name == "greatest" else min)(present) if present else None
-        if name == "nullif":
-            return None if args[0] is not None and args[0] == args[1] else args[0]
-        if any(a is None for a in args):
+        if not sees_nulls and any(a is None for a in args):
             return None
-        if name == SECONDS_BETWEEN:
-            return (_as_instant(args[0]) - _as_instant(args[1])).total_seconds()
-        if name in _SECONDS_PER:
-            return float(args[0]) / _SECONDS_PER[name]
-        simple = {"lower": str.lower, "upper": str.upper, "length": len, "abs": abs,
-                  "floor": math.floor, "ceil": math.ceil}
-        if name in simple:
-            return simple[name](args[0])
-        if name == "round":
-            return spreadsheet_round(float(args[0]), args[1] if len(args) > 1 else 0)
-        if name in ("date", "hour", "day_of_week", "month", "year"):
-            local = to_local(_as_instant(args[0]), self.tz) if isinstance(args[0], datetime) else args[0]
-            if name == "date":
-                return local.date() if isinstance(local, datetime) else local
-            return {"hour": lambda t: t.hour, "day_of_week": lambda t: t.isoweekday(),
-                    "month": lambda t: t.month, "year": lambda t: t.year}[name](local)
-        raise NotImplementedError(f"function {name}")
+        return meaning(self, args)
 
 
 def spreadsheet_round(x: float, places: int) -> float:
@@ -608,3 +580,47 @@ def sort_rows(rows: list[dict], order: list[tuple[str, bool]]) -> list[dict]:
         return 0
 
     return sorted(rows, key=functools.cmp_to_key(cmp))
+
+
+def _local(evaluator, value):
+    """A timestamp as local time in the report zone (a date stays a date)."""
+    return to_local(_as_instant(value), evaluator.tz) if isinstance(value, datetime) else value
+
+
+def _extreme(pick, args):  # greatest / least skip nulls
+    present = [a for a in args if a is not None]
+    return pick(present) if present else None
+
+
+def _local_date(evaluator, args):
+    local = _local(evaluator, args[0])
+    return local.date() if isinstance(local, datetime) else local
+
+
+# The Python meaning of each scalar function of expr.scalars (the business-time functions
+# are left out: they read calendars): name -> ((evaluator, args) -> value, whether it sees nulls).
+MEANINGS = {
+    "date_trunc": (lambda r, a: time_bucket(a[1], a[0], r.tz, r.week_start), True),
+    "coalesce": (lambda r, a: next((x for x in a if x is not None), None), True),
+    "if": (lambda r, a: a[1] if a[0] is True else a[2], True),
+    "concat": (lambda r, a: "".join(str(x) for x in a if x is not None), True),
+    "greatest": (lambda r, a: _extreme(max, a), True),
+    "least": (lambda r, a: _extreme(min, a), True),
+    "nullif": (lambda r, a: None if a[0] is not None and a[0] == a[1] else a[0], True),
+    SECONDS_BETWEEN: (lambda r, a: (_as_instant(a[0]) - _as_instant(a[1])).total_seconds(), False),
+    "minutes": (lambda r, a: float(a[0]) / 60, False),
+    "hours": (lambda r, a: float(a[0]) / 3600, False),
+    "days": (lambda r, a: float(a[0]) / 86400, False),
+    "lower": (lambda r, a: a[0].lower(), False),
+    "upper": (lambda r, a: a[0].upper(), False),
+    "length": (lambda r, a: len(a[0]), False),
+    "abs": (lambda r, a: abs(a[0]), False),
+    "floor": (lambda r, a: math.floor(a[0]), False),
+    "ceil": (lambda r, a: math.ceil(a[0]), False),
+    "round": (lambda r, a: spreadsheet_round(float(a[0]), a[1] if len(a) > 1 else 0), False),
+    "date": (_local_date, False),
+    "hour": (lambda r, a: _local(r, a[0]).hour, False),
+    "day_of_week": (lambda r, a: _local(r, a[0]).isoweekday(), False),
+    "month": (lambda r, a: _local(r, a[0]).month, False),
+    "year": (lambda r, a: _local(r, a[0]).year, False),
+}
