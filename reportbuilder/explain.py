@@ -110,7 +110,9 @@ def explain_plan(plan: QueryPlan) -> str:
     lines += [f"  {unparse(f)}" for f in report.filters] or ["  (none)"]
     if report.window is not None:
         r = report.window.range
-        lines.append(f"  date range on {unparse(report.window.field)}: [{r.start}, {r.end}) {report.timezone}")
+        span = "all time" if r.start is None and r.end is None else \
+            f"[{r.start or 'the beginning'}, {r.end or 'no end'}) {report.timezone}"
+        lines.append(f"  date range on {unparse(report.window.field)}: {span}")
     lines += ["filters after aggregation (having):"]
     lines += [f"  {unparse(h)}" for h in report.having] or ["  (none)"]
     lines += ["", "columns: " + ", ".join(f"{c.name} ({c.type})" for c in output_columns(report))]

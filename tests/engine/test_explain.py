@@ -114,3 +114,12 @@ def test_what_catalog_sql_may_skip_is_shown(tmp_path):
             "RANGE_START() = 2024-12-31 23:00:00 UTC\n") in text
     spec.write_text("source: tickets\nmeasures: [count() as n]\n")
     assert "catalog SQL may skip" not in CliRunner().invoke(main, ["explain", str(spec)]).stdout
+
+
+def test_a_range_without_bounds_reads_all_time(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("source: tickets\nmeasures: [count() as n]\ndate_range: {field: created_at, preset: all_time}\n")
+    text = CliRunner().invoke(main, ["explain", str(spec)], catch_exceptions=False).stdout
+    assert "date range on created_at: all time\n" in text
+    text = CliRunner().invoke(main, ["explain", str(spec), "--from", "2026-01-01"], catch_exceptions=False).stdout
+    assert "date range on created_at: [2026-01-01 00:00:00, no end) UTC\n" in text
