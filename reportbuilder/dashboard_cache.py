@@ -25,19 +25,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from reportbuilder import __version__
 from reportbuilder.locate import builtin_names, builtin_path, find_workspace
 from reportbuilder.run.result_cache import default_dir, fingerprints
-from reportbuilder.warm_cache import _digest, _file_stamp as _stamp, _stamp as _package_stamp  # stamps as `rb run`'s
+from reportbuilder.warm_cache import file_digest, install_parts, write_atomic  # keyed as `rb run`'s
 
 KEEP = 16
 _PACKAGES = ("sqlglot", "duckdb", "altair", "vl_convert")
-_ENV = ("XDG_CACHE_HOME", "HOME")
 
 
 @dataclass(frozen=True)
@@ -56,13 +52,9 @@ def reopen_key(dash: str, workspace: Path | None, options: dict) -> str | None:
     try:
         workspace = workspace if workspace is not None else find_workspace(dash)
         parts = {
-            "options": options, "rb": [__version__, str(Path(__file__).parent)],
-            "packages": [_package_stamp(name) for name in _PACKAGES],
-            "catalog": [_stamp(p) for p in sorted((Path(__file__).parent / "catalog").glob("*.yaml"))],
-            "cwd": os.getcwd(), "env": sorted((k, v) for k, v in os.environ.items() if k.startswith("RB_") or k in _ENV),
-            "today": datetime.now(timezone.utc).date().isoformat(),
-            "dashboard": [str(board.resolve()), _digest(board)],
-            "workspace": [str(Path(workspace).resolve()), _digest(Path(workspace))] if workspace else None,
+            "options": options, **install_parts(_PACKAGES),
+            "dashboard": [str(board.resolve()), file_digest(board)],
+            "workspace": [str(Path(workspace).resolve()), file_digest(Path(workspace))] if workspace else None,
         }
     except (OSError, ValueError):
         return None
@@ -102,8 +94,8 @@ def remember(key: str | None, page: str | bytes, warnings, spec_paths, data_path
                  "spec_paths": paths, "specs": _spec_digests(paths), "data_path": str(Path(data_path).resolve()),
                  "data": _data_stamp(Path(data_path)), "page_sha256": hashlib.sha256(raw).hexdigest()}
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / f"{key}.page", raw)
-        _write_atomic(folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
+        write_atomic(folder / f"{key}.page", raw)
+        write_atomic(folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
         _evict(folder)
     except (OSError, ValueError, TypeError):
         return
@@ -130,7 +122,7 @@ def _dashboard_file(dash: str) -> Path | None:
 
 
 def _spec_digests(paths) -> list:
-    return [[p, _digest(Path(p))] for p in paths]
+    return [[p, file_digest(Path(p))] for p in paths]
 
 
 def _data_stamp(data_path: Path) -> list:
@@ -142,13 +134,6 @@ def _data_stamp(data_path: Path) -> list:
     else:
         files = [str(data_path), f"{data_path}.wal"]
     return [list(stamp) for stamp in fingerprints(files)]  # as JSON reads them back
-
-
-def _write_atomic(path: Path, raw: bytes) -> None:
-    handle, staging = tempfile.mkstemp(prefix=".entry-", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(raw)
-    os.replace(staging, path)
 
 
 def _evict(folder: Path) -> None:

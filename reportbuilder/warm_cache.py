@@ -50,20 +50,36 @@ def command_key(command: str, spec: str, workspace: Path | None, options: dict) 
         spec_path = find_spec(spec)
         workspace = workspace if workspace is not None else find_workspace(spec)
         parts = {
-            "command": command, "options": options, "rb": [__version__, str(Path(__file__).parent)],
-            "packages": [_stamp(name) for name in ("sqlglot", "duckdb")],
-            "catalog": [_file_stamp(path) for path in sorted((Path(__file__).parent / "catalog").glob("*.yaml"))],
-            "cwd": os.getcwd(), "env": sorted((k, v) for k, v in os.environ.items() if k.startswith("RB_") or k in _ENV),
-            "today": datetime.now(timezone.utc).date().isoformat(),
+            "command": command, "options": options, **install_parts(("sqlglot", "duckdb")),
             "spec": [str(spec_path.resolve()), hashlib.sha256(read_limited(spec_path)).hexdigest()],
-            "workspace": [str(workspace.resolve()), _digest(workspace)] if workspace is not None else None,
+            "workspace": [str(workspace.resolve()), file_digest(workspace)] if workspace is not None else None,
         }
     except (SpecError, OSError, ValueError):
         return None
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def _digest(path: Path) -> str:
+def install_parts(packages: tuple[str, ...]) -> dict:
+    """What every kept entry's key holds besides its own inputs: rb's version and folder, the installed
+    `packages` and the shipped catalog files (stamps), the working folder, every `RB_*` variable,
+    `XDG_CACHE_HOME`, `HOME`, and today's UTC date."""
+    return {
+        "rb": [__version__, str(Path(__file__).parent)], "packages": [_stamp(name) for name in packages],
+        "catalog": [_file_stamp(path) for path in sorted((Path(__file__).parent / "catalog").glob("*.yaml"))],
+        "cwd": os.getcwd(), "env": sorted((k, v) for k, v in os.environ.items() if k.startswith("RB_") or k in _ENV),
+        "today": datetime.now(timezone.utc).date().isoformat(),
+    }
+
+
+def write_atomic(path: Path, raw: bytes) -> None:
+    """Write `raw` to `path` through a staging file in its folder, so no reader sees half of it."""
+    handle, staging = tempfile.mkstemp(prefix=".entry-", dir=path.parent)
+    with os.fdopen(handle, "wb") as out:
+        out.write(raw)
+    os.replace(staging, path)
+
+
+def file_digest(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -109,9 +125,6 @@ def write(key: str | None, entry: dict) -> None:
     path = _entry_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, staging = tempfile.mkstemp(prefix=".entry-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({**entry, "key": key}, out, ensure_ascii=False)
-        os.replace(staging, path)
+        write_atomic(path, json.dumps({**entry, "key": key}, ensure_ascii=False).encode("utf-8"))
     except (OSError, TypeError, ValueError):
         return
