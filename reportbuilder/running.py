@@ -78,7 +78,8 @@ def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_mast
     """Build and run one plan where `rb run` runs it; `on_open(connection)` is called once the
     data is open (the web app keeps it to interrupt a query that runs too long);
     `warm_key`: keep what a repeated run needs under it (warm_cache.py; DuckDB only), unless the
-    plan's unpinned now, the WatchedNow `clock`, was looked at (then the SQL may hold it)."""
+    plan's unpinned now, the WatchedNow `clock`, was looked at (then the SQL may hold it); the local
+    dates it read (`clock.dates_seen`) are kept with it, and it serves only while they hold."""
     from .emit.build_sql import build_sql
     from .engines import run_once
 
@@ -99,11 +100,12 @@ def execute(report_plan, ws, data_path: Path, engine: str = "duckdb", spark_mast
     seen = clock is not None and clock.seen
     if warm_key is not None and engine == "duckdb" and not seen and getattr(opened[0].data, "setup", None) is not None:
         _remember_run(warm_key, query.sql(), result, report_plan, data_path, opened[0].data.setup,
-                      cache.state if cache is not None else None)
+                      cache.state if cache is not None else None, sorted(clock.dates_seen) if clock else [])
     return result
 
 
-def _remember_run(key: str, sql: str, result, report_plan, data_path: Path, setup: dict, state: dict | None) -> None:
+def _remember_run(key: str, sql: str, result, report_plan, data_path: Path, setup: dict, state: dict | None,
+                  dates: list) -> None:
     import duckdb
 
     from . import warm_cache
@@ -112,7 +114,7 @@ def _remember_run(key: str, sql: str, result, report_plan, data_path: Path, setu
         "sql": sql, "columns": [[c.name, c.type, c.role, c.of] for c in result.columns], "timezone": result.timezone,
         "title": result.title, "groups": [d.name for d in report_plan.report.dimensions], "setup": setup,
         "state": state, "duckdb": duckdb.__version__, "data": str(data_path),
-        "data_stamp": warm_cache.path_stamp(data_path)})
+        "data_stamp": warm_cache.path_stamp(data_path), "dates": [list(pair) for pair in dates]})
 
 
 def warm_result(key: str | None, cache):

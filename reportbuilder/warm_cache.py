@@ -13,7 +13,10 @@ SHA-256 of every input that can change it, found here without parsing anything:
 - today's UTC date: the demo data's `now` (noon today) and every relative range follow it.
 An entry is written only when the report's `now` is pinned (--now, RB_NOW, the workspace's
 `now`, the demo data) or, for `rb run`, when the compile never read the wall clock's `now`
-(watched_now.py): otherwise its range bounds and SQL may hold that instant. A key that does not match is simply a miss (the
+(watched_now.py): otherwise its range bounds and SQL may hold that instant. A compile that read
+only now's local date in some zones (a day-granular preset, `today()`) is kept with those
+`dates` ([zone, ISO date] pairs) and read back only while each is still the wall clock's date in
+its zone (checked with zoneinfo alone). A key that does not match is simply a miss (the
 command runs in full); any trouble with the folder is a miss too, never an error.
 
 A warm `rb run` also needs the answer from the result cache (run/result_cache.py): its entry
@@ -115,7 +118,23 @@ def read(key: str | None) -> dict | None:
         entry = json.loads(_entry_path(key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return entry if isinstance(entry, dict) and entry.get("key") == key else None
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    return entry if dates_hold(entry.get("dates") or (), datetime.now(timezone.utc)) else None
+
+
+def dates_hold(dates, now_utc: datetime) -> bool:
+    """True when each (zone, ISO date) of `dates` is the local date in its zone at the instant `now_utc`
+    (aware, or naive UTC): an entry kept for those local dates still applies."""
+    if not dates:
+        return True
+    from zoneinfo import ZoneInfo
+
+    instant = now_utc if now_utc.tzinfo is not None else now_utc.replace(tzinfo=timezone.utc)
+    try:
+        return all(instant.astimezone(ZoneInfo(zone)).date().isoformat() == day for zone, day in dates)
+    except (KeyError, TypeError, ValueError, OSError):  # a damaged or foreign entry: a miss
+        return False
 
 
 def write(key: str | None, entry: dict) -> None:

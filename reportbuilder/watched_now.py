@@ -12,18 +12,28 @@ always true), nor is `isinstance`. C code that reads a datetime's fields directl
 `utcoffset(dt)`) would not be seen: rb hands such functions datetimes derived from now (the
 derivation was a look), never now itself. tests/cli/test_unpinned_now.py checks the claim on
 every built-in report against compiles at other instants.
+
+A weaker look: `local_date(tz)`, the date of now in zone `tz`, is all a day-granular preset
+(`last_12_months`, `today`, ...) and `today()` need (their bounds are local midnights). It records
+`(tz, ISO date)` in `dates_seen` and leaves `seen` false; code reaches it through
+`timeframe.zones.local_date`, which takes plain datetimes too. A compile whose only looks were
+these prints the same SQL at every instant of those local dates: its compiled command is kept
+with the dates and served only while each is still the wall clock's date in its zone
+(warm_cache.read).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-_UNWATCHED = frozenset({"seen", "__class__", "__dict__"})
+_UNWATCHED = frozenset({"seen", "dates_seen", "local_date", "__class__", "__dict__"})
+_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsecond")
 _OPERATORS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__add__", "__radd__",
               "__sub__", "__rsub__", "__str__", "__repr__", "__format__", "__reduce__", "__reduce_ex__")
 
 
 class WatchedNow(datetime):
-    """A naive UTC instant whose `seen` turns true at the first look at its value."""
+    """A naive UTC instant whose `seen` turns true at the first look at its value (but its local
+    date, `local_date`, which only adds to `dates_seen`)."""
 
     @classmethod
     def wall(cls) -> "WatchedNow":
@@ -35,7 +45,17 @@ class WatchedNow(datetime):
         """The naive instant `now`, watched."""
         watched = cls(now.year, now.month, now.day, now.hour, now.minute, now.second, now.microsecond)
         object.__setattr__(watched, "seen", False)
+        object.__setattr__(watched, "dates_seen", set())
         return watched
+
+    def local_date(self, tz: str) -> date:
+        """The date in zone `tz` at this instant, recorded as `(tz, ISO date)` in `dates_seen`."""
+        from .timeframe.zones import utc_to_local
+
+        plain = datetime(*(object.__getattribute__(self, field) for field in _FIELDS))
+        day = utc_to_local(plain, tz).date()
+        object.__getattribute__(self, "dates_seen").add((tz, day.isoformat()))
+        return day
 
     def __getattribute__(self, name):
         if name not in _UNWATCHED:

@@ -133,9 +133,9 @@ def _due_soon_until(scope):  # the end of the due-soon window of SLA progress
 
 
 def _today(scope):
-    from ..timeframe.zones import utc_to_local
+    from ..timeframe.zones import local_date
 
-    return utc_to_local(scope.now_utc, scope.tz).date()
+    return local_date(scope.now_utc, scope.tz)
 
 
 # -- SQL ------------------------------------------------------------------------------

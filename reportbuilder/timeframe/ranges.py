@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from .units import add_units, start_of
-from .zones import local_to_utc, utc_to_local
+from .zones import local_date, local_to_utc, utc_to_local
 
 PRESETS = (
     "today", "yesterday",
@@ -78,11 +78,12 @@ def is_preset(name: str) -> bool:
 
 
 def preset_range(preset: str, now_utc: datetime, tz: str, week_start: str = "monday") -> LocalRange:
-    """The local range a preset names at the instant `now_utc` (naive UTC or aware); `all_time` does not
-    read it (a compile over all time can then be kept on the wall clock's now: watched_now.py)."""
+    """The local range a preset names at the instant `now_utc` (naive UTC or aware): only its local date
+    is read, and not at all for `all_time` (so a compile's entry can be kept on the wall clock's now for
+    the day, or for good: watched_now.py)."""
     if preset == "all_time":
         return LocalRange(None, None)
-    today = utc_to_local(now_utc, tz).date()
+    today = local_date(now_utc, tz)
     tomorrow = today + timedelta(days=1)
     if preset == "today":
         return _days(today, tomorrow)

@@ -12,7 +12,7 @@ Example:
 from __future__ import annotations
 
 import difflib
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -48,6 +48,17 @@ def utc_to_local(utc: datetime, tz: str) -> datetime:
     if utc.tzinfo is None:
         utc = utc.replace(tzinfo=timezone.utc)
     return utc.astimezone(get_zone(tz)).replace(tzinfo=None)
+
+
+def local_date(utc: datetime, tz: str) -> date:
+    """The date in `tz` at the UTC instant `utc` (naive UTC, or aware). A watched now
+    (watched_now.py) records this much of itself only, so what needs no more than today's
+    local date asks here (a compile that read only that is kept for the day)."""
+    from ..watched_now import WatchedNow
+
+    if isinstance(utc, WatchedNow):
+        return utc.local_date(tz)
+    return utc_to_local(utc, tz).date()
 
 
 def local_to_utc(local: datetime, tz: str) -> datetime:
