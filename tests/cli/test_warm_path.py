@@ -7,12 +7,12 @@ none); each case also compares the printed answer with a run that has no cache a
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 from click.testing import CliRunner
 
-from reportbuilder import warm_cache, workspace
+from reportbuilder import warm_cache, watched_now, workspace
 from reportbuilder.cli import main
 
 NOW = ["--now", "2025-03-01T12:00:00"]
@@ -128,18 +128,52 @@ def test_a_file_added_to_the_data_folder_misses(folder, opened):
 
 def test_the_wall_clocks_now_is_kept_only_when_the_compile_never_read_it(folder, opened):
     """No now pinned: a report without a date range compiles to the same SQL at every instant (kept);
-    one over the last 30 days holds the instant's date (compiled again every time, never kept)."""
+    one whose filter compares with now() holds the instant (compiled again every time, never kept)."""
     args = ("run", "spec.yaml", "--data", "data")
     assert warm_then(*args, opened=opened) == (cold(*args), 0)
     (folder / "data" / "tickets.csv").write_text("id,created_at\n1,2020-01-01 10:00:00\n")
-    (folder / "spec.yaml").write_text("source: tickets\ndate_range: {field: created_at, preset: last_30_days}\n"
-                                      "measures: [count() as n]\n")
+    (folder / "spec.yaml").write_text("source: tickets\nfilters: ['created_at < now()']\nmeasures: [count() as n]\n")
     kept = len(list((folder / "compiled" / "commands").iterdir()))
     for _ in range(2):
         opened.clear()
         rb(*args)
         assert len(opened) == 1
     assert len(list((folder / "compiled" / "commands").iterdir())) == kept
+
+
+def _clock_at(monkeypatch, instant: datetime) -> None:
+    """The wall clock (of the watched now and of the warm path's key and dates) at naive UTC `instant`."""
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return instant.replace(tzinfo=timezone.utc).astimezone(tz) if tz else instant
+
+    monkeypatch.setattr(watched_now, "datetime", Clock)
+    monkeypatch.setattr(warm_cache, "datetime", Clock)
+
+
+def test_a_day_granular_preset_is_kept_for_its_local_day(folder, opened, monkeypatch):
+    """`today` in Tokyo reads only the local date: runs on one Tokyo day reuse the compiled command;
+    at Tokyo's midnight (the same UTC day, so the same key) the entry no longer holds: the run
+    compiles again and counts the new day's tickets."""
+    (folder / "data" / "tickets.csv").write_text(
+        "id,created_at\n1,2025-03-10 12:00:00\n2,2025-03-10 16:00:00\n3,2025-03-10 17:00:00\n")
+    (folder / "spec.yaml").write_text("source: tickets\ndate_range: {field: created_at, preset: today}\n"
+                                      "measures: [count() as n]\n")
+    args = ("run", "spec.yaml", "--data", "data", "--timezone", "Asia/Tokyo", "--format", "csv")
+    _clock_at(monkeypatch, datetime(2025, 3, 10, 10, 0))  # Tokyo: 2025-03-10 19:00
+    first = rb(*args)
+    assert first.splitlines()[1:] == ["1"] and first == cold(*args)
+    _clock_at(monkeypatch, datetime(2025, 3, 10, 14, 59, 59, 999999))  # Tokyo: the day's last microsecond
+    opened.clear()
+    assert rb(*args) == first and opened == []
+    assert rb(*args, "--no-cache") == first and opened == []
+    _clock_at(monkeypatch, datetime(2025, 3, 10, 15, 0))  # Tokyo: 2025-03-11 00:00
+    opened.clear()
+    second = rb(*args)
+    assert len(opened) == 1 and second.splitlines()[1:] == ["2"] and second == cold(*args)
+    opened.clear()
+    assert rb(*args) == second and opened == []  # kept again, for the new day
 
 
 def test_no_cache_recomputes_with_the_compiled_command(folder, opened, monkeypatch):
