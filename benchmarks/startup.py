@@ -25,6 +25,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,9 +38,11 @@ def _rb() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "reportbuilder.cli"]
 
 
-def commands(data: str | None, rb: list[str] | None = None) -> dict[str, list[str]]:
+def commands(data: str | None, rb: list[str] | None = None, scratch: Path | None = None) -> dict[str, list[str]]:
+    """The commands to time; `scratch`: a folder for the edited copy of the report (default: a new one)."""
     rb = rb or _rb()
     data_args = ["--data", data] if data else []
+    edited = _edited_copy(scratch or Path(tempfile.mkdtemp(prefix="rb-startup-")))
     return {
         BARE: [sys.executable, "-c", "import duckdb; duckdb.sql('select 1')"],
         "rb --version": rb + ["--version"],
@@ -50,11 +53,26 @@ def commands(data: str | None, rb: list[str] | None = None) -> dict[str, list[st
         f"rb run {REPORT} --no-cache": rb + ["run", REPORT, "--no-cache"] + data_args,
         f"rb run {REPORT} --no-cache, RB_NO_COMPILE_CACHE=1": ["env", "RB_NO_COMPILE_CACHE=1"] + rb
         + ["run", REPORT, "--no-cache"] + data_args,
+        # a spec edited before each run (a comment appended by the shell): compiled, and its schema checked
+        f"rb run {REPORT} --no-cache, spec edited": ["sh", "-c", _EDIT_THEN_RUN, "sh", str(edited)] + rb
+        + ["run", str(edited), "--no-cache"] + data_args,
         # floors: only the libraries each command cannot do without, doing one small thing each
         "floor of validate: click, PyYAML, sqlglot": [sys.executable, "-c", _FLOOR_VALIDATE],
         "floor of sql: + sqlglot's DuckDB generator": [sys.executable, "-c", _FLOOR_SQL],
         "floor of run: + duckdb, rich": [sys.executable, "-c", _FLOOR_RUN],
     }
+
+
+_EDIT_THEN_RUN = 'echo "# edit $$" >> "$1"; shift; exec "$@"'
+
+
+def _edited_copy(folder: Path) -> Path:
+    """A copy of the built-in report in `folder`, which each timed run edits first."""
+    from reportbuilder.locate import builtin_path
+
+    target = folder / f"{REPORT}.yaml"
+    target.write_text(builtin_path(REPORT).read_text(encoding="utf-8"), encoding="utf-8")
+    return target
 
 
 _FLOOR_VALIDATE = "import click, yaml; from sqlglot import exp"
@@ -107,9 +125,11 @@ def main() -> None:
     parser.add_argument("--rb", help="the rb command line to time (default: the rb next to this python)")
     parser.add_argument("--skip", action="append", default=[], help="leave out commands containing TEXT")
     args = parser.parse_args()
-    cmds = {name: argv for name, argv in commands(args.data, args.rb.split() if args.rb else None).items()
-            if not any(text in name for text in args.skip)}
-    times = measure(cmds, args.runs)
+    with tempfile.TemporaryDirectory(prefix="rb-startup-") as scratch:
+        cmds = {name: argv for name, argv in commands(args.data, args.rb.split() if args.rb else None,
+                                                      Path(scratch)).items()
+                if not any(text in name for text in args.skip)}
+        times = measure(cmds, args.runs)
     print(table(times))
     if args.json:
         args.json.write_text(json.dumps(times, indent=1))

@@ -11,14 +11,16 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .access.policy import Policy, read_policy
-from .calendars.read import read_business_hours
 from .catalog.load_catalog import CatalogError, load_catalog, read_workspace
 from .catalog.model import Catalog
 from .errors import Diagnostic, Span, SpecError
 from .locate import (WORKSPACE_FILE, builtin_names, builtin_path, find_spec,  # noqa: F401 - re-exported
                      find_workspace, is_dashboard)
+
+if TYPE_CHECKING:
+    from .access.policy import Policy
 
 DEMO_NOON = timedelta(hours=12)
 
@@ -38,6 +40,9 @@ def open_workspace(path: Path | None = None, spec: str | None = None) -> Workspa
         path = find_workspace(spec)
     if path is None:
         return Workspace(load_catalog(), {})
+    from .access.policy import read_policy  # users and calendars: only a workspace file has them
+    from .calendars.read import read_business_hours
+
     try:
         business = read_business_hours(path)  # first: its errors carry the line
         settings = read_workspace(path)

@@ -11,10 +11,11 @@ when the generated module is older than the grammar.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 from importlib import resources
 from pathlib import Path
+
+from ..generated import digest, write_module
 
 START = ["start", "aliased"]
 OPTIONS = dict(parser="lalr", propagate_positions=True, maybe_placeholders=True, start=START)
@@ -27,7 +28,7 @@ def grammar_text() -> str:
 
 
 def grammar_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest(text.encode("utf-8"))
 
 
 def build_lark(text: str | None = None):
@@ -49,17 +50,8 @@ def generate() -> str:
     return header + out.getvalue()
 
 
-def stamped_digest(source: str) -> str | None:
-    """The grammar digest a generated module was built from."""
-    for line in source.splitlines()[:5]:
-        if line.startswith(STAMP):
-            return line[len(STAMP):].strip()
-    return None
-
-
 def main() -> None:
-    TARGET.write_text(generate(), encoding="utf-8")
-    print(f"wrote {TARGET}")
+    write_module(TARGET, generate())
 
 
 if __name__ == "__main__":

@@ -129,12 +129,27 @@ def _most_specific(error):
     return error
 
 
+def fast_valid(plain) -> bool:
+    """Whether the schema compiled to Python (spec_validator.py, no jsonschema import) accepts the
+    spec; False also when it is unsure (its regexes are stricter): jsonschema then decides."""
+    from .spec_validator import validate
+
+    try:
+        validate(plain)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def schema_problems(root: YMap, file: str) -> list[Diagnostic]:
-    import jsonschema  # slow to import: only for specs not known valid
+    plain = to_plain(root)
+    if fast_valid(plain):
+        return []
+    import jsonschema  # slow to import: only for specs the compiled schema rejects
 
     validator = jsonschema.Draft202012Validator(spec_schema())
     problems = []
-    for error in sorted(validator.iter_errors(to_plain(root)), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(validator.iter_errors(plain), key=lambda e: list(map(str, e.absolute_path))):
         error = _most_specific(error)
         node = node_at(root, error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(node, YMap):

@@ -1,7 +1,7 @@
 """Specs already found valid: their structure is not checked against the schema again.
 
-Importing jsonschema (and its referencing machinery and metaschemas) cost more than
-checking a spec; a spec run again unchanged needs neither. A valid spec leaves an empty
+A spec run again unchanged is not converted and checked again (by the schema compiled
+to Python, spec_validator.py, or jsonschema for a spec that one rejects). A valid spec leaves an empty
 marker file named by the digest of rb's version, the schema and the spec's text in the
 user's cache; an invalid one leaves nothing and is checked, with all its messages, every
 time. Any trouble with the folder only means checking again.

@@ -25,7 +25,6 @@ import tempfile
 from zoneinfo import ZoneInfo
 
 from reportbuilder.render.formats import FORMATS
-from reportbuilder.render.html_page import chart_page
 from reportbuilder.render.terminal_table import terminal_table
 from reportbuilder.render.values import NUMERIC_TYPES, display_row, json_rows, json_value, text_value
 from reportbuilder.run.result import Result
@@ -107,6 +106,8 @@ def _md_cell(text: str) -> str:
 
 def _html(result: Result, groups=()) -> str:
     """The page `rb run -o x.html` writes for a table chart: title, time zone, the table."""
+    from reportbuilder.render.html_page import chart_page  # its chart and findings modules: html only
+
     return chart_page(result, None, groups=tuple(groups))
 
 

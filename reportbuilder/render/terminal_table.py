@@ -1,4 +1,4 @@
-"""A result as a rich table that fits the terminal.
+"""A result as a rich table that fits the terminal (plain_table.py draws the plain case without rich).
 
 Text is never wrapped: a text cell too long for its share of the width ends in an
 ellipsis; numbers, times and headers are kept whole (a cut number reads as another
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 
+from reportbuilder.render.plain_table import plain_table
 from reportbuilder.render.values import NUMERIC_TYPES
 
 # Without a width the table never wraps (files, pipes); rich sizes it to its content.
@@ -24,6 +25,16 @@ def terminal_table(columns, rows, title: str, caption: str, color: bool, width: 
                    keys: tuple[str, ...] = ()) -> str:
     """`columns` are ResultColumns, `rows` lists of display text (None for a null), fitted to
     `width`; `keys` (the group columns) are repeated in each part of a folded table."""
+    if not color:  # the common case of a file or pipe, drawn as rich would draw it, without rich
+        drawn = plain_table(columns, rows, title, caption, width or NO_WRAP_WIDTH)
+        if drawn is not None:
+            return drawn
+    return rich_table(columns, rows, title, caption, color, width, keys)
+
+
+def rich_table(columns, rows, title: str, caption: str, color: bool, width: int | None,
+               keys: tuple[str, ...] = ()) -> str:
+    """`terminal_table` drawn by rich: colors, cut text, folded and transposed tables."""
     from rich.console import Console  # imported for this format only: csv/json/... start faster
 
     console = Console(

@@ -60,7 +60,7 @@ def test_version_loads_neither_duckdb_nor_sqlglot():
 def test_compiling_loads_no_engine_and_no_renderer(command, tmp_path):
     first = loaded_modules(command, "tickets_created_over_time", compiled=tmp_path)
     assert "reportbuilder.check.check_spec" in first  # the probe did run the command
-    assert _heavy(first, NEVER + ("duckdb", "rich")) == []
+    assert _heavy(first, NEVER + ("duckdb", "rich", "jsonschema")) == []  # a valid spec: the compiled schema
     # the spec is known valid, the catalog SQL parsed, but run from another folder: not warm
     again = loaded_modules(command, "tickets_created_over_time", compiled=tmp_path, cwd=tmp_path)
     assert "reportbuilder.check.check_spec" in again
@@ -77,9 +77,17 @@ def test_run_as_a_table_loads_no_chart_library(tmp_path):
     (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Bo,\n")
     (tmp_path / "spec.yaml").write_text("source: owners\nmeasures: [count() as n]\n")
     modules = loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path)
-    assert "reportbuilder.run.execute" in modules and "rich.table" in modules  # it ran and printed a table
-    assert _heavy(modules, NEVER) == []
-    assert _heavy(loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path), NEVER + ("jsonschema",)) == []
+    assert "reportbuilder.run.execute" in modules and "reportbuilder.render.terminal_table" in modules  # it printed
+    # a new spec, valid: checked by the compiled schema (load/spec_validator.py); a table to a pipe: drawn without rich
+    assert _heavy(modules, NEVER + ("jsonschema", "rich")) == []
+    assert _heavy(loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path), NEVER + ("jsonschema", "rich")) == []
+
+
+def test_only_an_invalid_spec_loads_jsonschema_for_its_messages(tmp_path):
+    (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n")
+    (tmp_path / "spec.yaml").write_text("source: owners\nmeasures: [count() as n]\nlimit: many\n")
+    modules = loaded_modules("run", "spec.yaml", "--data", ".", cwd=tmp_path)
+    assert "jsonschema" in modules and "reportbuilder.run.execute" not in modules
 
 
 def test_a_warm_run_loads_neither_sqlglot_nor_duckdb(tmp_path):
@@ -90,8 +98,8 @@ def test_a_warm_run_loads_neither_sqlglot_nor_duckdb(tmp_path):
     first = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
     assert {"sqlglot", "duckdb"} <= first  # the probe sees them when used
     warm = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
-    assert "reportbuilder.warm_cache" in warm and "rich.table" in warm  # it printed the table
-    assert _heavy(warm, NEVER + ("sqlglot", "duckdb", "yaml", "jsonschema")) == []
+    assert "reportbuilder.warm_cache" in warm and "reportbuilder.render.terminal_table" in warm  # it printed
+    assert _heavy(warm, NEVER + ("sqlglot", "duckdb", "yaml", "jsonschema", "rich")) == []
     (tmp_path / "owners.csv").write_text("id,name,team_id\n1,Ann,1\n2,Cy,\n")  # the data changed: queried again
     assert "duckdb" in loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
 
@@ -110,8 +118,8 @@ def test_a_compiled_run_without_a_stored_answer_loads_no_compiler(tmp_path):
     first = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
     assert {"sqlglot", "reportbuilder.workspace"} <= first  # the probe sees them when used
     again = loaded_modules(*argv, cwd=tmp_path, compiled=tmp_path / "compiled")
-    assert "duckdb" in again and "rich.table" in again  # it queried and printed the table
-    assert _heavy(again, NEVER + COMPILER) == []
+    assert "duckdb" in again and "reportbuilder.render.terminal_table" in again  # it queried and printed
+    assert _heavy(again, NEVER + COMPILER + ("rich",)) == []
 
 
 def test_the_probe_sees_a_heavy_import(tmp_path):
