@@ -9,6 +9,14 @@ panel's CTE reads that table. The rows a panel keeps are the same: a lookup's va
 does not depend on which other keys are computed, and a panel's own date range still filters
 the entity's rows.
 
+Lookups share more than identical SQL: those of one entity whose filled SQL (without the key
+restriction) has the same chain, the same WITH, FROM and joins, and differs only in its final
+SELECT list (and WHERE, for a plain SELECT), are one pass into one table with a value column
+each (`lookup_chains.py`; `messages.reply_time` and `messages.reply_started_at` run the same two
+window passes over all messages). That table is made when at least two panels read any of its
+lookups; each reader's CTE selects its lookup's column (and rows). Lookups that share nothing
+keep a table of their own, read whole.
+
 The table is filled on the connection itself, after its views apply the viewer's row
 restriction (`--as`): it holds only rows that viewer may see, and it lives only as long as
 that connection. Its name is a hash of its SQL, so the result cache, which keys on a panel's
