@@ -11,16 +11,14 @@ import duckdb
 import pytest
 import sqlglot
 
-from reportbuilder.dashboard.load_dashboard import Dashboard
 from reportbuilder.dashboard.lookup_chains import Lookup, chain, combined, read
-from reportbuilder.dashboard.run_dashboard import run_dashboard
 from reportbuilder.dashboard.shared_scans import Need, share
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.emit.join_sql import placeholders_filled
-from reportbuilder.running import load_spec, plan_report, viewer_of
+from reportbuilder.running import load_spec, plan_report
 from reportbuilder.workspace import open_workspace
 
-from tests.dashboard.test_shared_scans import NOW, RANGE, _alone
+from tests.dashboard.test_shared_scans import NOW, RANGE, _alone, _board
 from tests.security.access_world import FIXTURE, MEMBER, WORKSPACE
 
 # two read messages.reply_time, one messages.reply_started_at: one table for all three
@@ -68,18 +66,10 @@ def test_a_lookup_used_by_one_panel_only_is_not_shared(workspace):
     assert scans.tables == {} and [names for _, names in queries] == [(), ()]
 
 
-def _board(ws, as_user, share_scans):
-    board = Dashboard("d", "D", "", REPORTS, start=RANGE[0], end=RANGE[1])
-    now = datetime.fromisoformat(NOW)
-    run = run_dashboard(board, ws, FIXTURE, now, viewer=viewer_of(as_user, ws, now), share_scans=share_scans)
-    assert not run.failed, [p.error for p in run.failed]
-    return {p.ref: p.result.rows for p in run.panels}
-
-
 @pytest.mark.parametrize("as_user", [None, MEMBER], ids=["admin", "restricted"])
 def test_each_panel_answers_as_the_report_run_alone(workspace, as_user):
-    shared = _board(workspace, as_user, share_scans=True)
-    assert shared == _board(workspace, as_user, share_scans=False)
+    shared = _board(workspace, as_user, True, REPORTS)
+    assert shared == _board(workspace, as_user, False, REPORTS)
     for name in REPORTS:
         assert shared[name] == _alone(workspace, name, as_user), name
     assert any(shared[name] for name in REPORTS)  # not vacuous: the range holds replies
