@@ -136,7 +136,11 @@ below); `null` means "not set".
   panels compute identically (a derived entity such as `response_turns`, a lookup such as
   `messages.reply_time`) is computed once, into a temporary table of that connection,
   after the `--as` viewer's row restriction (`reportbuilder/dashboard/shared_scans.py`).
-  Every panel's answer is the report's answer run alone (`tests/dashboard/test_shared_scans.py`).
+  Lookups of one entity whose SQL runs the same chain and differs only in its final
+  column (`messages.reply_time` and `messages.reply_started_at`) are one pass into one
+  table, a value column each (`reportbuilder/dashboard/lookup_chains.py`). Every panel's
+  answer is the report's answer run alone (`tests/dashboard/test_shared_scans.py`,
+  `tests/dashboard/test_shared_chains.py`).
 - **Reopening an unchanged dashboard is instant.** The page is kept whole and written
   again without running anything while the dashboard file, its reports, the workspace, the
   options and every data file are unchanged (a pinned `now` only; see

@@ -39,8 +39,8 @@ def _alone(ws, name: str, as_user: str | None) -> list:
     return execute(report_plan, ws, data, restriction=restriction).rows
 
 
-def _board(ws, as_user: str | None, share_scans: bool) -> dict:
-    board = Dashboard("d", "D", "", REPORTS, start=RANGE[0], end=RANGE[1])
+def _board(ws, as_user: str | None, share_scans: bool, reports: tuple = REPORTS) -> dict:
+    board = Dashboard("d", "D", "", reports, start=RANGE[0], end=RANGE[1])
     now = datetime.fromisoformat(NOW)
     run = run_dashboard(board, ws, FIXTURE, now, viewer=viewer_of(as_user, ws, now), share_scans=share_scans)
     assert not run.failed, [p.error for p in run.failed]
