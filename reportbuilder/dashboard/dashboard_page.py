@@ -18,6 +18,7 @@ from reportbuilder.dashboard.run_dashboard import DashboardRun, PanelRun
 from reportbuilder.render.chart_output import png_of, svg_of
 from reportbuilder.render.html_page import PAGE_STYLE, data_table
 from reportbuilder.render.chart_spec import choose_chart
+from reportbuilder.render.chart_dict import building, spec_dict
 from reportbuilder.render.chart_vega import altair_chart, configure
 from reportbuilder.render.findings_card import CARD_STYLE, findings_card
 from reportbuilder.render.values import local_time
@@ -46,10 +47,11 @@ _DASH_STYLE = """
 """
 
 
-def _panel_chart(panel: PanelRun):
-    spec = choose_chart(panel.result, panel.shape)
+def panel_spec(panel: PanelRun, chosen=None) -> dict:
+    """The Vega-Lite dict of a panel's card chart (`chosen`: its `choose_chart`, when known)."""
+    spec = chosen or choose_chart(panel.result, panel.shape)
     spec = type(spec)(**{**spec.__dict__, "title": ""})  # the card shows the title
-    return altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT)
+    return spec_dict(configure(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT)))
 
 
 def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None,
@@ -81,12 +83,13 @@ def _card(panel: PanelRun, draw) -> str:
         body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
         return f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{body}</section>\n'
     wide = ""
-    if choose_chart(panel.result, panel.shape).type == "table":
+    chosen = choose_chart(panel.result, panel.shape)
+    if chosen.type == "table":
         # text reads better as HTML than as a drawn table; a null group reads "(none)"
         drawing = data_table(panel.result, groups=panel.shape.dimensions)
         wide = " data-wide" if len(panel.result.columns) > WIDE_TABLE else ""
     else:
-        drawing = draw(configure(_panel_chart(panel)).to_dict(validate=True), panel)
+        drawing = draw(panel_spec(panel, chosen), panel)
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
     card = findings_card(panel.findings)
@@ -120,14 +123,21 @@ def _value(value) -> str:
 
 def dashboard_png(run: DashboardRun, columns: int = 2) -> bytes:
     """The whole dashboard as one PNG: the charts in a grid under the dashboard's title."""
+    return png_of(dashboard_png_spec(run, columns), scale=1.5)
+
+
+def dashboard_png_spec(run: DashboardRun, columns: int = 2) -> dict:
+    """The Vega-Lite dict of `dashboard_png`."""
     charts = []
     for panel in run.panels:
         if panel.result is None:
             continue
         spec = choose_chart(panel.result, panel.shape)
         charts.append(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT))
-    rows = [alt.hconcat(*charts[i:i + columns], spacing=40).resolve_scale(color="independent")
-            for i in range(0, len(charts), columns)]  # each legend under its own chart
-    whole = alt.vconcat(*rows, spacing=40).properties(
-        title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))
-    return png_of(configure(whole).resolve_scale(color="independent").to_dict(validate=True), scale=1.5)
+    with building():  # the charts' rows are opaque to altair's checks (chart_dict.py)
+        rows = [alt.hconcat(*charts[i:i + columns], spacing=40).resolve_scale(color="independent")
+                for i in range(0, len(charts), columns)]  # each legend under its own chart
+        whole = alt.vconcat(*rows, spacing=40).properties(
+            title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))
+        whole = configure(whole).resolve_scale(color="independent")
+    return spec_dict(whole)
