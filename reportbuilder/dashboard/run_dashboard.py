@@ -188,32 +188,36 @@ def _with_findings(panel: PanelRun, item: _Prepared, workspace: Workspace, run) 
 
 
 def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
-    """The panel's built query (a `_Prepared`), or a `PanelRun` with its error."""
+    """The panel's built query (a `_Prepared`), or a `PanelRun` with its error. The report is
+    checked and planned once, and once more only when the dashboard has filters (their paths
+    come from the checked report)."""
     try:
         raw = load_spec_file(find_spec(ref), ref)
-        base = ReportOptions(now_utc=now, timezone=zone, hidden_fields=hidden)
-        ranged = ReportOptions(now_utc=now, timezone=zone, preset=dashboard.preset, start=dashboard.start,
-                               end=dashboard.end, hidden_fields=hidden)
+        options = ReportOptions(now_utc=now, timezone=zone, hidden_fields=hidden)
+        ranged = replace(options, preset=dashboard.preset, start=dashboard.start, end=dashboard.end)
         notes = []
-        options = base
+        plan = None
         if (dashboard.preset or dashboard.start or dashboard.end) and not takes_dashboard_range(raw):
             notes.append("the dashboard's date range does not apply: this report has no date range of its own "
                          "(a report opts in with a date_range that names only a field)")
         elif dashboard.preset or dashboard.start or dashboard.end:
-            problem = _problem(raw, workspace, ranged)
+            plan, problem = _ranged_plan(raw, workspace, ranged)
             if problem is None:
                 options = ranged
             else:
                 notes.append(f"the dashboard's date range does not apply ({problem})")
-        checked = checked_plan(raw, workspace.catalog, options).report
-        options = ReportOptions(**{**options.__dict__, "filters": panel_filters(checked, dashboard.filters)})
-        report_plan = checked_plan(raw, workspace.catalog, options)
+        checked = plan or checked_plan(raw, workspace.catalog, options)
+        report_plan = checked
+        if dashboard.filters:
+            filters = panel_filters(checked.report, dashboard.filters)
+            report_plan = checked_plan(raw, workspace.catalog, replace(options, filters=options.filters + filters))
         report = report_plan.report
         query = build_sql(report_plan, workspace.catalog)
         panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), tuple(notes),
                          date_range=_range_text(report))
-        paths = dict(checked.dashboard_filters)
-        applied = tuple((key, (checked.source, paths[key])) for key, _ in dashboard.filters if paths.get(key))
+        paths = dict(checked.report.dashboard_filters)
+        applied = tuple((key, (checked.report.source, paths[key])) for key, _ in dashboard.filters
+                        if paths.get(key))
         return _Prepared(panel, query, report.timezone, report, applied,
                          report_plan.range_start)
     except ReportError as exc:
@@ -233,13 +237,12 @@ def takes_dashboard_range(raw) -> bool:
     return True
 
 
-def _problem(raw, workspace, options) -> str | None:
-    """None when the report checks with `options`, else the first problem's message."""
+def _ranged_plan(raw, workspace, options) -> tuple:
+    """(the plan, None) when the report checks with `options`, else (None, the first problem's message)."""
     try:
-        checked_plan(raw, workspace.catalog, options)
+        return checked_plan(raw, workspace.catalog, options), None
     except SpecError as exc:
-        return exc.diagnostics[0].message if exc.diagnostics else "invalid"
-    return None
+        return None, exc.diagnostics[0].message if exc.diagnostics else "invalid"
 
 
 def _message(exc) -> str:
