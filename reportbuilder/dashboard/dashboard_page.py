@@ -9,6 +9,7 @@ its value alone (`chart_palette`), so it is the same in every card.
 from __future__ import annotations
 
 import html
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -54,15 +55,44 @@ def panel_spec(panel: PanelRun, chosen=None) -> dict:
     return spec_dict(configure(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT)))
 
 
+def _svg(spec: dict, panel: PanelRun) -> str:
+    return svg_of(spec)
+
+
+class CardsAhead:
+    """Each panel's card, its chart drawn to SVG, made on a worker thread as soon as the panel's
+    result arrives (`add`: run_dashboard's `on_panel`), so that vl-convert draws while DuckDB
+    runs the next panels' queries (DuckDB runs without the GIL). One worker, in panel order:
+    the page is the one `dashboard_html` makes alone (vl-convert numbers gradients in call order)."""
+
+    def __init__(self):
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="rb-cards")
+        self._cards: dict = {}
+
+    def __enter__(self) -> "CardsAhead":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, panel: PanelRun) -> None:
+        self._cards[id(panel)] = (panel, self._pool.submit(_card, panel, _svg))
+
+    def card(self, panel: PanelRun) -> str:
+        kept = self._cards.get(id(panel))
+        return kept[1].result() if kept and kept[0] is panel else _card(panel, _svg)
+
+
 def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None,
-                   draw: Callable[[dict, PanelRun], str] = lambda spec, panel: svg_of(spec), controls: str = "",
-                   scripts: str = "") -> str:
+                   draw: Callable[[dict, PanelRun], str] = _svg, controls: str = "",
+                   scripts: str = "", ahead: CardsAhead | None = None) -> str:
     """The page; `progress(label)` is called after each chart is drawn. `draw(spec, panel)` turns
     a panel's Vega-Lite spec into the card's HTML (inline SVG here; `rb serve` embeds it for
-    vega-embed), `controls` goes above the filters and `scripts` at the end of the body."""
+    vega-embed), `controls` goes above the filters and `scripts` at the end of the body.
+    `ahead`: the cards drawn (as inline SVG) while the dashboard ran."""
     cards = []
     for panel in run.panels:
-        cards.append(_card(panel, draw))
+        cards.append(ahead.card(panel) if ahead is not None else _card(panel, draw))
         if progress:
             progress(panel.ref)
     dash = run.dashboard

@@ -72,8 +72,10 @@ class DashboardRun:
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
                   timezone: str | None = None, progress: Progress | None = None, viewer=None,
                   cache: ResultCache | None = None, insights: bool = False,
-                  engine: Engine | None = None, share_scans: bool = True) -> DashboardRun:
-    """Run each report on `engine` (default DuckDB); `progress(label)` is called after each one.
+                  engine: Engine | None = None, share_scans: bool = True,
+                  on_panel: Callable[[PanelRun], None] | None = None) -> DashboardRun:
+    """Run each report on `engine` (default DuckDB); `progress(label)` and `on_panel(panel)` are
+    called after each one (`on_panel` may start drawing its chart while the next query runs).
     `viewer` (access.Viewer): run as that user, every panel reading only what their role may see;
     `cache` reuses unchanged answers; `insights`: also find each time-bucketed panel's findings;
     `share_scans`: what several panels compute identically is computed once (shared_scans.py)."""
@@ -83,7 +85,8 @@ def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, n
     restrict = viewer.restriction if viewer else None
     engine = engine or get_engine()
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
-    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights, engine, share_scans)
+    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights, engine, share_scans,
+                         on_panel)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     return DashboardRun(dashboard, tuple(panels), now, shown_zone,
                         _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict, engine))
@@ -115,7 +118,7 @@ class _Prepared:
 
 def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
                 restrict, cache: ResultCache | None, insights: bool, engine: Engine,
-                share_scans: bool = True) -> list[PanelRun]:
+                share_scans: bool = True, on_panel=None) -> list[PanelRun]:
     tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
     try:
         con = engine.open(data_path, tables, workspace.catalog, restrict) if tables else None
@@ -140,6 +143,8 @@ def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress:
             if insights and isinstance(item, _Prepared) and panel.error is None:
                 panel = _with_findings(panel, item, workspace, run)
             panels.append(panel)
+            if on_panel:
+                on_panel(panel)
             if progress:
                 progress(panels[-1].ref)
     finally:
