@@ -590,6 +590,7 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
     from dataclasses import replace
 
     from .dashboard import dashboard_html, dashboard_png, load_dashboard, run_dashboard
+    from .dashboard.dashboard_page import CardsAhead
     from .running import engine_for
     from .workspace import find_spec, open_workspace, resolve_data, resolve_now
 
@@ -601,11 +602,12 @@ def dashboard(dash, data, workspace, now, timezone, range_, from_, to, filters, 
         data_path, demo_now = resolve_data(data, ws)
         now_utc = resolve_now(now, ws, demo_now)
         viewer = _viewer(as_user, ws, now_utc)
-        with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step:
+        with _progress(len(board.reports) * (2 if chosen == "html" else 1)) as step, CardsAhead() as ahead:
             run = run_dashboard(board, ws, data_path, now_utc, timezone, step, viewer,
                                 _result_cache(no_cache), insights and chosen == "html",
-                                engine_for(ws, engine, spark_master))
-            rendered = dashboard_html(run, step) if chosen == "html" else dashboard_png(run)
+                                engine_for(ws, engine, spark_master),
+                                on_panel=ahead.add if chosen == "html" else None)
+            rendered = dashboard_html(run, step, ahead=ahead) if chosen == "html" else dashboard_png(run)
         _emit(rendered, output)
         for warning in run.warnings:
             click.echo(f"warning: {warning}", err=True)

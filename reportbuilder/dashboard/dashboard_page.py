@@ -9,6 +9,7 @@ its value alone (`chart_palette`), so it is the same in every card.
 from __future__ import annotations
 
 import html
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from reportbuilder.dashboard.run_dashboard import DashboardRun, PanelRun
 from reportbuilder.render.chart_output import png_of, svg_of
 from reportbuilder.render.html_page import PAGE_STYLE, data_table
 from reportbuilder.render.chart_spec import choose_chart
+from reportbuilder.render.chart_dict import building, spec_dict
 from reportbuilder.render.chart_vega import altair_chart, configure
 from reportbuilder.render.findings_card import CARD_STYLE, findings_card
 from reportbuilder.render.values import local_time
@@ -46,21 +48,51 @@ _DASH_STYLE = """
 """
 
 
-def _panel_chart(panel: PanelRun):
-    spec = choose_chart(panel.result, panel.shape)
+def panel_spec(panel: PanelRun, chosen=None) -> dict:
+    """The Vega-Lite dict of a panel's card chart (`chosen`: its `choose_chart`, when known)."""
+    spec = chosen or choose_chart(panel.result, panel.shape)
     spec = type(spec)(**{**spec.__dict__, "title": ""})  # the card shows the title
-    return altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT)
+    return spec_dict(configure(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT)))
+
+
+def _svg(spec: dict, panel: PanelRun) -> str:
+    return svg_of(spec)
+
+
+class CardsAhead:
+    """Each panel's card, its chart drawn to SVG, made on a worker thread as soon as the panel's
+    result arrives (`add`: run_dashboard's `on_panel`), so that vl-convert draws while DuckDB
+    runs the next panels' queries (DuckDB runs without the GIL). One worker, in panel order:
+    the page is the one `dashboard_html` makes alone (vl-convert numbers gradients in call order)."""
+
+    def __init__(self):
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="rb-cards")
+        self._cards: dict = {}
+
+    def __enter__(self) -> "CardsAhead":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, panel: PanelRun) -> None:
+        self._cards[id(panel)] = (panel, self._pool.submit(_card, panel, _svg))
+
+    def card(self, panel: PanelRun) -> str:
+        kept = self._cards.get(id(panel))
+        return kept[1].result() if kept and kept[0] is panel else _card(panel, _svg)
 
 
 def dashboard_html(run: DashboardRun, progress: Callable[[str], None] | None = None,
-                   draw: Callable[[dict, PanelRun], str] = lambda spec, panel: svg_of(spec), controls: str = "",
-                   scripts: str = "") -> str:
+                   draw: Callable[[dict, PanelRun], str] = _svg, controls: str = "",
+                   scripts: str = "", ahead: CardsAhead | None = None) -> str:
     """The page; `progress(label)` is called after each chart is drawn. `draw(spec, panel)` turns
     a panel's Vega-Lite spec into the card's HTML (inline SVG here; `rb serve` embeds it for
-    vega-embed), `controls` goes above the filters and `scripts` at the end of the body."""
+    vega-embed), `controls` goes above the filters and `scripts` at the end of the body.
+    `ahead`: the cards drawn (as inline SVG) while the dashboard ran."""
     cards = []
     for panel in run.panels:
-        cards.append(_card(panel, draw))
+        cards.append(ahead.card(panel) if ahead is not None else _card(panel, draw))
         if progress:
             progress(panel.ref)
     dash = run.dashboard
@@ -81,12 +113,13 @@ def _card(panel: PanelRun, draw) -> str:
         body = f'<p class="error">This report failed: {html.escape(panel.error)}</p>\n'
         return f'<section class="card" data-report="{html.escape(panel.ref)}">\n{head}{body}</section>\n'
     wide = ""
-    if choose_chart(panel.result, panel.shape).type == "table":
+    chosen = choose_chart(panel.result, panel.shape)
+    if chosen.type == "table":
         # text reads better as HTML than as a drawn table; a null group reads "(none)"
         drawing = data_table(panel.result, groups=panel.shape.dimensions)
         wide = " data-wide" if len(panel.result.columns) > WIDE_TABLE else ""
     else:
-        drawing = draw(configure(_panel_chart(panel)).to_dict(validate=True), panel)
+        drawing = draw(panel_spec(panel, chosen), panel)
     rng = f'<p class="panel-range">{html.escape(panel.date_range)}</p>\n' if panel.date_range else ""
     notes = "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in panel.not_applied)
     card = findings_card(panel.findings)
@@ -120,14 +153,21 @@ def _value(value) -> str:
 
 def dashboard_png(run: DashboardRun, columns: int = 2) -> bytes:
     """The whole dashboard as one PNG: the charts in a grid under the dashboard's title."""
+    return png_of(dashboard_png_spec(run, columns), scale=1.5)
+
+
+def dashboard_png_spec(run: DashboardRun, columns: int = 2) -> dict:
+    """The Vega-Lite dict of `dashboard_png`."""
     charts = []
     for panel in run.panels:
         if panel.result is None:
             continue
         spec = choose_chart(panel.result, panel.shape)
         charts.append(altair_chart(panel.result, spec, panel.shape, PANEL_WIDTH, PANEL_HEIGHT))
-    rows = [alt.hconcat(*charts[i:i + columns], spacing=40).resolve_scale(color="independent")
-            for i in range(0, len(charts), columns)]  # each legend under its own chart
-    whole = alt.vconcat(*rows, spacing=40).properties(
-        title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))
-    return png_of(configure(whole).resolve_scale(color="independent").to_dict(validate=True), scale=1.5)
+    with building():  # the charts' rows are opaque to altair's checks (chart_dict.py)
+        rows = [alt.hconcat(*charts[i:i + columns], spacing=40).resolve_scale(color="independent")
+                for i in range(0, len(charts), columns)]  # each legend under its own chart
+        whole = alt.vconcat(*rows, spacing=40).properties(
+            title=alt.TitleParams(run.dashboard.title, subtitle=_meta(run), fontSize=20, anchor="start"))
+        whole = configure(whole).resolve_scale(color="independent")
+    return spec_dict(whole)

@@ -72,8 +72,10 @@ class DashboardRun:
 def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, now_utc: datetime | None,
                   timezone: str | None = None, progress: Progress | None = None, viewer=None,
                   cache: ResultCache | None = None, insights: bool = False,
-                  engine: Engine | None = None, share_scans: bool = True) -> DashboardRun:
-    """Run each report on `engine` (default DuckDB); `progress(label)` is called after each one.
+                  engine: Engine | None = None, share_scans: bool = True,
+                  on_panel: Callable[[PanelRun], None] | None = None) -> DashboardRun:
+    """Run each report on `engine` (default DuckDB); `progress(label)` and `on_panel(panel)` are
+    called after each one (`on_panel` may start drawing its chart while the next query runs).
     `viewer` (access.Viewer): run as that user, every panel reading only what their role may see;
     `cache` reuses unchanged answers; `insights`: also find each time-bucketed panel's findings;
     `share_scans`: what several panels compute identically is computed once (shared_scans.py)."""
@@ -83,7 +85,8 @@ def run_dashboard(dashboard: Dashboard, workspace: Workspace, data_path: Path, n
     restrict = viewer.restriction if viewer else None
     engine = engine or get_engine()
     prepared = [_prepare_panel(ref, dashboard, workspace, now, zone, hidden) for ref in dashboard.reports]
-    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights, engine, share_scans)
+    panels = _run_panels(prepared, workspace, data_path, progress, restrict, cache, insights, engine, share_scans,
+                         on_panel)
     shown_zone = zone or next((p.result.timezone for p in panels if p.result), "UTC")
     return DashboardRun(dashboard, tuple(panels), now, shown_zone,
                         _filter_warnings(dashboard, prepared, workspace, data_path, now, restrict, engine))
@@ -115,7 +118,7 @@ class _Prepared:
 
 def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress: Progress | None,
                 restrict, cache: ResultCache | None, insights: bool, engine: Engine,
-                share_scans: bool = True) -> list[PanelRun]:
+                share_scans: bool = True, on_panel=None) -> list[PanelRun]:
     tables = tuple(sorted({t for p in prepared if isinstance(p, _Prepared) for t in p.query.tables}))
     try:
         con = engine.open(data_path, tables, workspace.catalog, restrict) if tables else None
@@ -140,6 +143,8 @@ def _run_panels(prepared: list, workspace: Workspace, data_path: Path, progress:
             if insights and isinstance(item, _Prepared) and panel.error is None:
                 panel = _with_findings(panel, item, workspace, run)
             panels.append(panel)
+            if on_panel:
+                on_panel(panel)
             if progress:
                 progress(panels[-1].ref)
     finally:
@@ -188,32 +193,36 @@ def _with_findings(panel: PanelRun, item: _Prepared, workspace: Workspace, run) 
 
 
 def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
-    """The panel's built query (a `_Prepared`), or a `PanelRun` with its error."""
+    """The panel's built query (a `_Prepared`), or a `PanelRun` with its error. The report is
+    checked and planned once, and once more only when the dashboard has filters (their paths
+    come from the checked report)."""
     try:
         raw = load_spec_file(find_spec(ref), ref)
-        base = ReportOptions(now_utc=now, timezone=zone, hidden_fields=hidden)
-        ranged = ReportOptions(now_utc=now, timezone=zone, preset=dashboard.preset, start=dashboard.start,
-                               end=dashboard.end, hidden_fields=hidden)
+        options = ReportOptions(now_utc=now, timezone=zone, hidden_fields=hidden)
+        ranged = replace(options, preset=dashboard.preset, start=dashboard.start, end=dashboard.end)
         notes = []
-        options = base
+        plan = None
         if (dashboard.preset or dashboard.start or dashboard.end) and not takes_dashboard_range(raw):
             notes.append("the dashboard's date range does not apply: this report has no date range of its own "
                          "(a report opts in with a date_range that names only a field)")
         elif dashboard.preset or dashboard.start or dashboard.end:
-            problem = _problem(raw, workspace, ranged)
+            plan, problem = _ranged_plan(raw, workspace, ranged)
             if problem is None:
                 options = ranged
             else:
                 notes.append(f"the dashboard's date range does not apply ({problem})")
-        checked = checked_plan(raw, workspace.catalog, options).report
-        options = ReportOptions(**{**options.__dict__, "filters": panel_filters(checked, dashboard.filters)})
-        report_plan = checked_plan(raw, workspace.catalog, options)
+        checked = plan or checked_plan(raw, workspace.catalog, options)
+        report_plan = checked
+        if dashboard.filters:
+            filters = panel_filters(checked.report, dashboard.filters)
+            report_plan = checked_plan(raw, workspace.catalog, replace(options, filters=options.filters + filters))
         report = report_plan.report
         query = build_sql(report_plan, workspace.catalog)
         panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), tuple(notes),
                          date_range=_range_text(report))
-        paths = dict(checked.dashboard_filters)
-        applied = tuple((key, (checked.source, paths[key])) for key, _ in dashboard.filters if paths.get(key))
+        paths = dict(checked.report.dashboard_filters)
+        applied = tuple((key, (checked.report.source, paths[key])) for key, _ in dashboard.filters
+                        if paths.get(key))
         return _Prepared(panel, query, report.timezone, report, applied,
                          report_plan.range_start)
     except ReportError as exc:
@@ -233,13 +242,12 @@ def takes_dashboard_range(raw) -> bool:
     return True
 
 
-def _problem(raw, workspace, options) -> str | None:
-    """None when the report checks with `options`, else the first problem's message."""
+def _ranged_plan(raw, workspace, options) -> tuple:
+    """(the plan, None) when the report checks with `options`, else (None, the first problem's message)."""
     try:
-        checked_plan(raw, workspace.catalog, options)
+        return checked_plan(raw, workspace.catalog, options), None
     except SpecError as exc:
-        return exc.diagnostics[0].message if exc.diagnostics else "invalid"
-    return None
+        return None, exc.diagnostics[0].message if exc.diagnostics else "invalid"
 
 
 def _message(exc) -> str:

@@ -11,6 +11,7 @@ from itertools import accumulate
 
 import altair as alt
 
+from reportbuilder.render.chart_dict import inline_data
 from reportbuilder.render.values import NUMERIC_TYPES
 
 TABLE_ROWS = 25
@@ -33,11 +34,11 @@ def table_chart(result, data, width: int) -> alt.LayerChart:
         cells[(align, "normal")] += [{"row": n + 1, "x": x, "text": t} for n, t in enumerate(texts[column.name])]
     rows = alt.Y("row:O", axis=None, scale=alt.Scale(domain=list(range(len(shown) + 1))))
     place = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, total], nice=False, zero=True))
-    layers = [alt.Chart(alt.Data(values=values)).mark_text(align=align, baseline="middle", fontSize=12,
+    layers = [alt.Chart(inline_data(values)).mark_text(align=align, baseline="middle", fontSize=12,
                                                            fontWeight=weight, color="#1f2328")
               .encode(x=place, y=rows, text="text:N")
               for (align, weight), values in cells.items() if values]
-    rule = alt.Chart(alt.Data(values=[{"y": ROW_PX}])).mark_rule(color="#d0d7de").encode(
+    rule = alt.Chart(inline_data([{"y": ROW_PX}])).mark_rule(color="#d0d7de").encode(
         y=alt.Y("y:Q", axis=None, scale=None))  # under the headers
     props = dict(width=round(total), height=ROW_PX * (len(shown) + 1))
     more = len(data.records) - len(shown)

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import altair as alt
 
+from reportbuilder.render.chart_dict import building, inline_data, spec_dict
 from reportbuilder.render.chart_data import ChartData, chart_data, humanize, series_name
 from reportbuilder.render.chart_compare import change, change_label, compare_records, lighter, previous_column, series_names
 from reportbuilder.render.chart_partial import partial_note, partial_rows, time_dimension
@@ -42,12 +43,18 @@ _DASH = alt.StrokeDash("segment", type="nominal", legend=None,  # see _dashed_ta
 def vegalite(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
              width: int = 560, height: int = 280) -> dict:
     """The Vega-Lite spec (a dict) drawing `result` as `spec` says."""
-    return configure(altair_chart(result, spec, shape, width, height)).to_dict(validate=True)
+    return spec_dict(configure(altair_chart(result, spec, shape, width, height)))
 
 
 def altair_chart(result: Result, spec: ChartSpec, shape: ChartShape = ChartShape(),
                  width: int = 560, height: int = 280):
-    """The altair chart, before the top-level configuration (so that charts can be concatenated)."""
+    """The altair chart, before the top-level configuration (so that charts can be concatenated);
+    its data rows are opaque (chart_dict.py): `spec_dict` makes its Vega-Lite dict."""
+    with building():
+        return _chart(result, spec, shape, width, height)
+
+
+def _chart(result, spec, shape, width, height):
     result, top_note, origin = top_categories(result, spec, shape)
     palette = Palette.for_values(series_values(result, spec))
     categorical = {spec.x} if spec.type in ("bar", "grouped_bar", "stacked_bar", "horizontal_bar", "heatmap",
@@ -79,6 +86,11 @@ def _temporal_ok(result, spec) -> set:
 
 def configure(chart):
     """Fonts, colours and legend placement shared by every chart."""
+    with building():
+        return _configured(chart)
+
+
+def _configured(chart):
     return (chart.configure(font=FONT, padding=12)
             .configure_view(stroke=None)
             .configure_axis(labelFontSize=11, titleFontSize=12, titleFontWeight="normal", gridColor="#eaeef2",
@@ -89,7 +101,7 @@ def configure(chart):
 
 
 def _base(records, width, height):
-    return alt.Chart(alt.Data(values=list(records))).properties(width=width, height=height)
+    return alt.Chart(inline_data(records)).properties(width=width, height=height)
 
 
 # -- encodings ----------------------------------------------------------------
@@ -360,7 +372,7 @@ def _nothing_to_draw(result, spec) -> bool:
 def _empty(result, spec, data, palette, width, height):
     """The empty state: one plain sentence where the chart would be."""
     box = min(height, 120)
-    return (alt.Chart(alt.Data(values=[{"text": EMPTY_TEXT}])).mark_text(fontSize=14, color="#656d76")
+    return (alt.Chart(inline_data([{"text": EMPTY_TEXT}])).mark_text(fontSize=14, color="#656d76")
             .encode(text="text:N", x=alt.value(width / 2), y=alt.value(box / 2))
             .properties(width=width, height=box))
 

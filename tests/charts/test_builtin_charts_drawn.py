@@ -5,9 +5,11 @@ tests/dashboard/test_dashboard.py), and its Vega-Lite spec asserted to say what 
 - a sorted category chart keeps the result's order (no re-sorting by Vega);
 - a colour scale's domain is the values the chart draws, with the palette's colours for them;
 - a count axis (or a heatmap legend of counts) never gets fractional ticks;
-- no chart has more than 11 colour categories (the top 10 and "Other").
+- no chart has more than 11 colour categories (the top 10 and "Other");
+- the spec is valid Vega-Lite (the JSON schema altair ships): production builds it unvalidated
+  (render/chart_dict.py), so this is where a wrong chart fails.
 
-The same checks run on every panel of every built-in dashboard.
+The same checks run on every panel of every built-in dashboard, and on a dashboard's PNG spec.
 """
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
 
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import checked_plan
-from reportbuilder.dashboard.dashboard_page import _panel_chart
+from reportbuilder.dashboard.dashboard_page import dashboard_png_spec, panel_spec
 from reportbuilder.dashboard.load_dashboard import load_dashboard
 from reportbuilder.dashboard.run_dashboard import run_dashboard
 from reportbuilder.demo.generate_demo import generate_demo
@@ -28,7 +32,6 @@ from reportbuilder.render.chart_data import series_name
 from reportbuilder.render.chart_output import chart_vegalite, png_of
 from reportbuilder.render.chart_palette import Palette
 from reportbuilder.render.chart_spec import choose_chart, ChartShape
-from reportbuilder.render.chart_vega import configure
 from reportbuilder.render.values import NONE_LABEL
 from reportbuilder.run.execute import run_query
 from reportbuilder.workspace import builtin_names, builtin_path, open_workspace
@@ -36,6 +39,12 @@ from reportbuilder.workspace import builtin_names, builtin_path, open_workspace
 NOW = datetime(2026, 6, 15, 12)
 CATEGORY_CHARTS = ("bar", "horizontal_bar", "stacked_bar", "grouped_bar", "pie", "donut")
 MAX_COLOURS = 11
+SCHEMA = load_schema()
+
+
+def valid_vegalite(spec: dict) -> None:
+    """Raises (jsonschema's ValidationError) unless `spec` is valid Vega-Lite."""
+    validate_jsonschema(spec, SCHEMA)
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +80,7 @@ def _columns_of(field: str, records, result) -> list:
 
 
 def check_chart(spec: dict, result, shape: ChartShape) -> None:
+    valid_vegalite(spec)
     records = _records(spec)
     chart = choose_chart(result, shape)
     for part in _parts(spec):
@@ -137,7 +147,23 @@ def test_every_builtin_dashboard_panel_says_what_its_spec_says(name, demo_dir):
     drawn = [p for p in run.panels if p.result is not None and choose_chart(p.result, p.shape).type != "table"]
     assert drawn
     for panel in drawn:
-        check_chart(configure(_panel_chart(panel)).to_dict(), panel.result, panel.shape)
+        check_chart(panel_spec(panel), panel.result, panel.shape)
+    valid_vegalite(dashboard_png_spec(run))
+
+
+def test_the_schema_check_fails_on_a_wrong_chart():
+    from reportbuilder.run.result import Result, ResultColumn
+
+    r = Result((ResultColumn("channel", "text"), ResultColumn("tickets", "integer")), (("email", 3),), "UTC", "T")
+    spec = chart_vegalite(r, ChartShape(("channel",)))
+    valid_vegalite(spec)
+    spec["mark"]["type"] = "bars"
+    with pytest.raises(Exception, match="bars"):
+        valid_vegalite(spec)
+    spec["mark"]["type"] = "bar"
+    spec["encoding"]["x"]["type"] = "category"
+    with pytest.raises(Exception, match="category"):
+        valid_vegalite(spec)
 
 
 def test_the_order_check_fails_on_a_re_sorted_chart():

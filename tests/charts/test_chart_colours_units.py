@@ -12,7 +12,7 @@ import pytest
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import checked_plan
 from reportbuilder.emit.build_sql import build_sql
-from reportbuilder.dashboard.dashboard_page import _panel_chart
+from reportbuilder.dashboard.dashboard_page import panel_spec
 from reportbuilder.dashboard.load_dashboard import load_dashboard
 from reportbuilder.dashboard.run_dashboard import run_dashboard
 from reportbuilder.demo.generate_demo import generate_demo
@@ -22,7 +22,7 @@ from reportbuilder.render.chart_output import png_of, render_chart, svg_of
 from reportbuilder.render.html_page import chart_page
 from reportbuilder.render.chart_palette import KNOWN, OTHER_COLOR, Palette, color_of
 from reportbuilder.render.chart_spec import ChartShape, ChartSpec, choose_chart
-from reportbuilder.render.chart_vega import configure, vegalite
+from reportbuilder.render.chart_vega import vegalite
 from reportbuilder.render.render_data import render
 from reportbuilder.render.values import display_cell
 from reportbuilder.run.execute import run_query
@@ -91,7 +91,7 @@ def test_completed_has_the_same_colour_in_its_report_and_both_dashboards(demo_di
     for name in ("helpdesk_summary", "communications"):
         run = run_dashboard(load_dashboard(name), open_workspace(), demo_dir, NOW)
         panel = next(p for p in run.panels if p.ref == "call_performance")
-        drawn = configure(_panel_chart(panel)).to_dict()
+        drawn = panel_spec(panel)
         assert _scale(drawn)["Completed"] == own["Completed"]
         _keep(f"{name}_call_performance", png_of(drawn))
 
