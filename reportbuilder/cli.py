@@ -642,6 +642,64 @@ def serve(host, port, workspace, data, time_limit, debug):
     _guard(debug, action)
 
 
+@main.group()
+def daemon():
+    """The resident process that serves rb commands from warm memory: the first command starts
+    it in the background; RB_DAEMON=0 turns it off (docs/resident.md)."""
+
+
+def _describe(running) -> str:
+    from datetime import datetime
+
+    since = datetime.fromtimestamp(running.since).isoformat(timespec="seconds")
+    return (f"running: pid {running.pid}, since {since}, {running.served} commands served, "
+            f"{running.busy} running now; socket {running.socket}"
+            + ("" if running.fresh else "\n(rb or a library changed since it started: the next command replaces it)"))
+
+
+def _off_note() -> str | None:
+    from .resident import place
+
+    if place.enabled():
+        return None
+    return ("off: commands run in their own processes (RB_DAEMON is 0/off/no/false, or this system "
+            "cannot pass open files to another process)")
+
+
+@daemon.command(name="status")
+def daemon_status():
+    """Whether the resident process runs, since when, and how many commands it served."""
+    from .resident import control
+
+    running = control.state()
+    note = _off_note()
+    click.echo((f"{note}\n" if note else "") + (_describe(running) if running else "not running"))
+
+
+@daemon.command(name="start")
+def daemon_start():
+    """Start the resident process now (else the next command does), and wait until it listens."""
+    from .resident import control
+
+    note = _off_note()
+    if note:
+        raise _Failure(f"error: {note}", 1)
+    running = control.start()
+    if running is None:
+        raise _Failure("error: the resident process did not start; its log is the .log file next to its "
+                       "socket (rb daemon status names it)", 1)
+    click.echo(_describe(running))
+
+
+@daemon.command(name="stop")
+def daemon_stop():
+    """Stop the resident process (the next command starts a new one unless RB_DAEMON=0)."""
+    from .resident import control
+
+    stopped = control.stop()
+    click.echo(f"stopped pid {stopped.pid}" if stopped else "not running")
+
+
 @contextmanager
 def _progress(total: int):
     """A rich progress bar on a terminal (stderr); nothing when piped."""

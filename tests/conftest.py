@@ -10,6 +10,8 @@ The result cache is on by default for `rb run` and `rb dashboard`, and compile p
 (parsed catalog SQL, digests of valid specs) are kept too: the whole suite points both at
 fresh temporary folders (RB_RESULT_CACHE_DIR, RB_COMPILE_CACHE_DIR, inherited by
 subprocesses), so tests never read or fill a user's cache nor share one between sessions.
+Commands run in their own processes (RB_DAEMON=0): only tests/resident start resident
+processes, each in its own runtime folder.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import pytest
 
 os.environ["RB_RESULT_CACHE_DIR"] = tempfile.mkdtemp(prefix="rb-test-results-")
 os.environ["RB_COMPILE_CACHE_DIR"] = tempfile.mkdtemp(prefix="rb-test-compiled-")
+os.environ["RB_DAEMON"] = "0"
 
 SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 
@@ -62,3 +65,20 @@ def artifacts():
 def pytest_unconfigure(config):
     for variable in ("RB_RESULT_CACHE_DIR", "RB_COMPILE_CACHE_DIR"):
         shutil.rmtree(os.environ[variable], ignore_errors=True)
+
+
+@pytest.fixture
+def resident():
+    """A running resident process of its own (docs/resident.md): the environment for `rb`
+    subprocesses that use it (RB_DAEMON=1, a fresh runtime folder), stopped afterwards."""
+    import subprocess
+    import sys
+
+    folder = tempfile.mkdtemp(prefix="rbd-")  # short: a socket path holds at most 107 bytes
+    env = {**os.environ, "RB_DAEMON": "1", "XDG_RUNTIME_DIR": folder}
+    rb = str(Path(sys.executable).with_name("rb"))
+    started = subprocess.run([rb, "daemon", "start"], env=env, capture_output=True, text=True, timeout=120)
+    assert started.returncode == 0, started.stdout + started.stderr
+    yield env
+    subprocess.run([rb, "daemon", "stop"], env=env, capture_output=True, timeout=60)
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,7 +1,8 @@
 """The public acceptance sample (../shared/acceptance) must pass: it calls `rb` as outsiders do.
 
 `core` covers spec-language.md; `workspace` covers workspace.md (business-hours calendars, SLA
-policy and progress, access with --as).
+policy and progress, access with --as). Both pass with commands run in their own processes
+and run by a resident process (docs/resident.md).
 """
 import subprocess
 import sys
@@ -16,7 +17,19 @@ RB = Path(sys.executable).with_name("rb")
 @pytest.mark.skipif(not RUNNER.is_file(), reason="the shared acceptance sample is not next to this checkout")
 @pytest.mark.parametrize("sample", ["core", "workspace"])
 def test_public_acceptance_sample_passes(tmp_path, sample):
-    done = subprocess.run([sys.executable, str(RUNNER), "--rb", str(RB), "--set", sample], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+    _passes(sample, tmp_path, None)
+
+
+@pytest.mark.skipif(not RUNNER.is_file(), reason="the shared acceptance sample is not next to this checkout")
+@pytest.mark.parametrize("sample", ["core", "workspace"])
+def test_public_acceptance_sample_passes_through_a_resident_process(tmp_path, sample, resident):
+    _passes(sample, tmp_path, resident)
+    status = subprocess.run([str(RB), "daemon", "status"], env=resident, capture_output=True, text=True)
+    assert " 0 commands served" not in status.stdout and "running" in status.stdout, status.stdout
+
+
+def _passes(sample: str, folder: Path, env: dict | None) -> None:
+    done = subprocess.run([sys.executable, str(RUNNER), "--rb", str(RB), "--set", sample], cwd=folder,
+                          capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 failed" in done.stdout

@@ -1,0 +1,26 @@
+"""The `rb` script: hand the command to this install's resident process, else run it here.
+
+A command that no resident process took runs in this process (cli.main) and, on its way
+out, starts one in the background for the commands that follow (docs/resident.md).
+RB_DAEMON=0 turns both off. This module imports only what that decision needs.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    from .resident import client, place
+
+    status = client.attach(sys.argv)
+    if status is not None:
+        sys.exit(status)
+    if client.routed(sys.argv) and place.enabled():
+        import atexit
+
+        from .resident.spawn import start_in_background
+
+        atexit.register(start_in_background)
+    from .cli import main as run_here
+
+    run_here()

@@ -1,0 +1,1 @@
+"""The resident process: `rb` commands served by a warm, forked process (docs/resident.md)."""

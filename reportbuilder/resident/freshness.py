@@ -1,0 +1,33 @@
+"""Whether the code a resident process imported is still the code on disk.
+
+A snapshot stamps every file of rb's package (sources and the data files it reads: catalog,
+schema, grammar) and the entry file of every top-level module imported (an upgraded library
+replaces it). A resident process compares a fresh snapshot with its own before each command:
+one changed, added or removed file and it serves no more.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def snapshot(package: str) -> dict[str, tuple]:
+    stamps: dict[str, tuple] = {}
+    for root, folders, files in os.walk(package):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in files:
+            _stamp(os.path.join(root, name), stamps)
+    for name, module in list(sys.modules.items()):
+        origin = getattr(module, "__file__", None)
+        if "." not in name and origin:
+            _stamp(origin, stamps)
+    return stamps
+
+
+def _stamp(path: str, stamps: dict) -> None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        stamps[path] = None
+        return
+    stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
