@@ -4,8 +4,10 @@ Each report names the path each filter takes from its source (the source entity'
 catalog `dashboard_filters`, replaced key by key by the spec's own, see
 check/dashboard_paths.py), so a panel is exactly the report run with
 `--filter "<path> = '<value>'"`; a filter without a path is an error for that panel.
-A value is quoted as an expression string literal (`'` doubled); a list of values
-becomes `in (...)`.
+A dashboard run takes them as values (`filter_paths`, then check/value_filters.py adds
+them to the checked report: no second check or plan); the text form (`panel_filters`)
+serves `rb validate` and `rb serve`. A value is quoted as an expression string literal
+(`'` doubled); a list of values becomes `in (...)`.
 
 Example:
     >>> filter_expression("contact.company.name", "O'Brien & Co")

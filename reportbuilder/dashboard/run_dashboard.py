@@ -1,7 +1,8 @@
 """Run every report of a dashboard with the dashboard's date range and filters.
 
 A dashboard filter takes the path the report names for it (dashboard_filters.py): the
-panel is the report run with that `--filter`. A filter the report names no path for is
+panel is the report run with that `--filter`, the value added to the checked report as a
+literal (check/value_filters.py), so it is checked and planned once. A filter the report names no path for is
 an error for that panel, never an unfiltered number. A date range a report cannot take
 is left out with a note on the panel, and so is one for a report without a date range of
 its own (`takes_dashboard_range`). A report that fails is kept as a panel with its

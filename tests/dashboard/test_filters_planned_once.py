@@ -28,7 +28,7 @@ from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.locate import builtin_names
 from reportbuilder.workspace import find_spec, open_workspace
 
-run_module = importlib.import_module("reportbuilder.dashboard.run_dashboard")  # the package re-exports a function of that name
+run_module = importlib.import_module("reportbuilder.dashboard.run_dashboard")  # the package names a function so
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2025, 6, 20, 12, 0)
 NASTY = {
