@@ -4,8 +4,10 @@ Each report names the path each filter takes from its source (the source entity'
 catalog `dashboard_filters`, replaced key by key by the spec's own, see
 check/dashboard_paths.py), so a panel is exactly the report run with
 `--filter "<path> = '<value>'"`; a filter without a path is an error for that panel.
-A value is quoted as an expression string literal (`'` doubled); a list of values
-becomes `in (...)`.
+A dashboard run takes them as values (`filter_paths`, then check/value_filters.py adds
+them to the checked report: no second check or plan); the text form (`panel_filters`)
+serves `rb validate` and `rb serve`. A value is quoted as an expression string literal
+(`'` doubled); a list of values becomes `in (...)`.
 
 Example:
     >>> filter_expression("contact.company.name", "O'Brien & Co")
@@ -38,6 +40,13 @@ def filter_expression(path: str, value) -> str:
 def panel_filters(report, filters) -> tuple[str, ...]:
     """The expressions of the dashboard's `filters` ((key, value) pairs) along the paths the
     checked `report` names; FilterNotApplicable names a filter that does not apply to it."""
+    return tuple(filter_expression(path, value) for _, path, value in filter_paths(report, filters))
+
+
+def filter_paths(report, filters) -> tuple[tuple[str, str, object], ...]:
+    """(key, path, value) for each of the dashboard's `filters` ((key, value) pairs), along the
+    path the checked `report` names for it (check.value_filters turns them into conditions);
+    FilterNotApplicable names a filter that does not apply to it."""
     paths = dict(report.dashboard_filters)
     out = []
     for key, value in filters:
@@ -46,8 +55,8 @@ def panel_filters(report, filters) -> tuple[str, ...]:
             why = "its dashboard_filters set it to null" if key in paths else \
                 f"neither it nor its source {report.source} names a path for it under dashboard_filters"
             raise FilterNotApplicable(f"the dashboard filter {key} does not apply to this report: {why}")
-        out.append(filter_expression(path, value))
+        out.append((key, path, value))
     return tuple(out)
 
 
-__all__ = ["DASHBOARD_FILTERS", "FilterNotApplicable", "filter_expression", "panel_filters", "quote"]
+__all__ = ["DASHBOARD_FILTERS", "FilterNotApplicable", "filter_expression", "filter_paths", "panel_filters", "quote"]

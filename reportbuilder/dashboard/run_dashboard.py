@@ -1,7 +1,8 @@
 """Run every report of a dashboard with the dashboard's date range and filters.
 
 A dashboard filter takes the path the report names for it (dashboard_filters.py): the
-panel is the report run with that `--filter`. A filter the report names no path for is
+panel is the report run with that `--filter`, the value added to the checked report as a
+literal (check/value_filters.py), so it is checked and planned once. A filter the report names no path for is
 an error for that panel, never an unfiltered number. A date range a report cannot take
 is left out with a note on the panel, and so is one for a report without a date range of
 its own (`takes_dashboard_range`). A report that fails is kept as a panel with its
@@ -25,13 +26,15 @@ from typing import Callable
 from reportbuilder.emit.build_sql import BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.report import Report
-from reportbuilder.compile import checked_plan
-from reportbuilder.dashboard.dashboard_filters import panel_filters
+from reportbuilder.check.check_spec import check_spec
+from reportbuilder.check.value_filters import with_value_filters
+from reportbuilder.dashboard.dashboard_filters import filter_paths
 from reportbuilder.dashboard.filter_values import filter_warnings
 from reportbuilder.dashboard.load_dashboard import Dashboard
 from reportbuilder.errors import DataError, MissingTableError, ReportError, SpecError
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.load.yaml_nodes import YMap
+from reportbuilder.plan.plan_report import plan_report
 from reportbuilder.render.chart_spec import ChartShape
 from reportbuilder.engines import Engine, get_engine, run_once
 from reportbuilder.run.result import Result
@@ -194,39 +197,38 @@ def _with_findings(panel: PanelRun, item: _Prepared, workspace: Workspace, run) 
 
 def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
     """The panel's built query (a `_Prepared`), or a `PanelRun` with its error. The report is
-    checked and planned once, and once more only when the dashboard has filters (their paths
-    come from the checked report)."""
+    checked once (twice only when the dashboard's date range does not check with it), and
+    planned once: the dashboard filters are added to the checked report as values."""
     try:
         raw = load_spec_file(find_spec(ref), ref)
         options = ReportOptions(now_utc=now, timezone=zone, hidden_fields=hidden)
-        ranged = replace(options, preset=dashboard.preset, start=dashboard.start, end=dashboard.end)
-        notes = []
-        plan = None
-        if (dashboard.preset or dashboard.start or dashboard.end) and not takes_dashboard_range(raw):
-            notes.append("the dashboard's date range does not apply: this report has no date range of its own "
-                         "(a report opts in with a date_range that names only a field)")
-        elif dashboard.preset or dashboard.start or dashboard.end:
-            plan, problem = _ranged_plan(raw, workspace, ranged)
-            if problem is None:
-                options = ranged
-            else:
-                notes.append(f"the dashboard's date range does not apply ({problem})")
-        checked = plan or checked_plan(raw, workspace.catalog, options)
-        report_plan = checked
-        if dashboard.filters:
-            filters = panel_filters(checked.report, dashboard.filters)
-            report_plan = checked_plan(raw, workspace.catalog, replace(options, filters=options.filters + filters))
-        report = report_plan.report
-        query = build_sql(report_plan, workspace.catalog)
-        panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), tuple(notes),
+        checked, notes = _checked(raw, dashboard, workspace.catalog, options)
+        applied = filter_paths(checked, dashboard.filters)
+        report = with_value_filters(checked, [(path, value) for _, path, value in applied], workspace.catalog, hidden)
+        plan = plan_report(report, workspace.catalog)
+        panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), notes,
                          date_range=_range_text(report))
-        paths = dict(checked.report.dashboard_filters)
-        applied = tuple((key, (checked.report.source, paths[key])) for key, _ in dashboard.filters
-                        if paths.get(key))
-        return _Prepared(panel, query, report.timezone, report, applied,
-                         report_plan.range_start)
+        return _Prepared(panel, build_sql(plan, workspace.catalog), report.timezone, report,
+                         tuple((key, (report.source, path)) for key, path, _ in applied), plan.range_start)
     except ReportError as exc:
         return PanelRun(ref, ref, error=_message(exc))
+
+
+def _checked(raw, dashboard, catalog, options) -> tuple:
+    """(the checked report, notes): with the dashboard's date range when the report takes it
+    and checks with it, else without it and a note saying why."""
+    if not (dashboard.preset or dashboard.start or dashboard.end):
+        return check_spec(raw, catalog, options), ()
+    if not takes_dashboard_range(raw):
+        return check_spec(raw, catalog, options), (
+            "the dashboard's date range does not apply: this report has no date range of its own "
+            "(a report opts in with a date_range that names only a field)",)
+    try:
+        return check_spec(raw, catalog, replace(options, preset=dashboard.preset, start=dashboard.start,
+                                                end=dashboard.end)), ()
+    except SpecError as exc:
+        problem = exc.diagnostics[0].message if exc.diagnostics else "invalid"
+        return check_spec(raw, catalog, options), (f"the dashboard's date range does not apply ({problem})",)
 
 
 def takes_dashboard_range(raw) -> bool:
@@ -240,14 +242,6 @@ def takes_dashboard_range(raw) -> bool:
     if preset is not None and getattr(preset, "value", None) == "all_time":
         return False
     return True
-
-
-def _ranged_plan(raw, workspace, options) -> tuple:
-    """(the plan, None) when the report checks with `options`, else (None, the first problem's message)."""
-    try:
-        return checked_plan(raw, workspace.catalog, options), None
-    except SpecError as exc:
-        return None, exc.diagnostics[0].message if exc.diagnostics else "invalid"
 
 
 def _message(exc) -> str:
