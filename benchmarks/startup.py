@@ -5,7 +5,7 @@ once, in a rotated order (alternated like hyperfine's interleaving, so load that
 goes hits all commands alike); the table gives medians and the ratio to the bare process.
 One warm-up run per command first (it writes bytecode, the demo data and the result cache).
 
-    .venv/bin/python benchmarks/startup.py --runs 15 [--data PATH] [--json out.json]
+    .venv/bin/python benchmarks/startup.py --runs 15 [--resident] [--data PATH] [--json out.json]
 
 `--rb "python -m reportbuilder.cli"` times another rb (e.g. an older checkout on PYTHONPATH);
 `--skip TEXT` leaves out the commands whose name contains TEXT. The "floor" rows are
@@ -13,12 +13,17 @@ processes that only import the libraries a command cannot do without (sqlglot, d
 rich, ...): the least that command could cost while it uses them.
 
 The children run without PYTHONDONTWRITEBYTECODE, as an installed rb does (pip writes .pyc).
+Each rb command runs in its own process (RB_DAEMON=0); with `--resident` the rb commands that a
+resident process serves (all but `--version`) are also timed through a resident process started for the benchmark (docs/resident.md). The CPU
+column of those rows counts only the calling process: the command runs in the resident process's
+child, which is not the caller's child.
 Besides wall time, the CPU time (user + system) of each child is reported: on a shared,
 loaded machine it is the steadier of the two.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -28,6 +33,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from resident_env import ALONE, resident_process  # noqa: E402
 
 REPORT = "tickets_created_over_time"
 BARE = "bare python + duckdb"
@@ -93,15 +102,22 @@ def _time(argv: list[str], env: dict) -> tuple[float, float]:
     return time.perf_counter() - started, _cpu() - cpu
 
 
-def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, list[tuple[float, float]]]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+def measure(cmds: dict[str, list[str]], runs: int, resident: dict | None = None) -> dict[str, list[tuple[float, float]]]:
+    """Times of each command; with `resident` (the variables that send a command to a resident
+    process), each rb command it serves is timed that way too, named with ", resident"."""
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, **ALONE}
+    envs = {name: env for name in cmds}
+    if resident:
+        for name in [n for n in cmds if n.startswith("rb ") and n != "rb --version"]:
+            cmds[f"{name}, resident"] = cmds[name]
+            envs[f"{name}, resident"] = {**env, **resident}
     names = list(cmds)
     for name in names:  # warm-up
-        _time(cmds[name], env)
+        _time(cmds[name], envs[name])
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for round_ in range(runs):
         for name in names[round_ % len(names):] + names[:round_ % len(names)]:
-            times[name].append(_time(cmds[name], env))
+            times[name].append(_time(cmds[name], envs[name]))
     return times
 
 
@@ -124,12 +140,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw times here")
     parser.add_argument("--rb", help="the rb command line to time (default: the rb next to this python)")
     parser.add_argument("--skip", action="append", default=[], help="leave out commands containing TEXT")
+    parser.add_argument("--resident", action="store_true", help="also time the commands through a resident process")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="rb-startup-") as scratch:
-        cmds = {name: argv for name, argv in commands(args.data, args.rb.split() if args.rb else None,
-                                                      Path(scratch)).items()
+    rb = args.rb.split() if args.rb else None
+    with tempfile.TemporaryDirectory(prefix="rb-startup-") as scratch, contextlib.ExitStack() as stack:
+        cmds = {name: argv for name, argv in commands(args.data, rb, Path(scratch)).items()
                 if not any(text in name for text in args.skip)}
-        times = measure(cmds, args.runs)
+        resident = stack.enter_context(resident_process(rb or _rb())) if args.resident else None
+        times = measure(cmds, args.runs, resident)
     print(table(times))
     if args.json:
         args.json.write_text(json.dumps(times, indent=1))

@@ -9,6 +9,9 @@ files and runs one SQL statement. `rb run` is timed twice over (docs/caching.md)
 - **repeat run**: the same command again, its compiled command kept (`--no-cache` still
   recomputes the answer): rb opens the views from the kept statements and runs the kept SQL.
 Children run without PYTHONDONTWRITEBYTECODE, as an installed rb does (pip writes .pyc files).
+Both rb runs are timed in their own processes (RB_DAEMON=0) and, with `--resident`, also through
+a resident process (docs/resident.md) started for the benchmark: the same first-run and repeat-run
+environments, the command served by a fork of the warm process.
 For every built-in report and the twelve report shapes of benchmarks/specs/, each without a
 date range (`--range all_time`) and with one (`--range last_90_days`). The plain process runs
 a hand-written query where this file has one (HAND below, "hand"); otherwise the SQL `rb sql`
@@ -18,11 +21,12 @@ medians and the ratios, and both answers of rb are compared with the plain one a
 (floats within 1e-6 relative).
 
     .venv/bin/python benchmarks/generate_scale.py --tickets 50000 -o /tmp/rb_50k
-    .venv/bin/python benchmarks/whole_process.py --data /tmp/rb_50k --repeat 3 [--only NAME] [--md out.md]
+    .venv/bin/python benchmarks/whole_process.py --data /tmp/rb_50k --repeat 3 [--resident] [--only NAME] [--md out.md]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -39,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from handwritten import _TIE_ORDER, fcr_counts, preset_range, ts  # noqa: E402
+from resident_env import ALONE, resident_process  # noqa: E402
 
 SPECS = HERE / "specs"
 DEFAULT_NOW = "2025-06-30 00:00:00"
@@ -179,6 +184,7 @@ def cache_env(folder: Path) -> dict:
 
 
 RUNS = ("first", "repeat", "plain")
+RESIDENT_RUNS = ("first resident", "repeat resident")
 _PER_INSTALL = Path("reportbuilder") / "compiled" / "sql"  # the catalog's SQL, parsed once per install
 
 
@@ -191,51 +197,75 @@ def _first_run_env(kept: dict, tmp: Path) -> dict:
     return cache_env(folder)
 
 
-def run_case(name: str, spec: str, preset: str, data: Path, now: str, repeat: int, tmp: Path) -> dict:
+def run_case(name: str, spec: str, preset: str, data: Path, now: str, repeat: int, tmp: Path,
+             resident: dict | None = None) -> dict:
+    """One report with one range; `resident`: the variables that send a child to the resident process
+    (then its first and repeat runs are timed too)."""
     common = ["--now", now, "--range", preset]
     rng = None if preset == "all_time" else preset_range(preset, datetime.fromisoformat(now))
     short = Path(spec).stem
     if short in HAND:
         sql, label = HAND[short](rng, datetime.fromisoformat(now)), "hand"
     else:
-        sql = subprocess.run([*_rb(), "sql", spec, *common], capture_output=True, text=True, check=True).stdout
+        sql = subprocess.run([*_rb(), "sql", spec, *common], capture_output=True, text=True, check=True,
+                             env={**os.environ, **ALONE}).stdout
         label = "rb sql"
     sql_file = tmp / f"{short}_{preset}.sql"
     sql_file.write_text(sql)
     rb_cmd = [*_rb(), "run", "--no-cache", spec, "--data", str(data), "--format", "json", *common]
     plain_cmd = [sys.executable, "-c", PLAIN, str(data), str(sql_file)]
     kept = cache_env(Path(tempfile.mkdtemp(dir=tmp)))
-    _timed(rb_cmd, kept)  # untimed: writes bytecode and compiles the command that every "repeat" run finds
-    times = {who: [] for who in RUNS}
+    _timed(rb_cmd, {**kept, **ALONE})  # untimed: writes bytecode and compiles the command every "repeat" finds
+    runs = RUNS + (RESIDENT_RUNS if resident else ())
+    times = {who: [] for who in runs}
     outs = {}
     for i in range(repeat):
-        for who in RUNS[i % 3:] + RUNS[:i % 3]:
-            env = _first_run_env(kept, tmp) if who == "first" else kept
+        for who in runs[i % len(runs):] + runs[:i % len(runs)]:
+            env = _first_run_env(kept, tmp) if who.startswith("first") else kept
+            env = {**env, **(resident if who.endswith("resident") else ALONE)}
             took, out = _timed(plain_cmd if who == "plain" else rb_cmd, env)
             times[who].append(took)
             outs[who] = out
     theirs = [[_canon(v) for v in row] for row in json.loads(outs["plain"])]
-    answers = {who: [[_canon(v) for v in row.values()] for row in json.loads(outs[who])] for who in RUNS[:2]}
-    first_s, repeat_s, plain_s = (statistics.median(times[who]) for who in RUNS)
-    return {"report": name, "range": preset, "baseline": label, "first_s": first_s, "repeat_s": repeat_s,
-            "plain_s": plain_s, "first_ratio": first_s / plain_s, "repeat_ratio": repeat_s / plain_s,
-            "rows": len(theirs),
-            "mismatch": same_rows(answers["first"], theirs) or same_rows(answers["repeat"], theirs)}
+    mismatch = None
+    for who in runs:
+        if who != "plain":
+            mismatch = mismatch or same_rows([[_canon(v) for v in row.values()] for row in json.loads(outs[who])],
+                                             theirs)
+    median = {who: statistics.median(times[who]) for who in runs}
+    result = {"report": name, "range": preset, "baseline": label, "first_s": median["first"],
+              "repeat_s": median["repeat"], "plain_s": median["plain"],
+              "first_ratio": median["first"] / median["plain"], "repeat_ratio": median["repeat"] / median["plain"],
+              "rows": len(theirs), "mismatch": mismatch}
+    if resident:
+        for who in RESIDENT_RUNS:
+            key = who.replace(" ", "_")
+            result[f"{key}_s"], result[f"{key}_ratio"] = median[who], median[who] / median["plain"]
+    return result
 
 
 def markdown(results: list[dict]) -> str:
-    lines = ["| report | range | baseline | rb first run s | rb repeat run s | plain s | first / plain | "
-             "repeat / plain | rows | same answer |", "|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    resident = bool(results) and "first_resident_s" in results[0]
+    extra = " rb first, resident s | rb repeat, resident s |" if resident else ""
+    extra_ratio = " first, resident / plain | repeat, resident / plain |" if resident else ""
+    lines = [f"| report | range | baseline | rb first run s | rb repeat run s |{extra} plain s | first / plain | "
+             f"repeat / plain |{extra_ratio} rows | same answer |",
+             "|---|---|---|---:|---:|" + ("---:|---:|" if resident else "") + "---:|---:|---:|"
+             + ("---:|---:|" if resident else "") + "---:|---|"]
+    whos = ("first", "repeat") + (("first_resident", "repeat_resident") if resident else ())
     for r in results:
-        lines.append(f"| {r['report']} | {r['range']} | {r['baseline']} | {r['first_s']:.2f} | {r['repeat_s']:.2f} | "
-                     f"{r['plain_s']:.2f} | {r['first_ratio']:.2f} | {r['repeat_ratio']:.2f} | {r['rows']} | "
-                     f"{'yes' if r['mismatch'] is None else 'NO: ' + r['mismatch'][:80]} |")
-    for label in ("hand", "rb sql"):
-        chosen = [r for r in results if r["baseline"] == label]
+        seconds = " | ".join(f"{r[f'{who}_s']:.2f}" for who in whos[:2])
+        seconds += "".join(f" | {r[f'{who}_s']:.2f}" for who in whos[2:])
+        ratios = " | ".join(f"{r[f'{who}_ratio']:.2f}" for who in whos)
+        lines.append(f"| {r['report']} | {r['range']} | {r['baseline']} | {seconds} | {r['plain_s']:.2f} | {ratios} | "
+                     f"{r['rows']} | {'yes' if r['mismatch'] is None else 'NO: ' + r['mismatch'][:80]} |")
+    for label in ("hand", "rb sql", None):
+        chosen = [r for r in results if label is None or r["baseline"] == label]
         if chosen:
-            first, again = ([r[f"{who}_ratio"] for r in chosen] for who in ("first", "repeat"))
-            lines.append(f"| **median / max ({label})** | | | | | | **{statistics.median(first):.2f} / "
-                         f"{max(first):.2f}** | **{statistics.median(again):.2f} / {max(again):.2f}** | | |")
+            cells = " | ".join(f"**{statistics.median(r[f'{who}_ratio'] for r in chosen):.2f} / "
+                               f"{max(r[f'{who}_ratio'] for r in chosen):.2f}**" for who in whos)
+            blanks = " |" * (len(whos) - 2)
+            lines.append(f"| **median / max ({label or 'all'})** | | | |{blanks} | | {cells} | | |")
     return "\n".join(lines)
 
 
@@ -246,7 +276,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--now", default=DEFAULT_NOW)
     ap.add_argument("--only", action="append", help="report or spec name (repeatable)")
     ap.add_argument("--md", type=Path, help="write the table here too")
+    ap.add_argument("--resident", action="store_true", help="also time both rb runs through a resident process")
     args = ap.parse_args(argv)
+    os.environ.update(ALONE)  # the untimed helper commands (rb list, rb sql) start no resident process
+    with contextlib.ExitStack() as stack:
+        resident = stack.enter_context(resident_process(_rb())) if args.resident else None
+        return _measure(args, resident)
+
+
+def _measure(args, resident: dict | None) -> int:
     cases = [(name, name) for name in _builtins()]
     cases += [(f"shape: {p.stem}", str(p)) for p in sorted(SPECS.glob("*.yaml"))]
     results, failed = [], []
@@ -256,14 +294,16 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             for preset in ("all_time", WITH_RANGE):
                 try:
-                    result = run_case(name, spec, preset, args.data, args.now, args.repeat, Path(tmp))
+                    result = run_case(name, spec, preset, args.data, args.now, args.repeat, Path(tmp), resident)
                 except (RuntimeError, ValueError) as exc:  # one case that cannot be compared stops no other
                     failed.append(f"{name} {preset}: {str(exc).splitlines()[0][:200]}")
                     print(f"{name} {preset}: NOT MEASURED: {failed[-1]}", file=sys.stderr, flush=True)
                     continue
                 results.append(result)
                 print(f"{name} {preset}: rb first {result['first_s']:.2f}s, repeat {result['repeat_s']:.2f}s, "
-                      f"{result['baseline']} {result['plain_s']:.2f}s, "
+                      + (f"resident {result['first_resident_s']:.2f}s/{result['repeat_resident_s']:.2f}s, "
+                         if resident else "")
+                      + f"{result['baseline']} {result['plain_s']:.2f}s, "
                       f"{'same' if result['mismatch'] is None else 'DIFFERENT: ' + result['mismatch']}",
                       file=sys.stderr, flush=True)
     table = markdown(results) + "".join(f"\n\nNot measured: {line}" for line in failed)

@@ -12,7 +12,11 @@ import sys
 def main() -> None:
     from .resident import client, place
 
-    status = client.attach(sys.argv)
+    try:
+        status = client.attach(sys.argv)
+    except KeyboardInterrupt:  # Ctrl-C before the command's process was known: as click says it
+        sys.stderr.write("Aborted!\n")
+        sys.exit(1)
     if status is not None:
         sys.exit(status)
     if client.routed(sys.argv) and place.enabled():

@@ -243,7 +243,10 @@ def main() -> None:
     if job is None:
         sys.exit(0)
     conn, request, fds = job
-    child.become_client(request, fds)
+    try:
+        child.become_client(request, fds)
+    except BaseException:  # noqa: BLE001 - e.g. the caller's folder is gone: nothing ran, the caller runs it
+        os._exit(70)
     conn.sendall(b"pid %d\n" % os.getpid())
     child.hang_up_with(conn)
     code = child.run_cli()

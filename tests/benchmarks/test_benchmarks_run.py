@@ -108,3 +108,14 @@ def test_whole_process_times_a_first_and_a_repeat_run(tiny_data, tmp_path):
     assert "| rb first run s | rb repeat run s |" in whole_process.markdown([result])
     kept = [p for p in tmp_path.rglob("commands/*.json")]
     assert len(kept) == 3  # one compiled command in the kept folder, one in each first run's own folder
+
+
+def test_whole_process_through_a_resident_process(tiny_data, tmp_path, resident):
+    import whole_process
+
+    using = {"RB_DAEMON": "1", "XDG_RUNTIME_DIR": resident["XDG_RUNTIME_DIR"]}
+    spec = str(BENCH / "specs" / "count_by_month.yaml")
+    result = whole_process.run_case("shape: count_by_month", spec, "last_90_days", tiny_data,
+                                    whole_process.DEFAULT_NOW, 1, tmp_path, using)
+    assert result["mismatch"] is None and min(result["first_resident_s"], result["repeat_resident_s"]) > 0
+    assert "| rb first, resident s |" in whole_process.markdown([result])

@@ -67,6 +67,24 @@ def test_only_commands_that_end_are_routed():
                                                      ["rb", "--version"], ["rb", "-h"]))
 
 
+def test_every_command_is_either_routed_or_known_to_run_alone():
+    from reportbuilder.cli import main
+
+    assert set(main.commands) == client.ROUTED | {"serve", "daemon"}
+
+
+def test_a_caller_whose_folder_is_gone_gets_what_it_gets_alone(resident, tmp_path):
+    def run(env, name):
+        gone = tmp_path / name
+        gone.mkdir()
+        script = (f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+                  "sys.argv = ['rb', 'list']; from reportbuilder.launch import main; main()")
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+
+    served, alone = run(resident, "a"), run({**resident, "RB_DAEMON": "0"}, "b")
+    assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+
+
 def test_freshness_sees_a_changed_added_or_removed_file(tmp_path):
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)

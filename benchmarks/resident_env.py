@@ -1,0 +1,29 @@
+"""A resident process of the benchmark's own (docs/resident.md), and the environments that use it or not.
+
+Every timed `rb` child says which way it runs: ALONE (RB_DAEMON=0: the command in its own
+process, as before the resident process existed) or, inside `resident_process`, through a
+resident process started for the benchmark in a fresh runtime folder and stopped after it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager
+
+ALONE = {"RB_DAEMON": "0"}
+
+
+@contextmanager
+def resident_process(rb: list[str]):
+    """Start one (and wait until it listens); yield the variables a child needs to use it."""
+    folder = tempfile.mkdtemp(prefix="rbd-")
+    using = {"RB_DAEMON": "1", "XDG_RUNTIME_DIR": folder}
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, **using}
+    subprocess.run([*rb, "daemon", "start"], env=env, check=True, capture_output=True)
+    try:
+        yield using
+    finally:
+        subprocess.run([*rb, "daemon", "stop"], env=env, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
