@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from rb_process import ALONE, rb_command  # noqa: E402
 from run_benchmarks import same_rows  # noqa: E402
 
 from reportbuilder.check.options import ReportOptions  # noqa: E402
@@ -95,10 +96,6 @@ def write_dashboard(names: list[str], folder: Path) -> Path:
     return path
 
 
-def _rb() -> list[str]:
-    script = Path(sys.executable).with_name("rb")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "reportbuilder.cli"]
-
 
 def _process(cmd: list[str], env: dict) -> float:
     started = time.perf_counter()
@@ -115,10 +112,10 @@ def measure_processes(data: Path, now: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "RB_RESULT_CACHE_DIR": str(folder / "results"),
-               "RB_COMPILE_CACHE_DIR": str(folder / "compiled")}
+               "RB_COMPILE_CACHE_DIR": str(folder / "compiled"), **ALONE}
         common = ["--data", str(data), "--now", now]
-        runs = sum(_process([*_rb(), "run", n, *common, "--no-cache", "--format", "csv"], env) for n in names)
-        board = [*_rb(), "dashboard", str(write_dashboard(names, folder)), "-o", str(folder / "all.html"), *common,
+        runs = sum(_process([*rb_command(), "run", n, *common, "--no-cache", "--format", "csv"], env) for n in names)
+        board = [*rb_command(), "dashboard", str(write_dashboard(names, folder)), "-o", str(folder / "all.html"), *common,
                  "--no-insights"]
         cold = _process(board, env)
         reopen = _process(board, env)

@@ -32,6 +32,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from rb_process import ALONE, rb_command as default_rb_command  # noqa: E402
+
 REPORTS_DIR = HERE / "reports"
 DEFAULT_NOW = "2025-06-30 00:00:00"
 MIB = 1024 * 1024
@@ -84,18 +86,13 @@ def machine_info() -> dict:
             "python": platform.python_version(), "duckdb": duckdb.__version__}
 
 
-def default_rb_command() -> list[str]:
-    """The `rb` script beside this Python when there is one, else `python -m reportbuilder`."""
-    rb = Path(sys.executable).parent / "rb"
-    return [str(rb)] if rb.is_file() else [sys.executable, "-m", "reportbuilder"]
-
-
 def run_child(cmd: list[str]) -> ChildRun:
     """Run cmd to completion under the launcher; its peak RSS (ru_maxrss is KiB on Linux)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r", suffix=".rusage") as usage:
+        # alone (RB_DAEMON=0): a resident process's child is not this launcher's child, its memory unseen
         proc = subprocess.run([sys.executable, "-I", "-S", "-c", _LAUNCHER, usage.name, *cmd],
-                              stdout=out, stderr=err)
+                              stdout=out, stderr=err, env={**os.environ, **ALONE})
         if proc.returncode != 0:
             err.seek(0)
             raise RuntimeError(f"{shlex.join(cmd)} exited {proc.returncode}: "

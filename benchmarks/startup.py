@@ -36,20 +36,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from resident_env import ALONE, resident_process  # noqa: E402
+from rb_process import ALONE, rb_command, resident_process  # noqa: E402
 
 REPORT = "tickets_created_over_time"
 BARE = "bare python + duckdb"
 
 
-def _rb() -> list[str]:
-    script = Path(sys.executable).with_name("rb")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "reportbuilder.cli"]
-
 
 def commands(data: str | None, rb: list[str] | None = None, scratch: Path | None = None) -> dict[str, list[str]]:
     """The commands to time; `scratch`: a folder for the edited copy of the report (default: a new one)."""
-    rb = rb or _rb()
+    rb = rb or rb_command()
     data_args = ["--data", data] if data else []
     edited = _edited_copy(scratch or Path(tempfile.mkdtemp(prefix="rb-startup-")))
     return {
@@ -146,7 +142,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rb-startup-") as scratch, contextlib.ExitStack() as stack:
         cmds = {name: argv for name, argv in commands(args.data, rb, Path(scratch)).items()
                 if not any(text in name for text in args.skip)}
-        resident = stack.enter_context(resident_process(rb or _rb())) if args.resident else None
+        resident = stack.enter_context(resident_process(rb or rb_command())) if args.resident else None
         times = measure(cmds, args.runs, resident)
     print(table(times))
     if args.json:

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from handwritten import _TIE_ORDER, fcr_counts, preset_range, ts  # noqa: E402
-from resident_env import ALONE, resident_process  # noqa: E402
+from rb_process import ALONE, rb_command, resident_process  # noqa: E402
 
 SPECS = HERE / "specs"
 DEFAULT_NOW = "2025-06-30 00:00:00"
@@ -123,13 +123,9 @@ HAND = {
 }
 
 
-def _rb() -> list[str]:
-    script = Path(sys.executable).with_name("rb")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "reportbuilder.cli"]
-
 
 def _builtins() -> list[str]:
-    out = subprocess.run([*_rb(), "list"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*rb_command(), "list"], capture_output=True, text=True, check=True).stdout
     names, in_reports = [], False
     for line in out.splitlines():
         if line.strip().endswith(":"):
@@ -207,12 +203,12 @@ def run_case(name: str, spec: str, preset: str, data: Path, now: str, repeat: in
     if short in HAND:
         sql, label = HAND[short](rng, datetime.fromisoformat(now)), "hand"
     else:
-        sql = subprocess.run([*_rb(), "sql", spec, *common], capture_output=True, text=True, check=True,
+        sql = subprocess.run([*rb_command(), "sql", spec, *common], capture_output=True, text=True, check=True,
                              env={**os.environ, **ALONE}).stdout
         label = "rb sql"
     sql_file = tmp / f"{short}_{preset}.sql"
     sql_file.write_text(sql)
-    rb_cmd = [*_rb(), "run", "--no-cache", spec, "--data", str(data), "--format", "json", *common]
+    rb_cmd = [*rb_command(), "run", "--no-cache", spec, "--data", str(data), "--format", "json", *common]
     plain_cmd = [sys.executable, "-c", PLAIN, str(data), str(sql_file)]
     kept = cache_env(Path(tempfile.mkdtemp(dir=tmp)))
     _timed(rb_cmd, {**kept, **ALONE})  # untimed: writes bytecode and compiles the command every "repeat" finds
@@ -280,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.update(ALONE)  # the untimed helper commands (rb list, rb sql) start no resident process
     with contextlib.ExitStack() as stack:
-        resident = stack.enter_context(resident_process(_rb())) if args.resident else None
+        resident = stack.enter_context(resident_process(rb_command())) if args.resident else None
         return _measure(args, resident)
 
 

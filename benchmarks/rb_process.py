@@ -1,4 +1,4 @@
-"""A resident process of the benchmark's own (docs/resident.md), and the environments that use it or not.
+"""How the benchmarks start rb: its command line, alone or through a resident process of their own.
 
 Every timed `rb` child says which way it runs: ALONE (RB_DAEMON=0: the command in its own
 process, as before the resident process existed) or, inside `resident_process`, through a
@@ -9,10 +9,18 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 ALONE = {"RB_DAEMON": "0"}
+
+
+def rb_command() -> list[str]:
+    """The rb next to this Python (its `rb` script, else `python -m reportbuilder`)."""
+    script = Path(sys.executable).with_name("rb")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "reportbuilder"]
 
 
 @contextmanager
