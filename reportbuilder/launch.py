@@ -10,16 +10,18 @@ import sys
 
 
 def main() -> None:
-    from .resident import client, place
+    from .resident import place
 
-    try:
-        status = client.attach(sys.argv)
-    except KeyboardInterrupt:  # Ctrl-C before the command's process was known: as click says it
-        sys.stderr.write("Aborted!\n")
-        sys.exit(1)
-    if status is not None:
-        sys.exit(status)
-    if client.routed(sys.argv) and place.enabled():
+    if place.routed(sys.argv) and place.enabled():
+        from .resident import client
+
+        try:
+            status = client.attach(sys.argv)
+        except KeyboardInterrupt:  # Ctrl-C before the command's process was known: as click says it
+            sys.stderr.write("Aborted!\n")
+            sys.exit(1)
+        if status is not None:
+            sys.exit(status)
         import atexit
 
         from .resident.spawn import start_in_background

@@ -18,14 +18,7 @@ import sys
 
 from . import place
 
-# The commands a resident process serves (`serve` runs for hours and `daemon` manages it).
-ROUTED = frozenset({"run", "sql", "validate", "explain", "rows", "insights", "dashboard", "list", "fields",
-                    "import"})
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-
-
-def routed(argv: list[str]) -> bool:
-    return len(argv) > 1 and argv[1] in ROUTED
 
 
 def connect(path: str) -> socket.socket | None:
@@ -67,7 +60,7 @@ class Replies:
 def attach(argv: list[str]) -> int | None:
     """Run `rb ARGV` in this install's resident process and return its exit status; None when no
     resident process takes it (nothing of the command has run then)."""
-    if not routed(argv) or not place.enabled():
+    if not place.routed(argv) or not place.enabled():
         return None
     folder = place.private_folder(create=False)
     conn = connect(place.socket_path(folder)) if folder else None

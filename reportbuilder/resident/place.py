@@ -21,6 +21,13 @@ import zlib
 from .. import __version__
 
 OFF_VALUES = ("0", "off", "no", "false")
+# The commands a resident process serves (`serve` runs for hours and `daemon` manages it).
+ROUTED = frozenset({"run", "sql", "validate", "explain", "rows", "insights", "dashboard", "list", "fields",
+                    "import"})
+
+
+def routed(argv: list[str]) -> bool:
+    return len(argv) > 1 and argv[1] in ROUTED
 
 
 def enabled() -> bool:

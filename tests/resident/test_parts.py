@@ -62,15 +62,15 @@ def test_socket_name_follows_the_identity(monkeypatch):
 
 
 def test_only_commands_that_end_are_routed():
-    assert client.routed(["rb", "run", "x"]) and client.routed(["rb", "dashboard", "x"])
-    assert not any(client.routed(argv) for argv in (["rb"], ["rb", "serve"], ["rb", "daemon", "stop"],
+    assert place.routed(["rb", "run", "x"]) and place.routed(["rb", "dashboard", "x"])
+    assert not any(place.routed(argv) for argv in (["rb"], ["rb", "serve"], ["rb", "daemon", "stop"],
                                                      ["rb", "--version"], ["rb", "-h"]))
 
 
 def test_every_command_is_either_routed_or_known_to_run_alone():
     from reportbuilder.cli import main
 
-    assert set(main.commands) == client.ROUTED | {"serve", "daemon"}
+    assert set(main.commands) == place.ROUTED | {"serve", "daemon"}
 
 
 def test_a_caller_whose_folder_is_gone_gets_what_it_gets_alone(resident, tmp_path):
