@@ -6,7 +6,7 @@ the folder must be the user's own real folder (not a link) that nobody else may 
 enter; otherwise no resident process is used and the command runs in its own process.
 
 The socket's name comes from what decides which code runs (rb's folder and version, the
-Python executable, PYTHONPATH). A name is only a name: the resident process compares these
+Python executable and environment (venv), PYTHONPATH). A name is only a name: the resident process compares these
 `identity` parts with its own on every request, so a clash serves nothing wrong.
 
 This module is read by every `rb` command before anything else: it imports nothing heavy.
@@ -43,7 +43,7 @@ def enabled() -> bool:
 def identity() -> tuple[str, ...]:
     """What must be equal for a resident process to run this command as this process would."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return (__version__, package, os.path.realpath(sys.executable), os.environ.get("PYTHONPATH", ""))
+    return (__version__, package, os.path.realpath(sys.executable), sys.prefix, os.environ.get("PYTHONPATH", ""))
 
 
 def runtime_folder() -> str:
