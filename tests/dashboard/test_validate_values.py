@@ -3,7 +3,6 @@ outcome the filter text gave: the same success, the same positioned problems, th
 for a filter a panel names no path for."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -143,7 +142,7 @@ def test_rb_validate_prints_what_it_printed(tmp_path):
     assert code == 2 and output.startswith(f"{files['unknown_field']}:2:26: error: unknown field 'nope' on tickets")
 
 
-def test_each_panel_is_checked_and_planned_once(monkeypatch, catalog):
+def test_each_panel_is_checked_and_planned_once(tmp_path, monkeypatch, catalog):
     calls = {"check": 0, "plan": 0}
     for attr, key in (("check_spec", "check"), ("plan_report", "plan")):
         real = getattr(check_module, attr)
@@ -152,7 +151,6 @@ def test_each_panel_is_checked_and_planned_once(monkeypatch, catalog):
             calls[key] += 1
             return real(*args, **kwargs)
         monkeypatch.setattr(check_module, attr, wrapper)
-    path = str(BOARDS[0])
-    board = replace(load_dashboard(path), filters=(("owner", NASTY["owner"]),))
-    assert outcome(new_route, path, catalog)[0] == "ok"
-    assert calls == {"check": len(board.reports), "plan": len(board.reports)}
+    reports = load_dashboard(str(BOARDS[0])).reports
+    assert outcome(new_route, board_file(tmp_path, reports, {"owner": NASTY["owner"]}), catalog)[0] == "ok"
+    assert calls == {"check": len(reports), "plan": len(reports)}
