@@ -51,16 +51,25 @@ def viewer_of(as_user, workspace, now_utc):
 
 
 def plan_report(ws, raw, data=None, now=None, timezone=None, range_=None, from_=None, to=None, filters=(),
-                as_user=None, clock=None):
+                as_user=None, clock=None, board=()):
     """A loaded spec checked and planned on workspace `ws` as the viewer `as_user` sees it:
-    (plan, data path, the viewer's row restriction or None); `clock`: see `report_options`."""
-    from .compile import checked_plan
+    (plan, data path, the viewer's row restriction or None); `clock`: see `report_options`.
+    `board`: dashboard filters ((key, value) pairs, `rb serve`'s owner=...), added to the
+    checked report as values as a dashboard adds them, so it is still checked and planned once
+    (a filter the report names no path for: dashboard_filters.FilterNotApplicable)."""
+    from .check.check_spec import check_spec
+    from .plan.plan_report import plan_report as plan
     from .workspace import resolve_data, resolve_now
 
     data_path, demo_now = resolve_data(data, ws)
     viewer = viewer_of(as_user, ws, resolve_now(now, ws, demo_now) or clock)
     options = report_options(now, timezone, range_, from_, to, filters, demo_now, ws, viewer, clock)
-    return checked_plan(raw, ws.catalog, options), data_path, restriction_of(viewer)
+    report = check_spec(raw, ws.catalog, options)
+    if board:
+        from .dashboard.dashboard_filters import with_dashboard_filters
+
+        report = with_dashboard_filters(report, board, ws.catalog, options.hidden_fields)[0]
+    return plan(report, ws.catalog), data_path, restriction_of(viewer)
 
 
 def restriction_of(viewer):

@@ -4,10 +4,11 @@ Each report names the path each filter takes from its source (the source entity'
 catalog `dashboard_filters`, replaced key by key by the spec's own, see
 check/dashboard_paths.py), so a panel is exactly the report run with
 `--filter "<path> = '<value>'"`; a filter without a path is an error for that panel.
-A dashboard run takes them as values (`filter_paths`, then check/value_filters.py adds
-them to the checked report: no second check or plan); the text form (`panel_filters`)
-serves `rb validate` and `rb serve`. A value is quoted as an expression string literal
-(`'` doubled); a list of values becomes `in (...)`.
+`rb dashboard`, `rb validate` of a dashboard and `rb serve` take them as values
+(`with_dashboard_filters`: `filter_paths`, then check/value_filters.py adds them to the
+checked report, so it is checked and planned once). `filter_expression` writes the same
+filter as `--filter` text: a value quoted as an expression string literal (`'` doubled),
+a list of values as `in (...)`.
 
 Example:
     >>> filter_expression("contact.company.name", "O'Brien & Co")
@@ -18,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from reportbuilder.catalog.model import DASHBOARD_FILTER_KEYS as DASHBOARD_FILTERS
+from reportbuilder.check.value_filters import with_value_filters
 from reportbuilder.errors import ReportError
 
 
@@ -37,10 +39,12 @@ def filter_expression(path: str, value) -> str:
     return f"{path} = {quote(value)}"
 
 
-def panel_filters(report, filters) -> tuple[str, ...]:
-    """The expressions of the dashboard's `filters` ((key, value) pairs) along the paths the
-    checked `report` names; FilterNotApplicable names a filter that does not apply to it."""
-    return tuple(filter_expression(path, value) for _, path, value in filter_paths(report, filters))
+def with_dashboard_filters(report, filters, catalog, hidden: frozenset = frozenset()) -> tuple:
+    """(the checked `report` narrowed by the dashboard's `filters` ((key, value) pairs) as values,
+    the (key, path, value) applied); `hidden`: the viewer's hidden fields, as when `report` was
+    checked. FilterNotApplicable names a filter that does not apply to it."""
+    applied = filter_paths(report, filters)
+    return with_value_filters(report, [(path, value) for _, path, value in applied], catalog, hidden), applied
 
 
 def filter_paths(report, filters) -> tuple[tuple[str, str, object], ...]:
@@ -59,4 +63,5 @@ def filter_paths(report, filters) -> tuple[tuple[str, str, object], ...]:
     return tuple(out)
 
 
-__all__ = ["DASHBOARD_FILTERS", "FilterNotApplicable", "filter_expression", "filter_paths", "panel_filters", "quote"]
+__all__ = ["DASHBOARD_FILTERS", "FilterNotApplicable", "filter_expression", "filter_paths", "quote",
+           "with_dashboard_filters"]

@@ -27,8 +27,7 @@ from reportbuilder.emit.build_sql import BuiltQuery, build_sql
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.check.report import Report
 from reportbuilder.check.check_spec import check_spec
-from reportbuilder.check.value_filters import with_value_filters
-from reportbuilder.dashboard.dashboard_filters import filter_paths
+from reportbuilder.dashboard.dashboard_filters import with_dashboard_filters
 from reportbuilder.dashboard.filter_values import filter_warnings
 from reportbuilder.dashboard.load_dashboard import Dashboard
 from reportbuilder.errors import DataError, MissingTableError, ReportError, SpecError
@@ -203,8 +202,7 @@ def _prepare_panel(ref, dashboard, workspace, now, zone, hidden=frozenset()):
         raw = load_spec_file(find_spec(ref), ref)
         options = ReportOptions(now_utc=now, timezone=zone, hidden_fields=hidden)
         checked, notes = _checked(raw, dashboard, workspace.catalog, options)
-        applied = filter_paths(checked, dashboard.filters)
-        report = with_value_filters(checked, [(path, value) for _, path, value in applied], workspace.catalog, hidden)
+        report, applied = with_dashboard_filters(checked, dashboard.filters, workspace.catalog, hidden)
         plan = plan_report(report, workspace.catalog)
         panel = PanelRun(ref, report.title or report.name, None, ChartShape.of_report(report), notes,
                          date_range=_range_text(report))

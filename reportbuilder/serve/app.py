@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from ..dashboard.dashboard_filters import FilterNotApplicable
 from ..errors import DataError, ReportError, SpecError
 from ..running import execute, load_spec, plan_report, restriction_of, viewer_of
 from ..workspace import open_workspace, resolve_data, resolve_now
@@ -31,7 +32,7 @@ from .library import entries
 from .params import BadQuery, rows_params, run_params
 from .sessions import COOKIE, Sessions
 from .static_files import static_files
-from .view import board_filters, with_view
+from .view import with_view
 
 TIME_LIMIT_S = 30.0
 SIGN_IN_BODY_MAX = 4096
@@ -109,14 +110,14 @@ class _Server:
             return failure(500, "internal error (see the server's log)")
 
     def planned(self, entry, params, user, sources):
-        """The report as `rb run` plans it with the options, the page's view and dashboard filters."""
+        """The report as `rb run` plans it with the options, the page's view and dashboard filters
+        (added as values, as a dashboard adds them: the report is checked and planned once)."""
         raw = with_view(load_spec(entry.name, sources, entry.path, entry.label), params.granularity, params.compare)
         options = (self.ws, raw, self.data, params.now, params.timezone, params.range_, params.from_, params.to)
-        as_user = user.email if user else None
-        planned = plan_report(*options, params.filters, as_user)
-        if not params.board:
-            return planned
-        return plan_report(*options, params.filters + board_filters(planned[0].report, params.board), as_user)
+        try:
+            return plan_report(*options, params.filters, user.email if user else None, board=params.board)
+        except FilterNotApplicable as exc:  # a 400 that keeps the report page's form
+            raise BadQuery(str(exc)) from None
 
     def run(self, entry, params, user, on_open, sources):
         report_plan, data_path, restriction = self.planned(entry, params, user, sources)

@@ -4,8 +4,8 @@
 `granularity` and `compare` rewrite the loaded spec: every time dimension bucketed by hour,
 day, week, month, quarter or year takes the new bucket (cyclic ones such as day_of_week stay),
 and `compare` sets or (`off`) removes the spec's `compare`. The spec is first checked as
-written, so its own errors point at its own lines. A dashboard filter becomes the
-`--filter "<path> = '<value>'"` along the path the report names for it, as on a dashboard.
+written, so its own errors point at its own lines. A dashboard filter is applied along the path
+the report names for it (`board_paths`), as on a dashboard (running.plan_report's `board`).
 """
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import re
 
 import yaml
 
-from ..dashboard.dashboard_filters import FilterNotApplicable, panel_filters
-from .params import BUCKETS, BadQuery
+from .params import BUCKETS
 
 
 def with_view(raw, granularity: str | None, compare: str | None):
@@ -61,14 +60,6 @@ def _swap(item, old: str, new: str):
     if item == old or item == f"-{old}":
         return item.replace(old, new)
     return item
-
-
-def board_filters(report, board) -> tuple[str, ...]:
-    """The filter expressions of the dashboard filters `board` for the checked `report`."""
-    try:
-        return panel_filters(report, board)
-    except FilterNotApplicable as exc:
-        raise BadQuery(str(exc)) from None
 
 
 def board_paths(report) -> dict[str, str]:

@@ -20,13 +20,14 @@ import pytest
 from reportbuilder.check.options import ReportOptions
 from reportbuilder.compile import checked_plan
 from reportbuilder.dashboard import load_dashboard
-from reportbuilder.dashboard.dashboard_filters import DASHBOARD_FILTERS, panel_filters
+from reportbuilder.dashboard.dashboard_filters import DASHBOARD_FILTERS
 from reportbuilder.dashboard.run_dashboard import PanelRun, _message, _prepare_panel, takes_dashboard_range
 from reportbuilder.emit.build_sql import build_sql
 from reportbuilder.errors import ReportError, SpecError
 from reportbuilder.load.load_spec import load_spec_file
 from reportbuilder.locate import builtin_names
 from reportbuilder.workspace import find_spec, open_workspace
+from tests.dashboard_text_route import filter_texts
 
 run_module = importlib.import_module("reportbuilder.dashboard.run_dashboard")  # the package names a function so
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +60,7 @@ def text_route(ref: str, board, catalog, hidden=frozenset()) -> str:
         except SpecError:
             pass
     report = checked_plan(raw, catalog, options).report
-    filters = panel_filters(report, board.filters)
+    filters = filter_texts(report, board.filters)
     return build_sql(checked_plan(raw, catalog, replace(options, filters=options.filters + filters)), catalog).sql()
 
 

@@ -29,7 +29,7 @@ import tempfile
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from reportbuilder.dashboard.dashboard_filters import panel_filters
+from reportbuilder.dashboard.dashboard_filters import with_dashboard_filters
 
 from .reference import evaluate
 from .strategies import (assert_rows_match, catalog, check_text, dashboard_filters, datasets, defaulted_specs,
@@ -79,7 +79,7 @@ def test_dashboard_filters_match_reference(draws):
     note(f"spec:\n{text}")
     note(f"data: {data!r}")
     report = check_text(text)
-    panel = check_text(text, filters=panel_filters(report, chosen))
+    panel, _ = with_dashboard_filters(report, chosen, catalog())  # as a dashboard adds them
     expected = evaluate(report, data, catalog(), dashboard_filters=chosen)
     with tempfile.TemporaryDirectory() as directory:
         actual = run_sql(panel, data, directory)
