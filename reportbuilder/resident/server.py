@@ -32,6 +32,8 @@ MAX_REQUEST_BYTES = 16 << 20
 
 
 class _Server:
+    """The listening parent: it answers control requests and forks a child per command."""
+
     def __init__(self, path: str, lock):
         self.path, self.lock = path, lock
         self.identity = place.identity()
@@ -71,6 +73,8 @@ class _Server:
                 return outcome
 
     def _answer(self, conn: socket.socket):
+        """One connection: None (answered, or refused by closing it), "stop", or, in the forked
+        child, the (connection, request, files) it is to run."""
         fds: list[int] = []
         try:
             conn.settimeout(REQUEST_SECONDS)
