@@ -531,7 +531,7 @@ def test_sql_is_byte_identical_across_processes():
         """)
     # This process runs with a random hash seed (or the caller's); the child with another one.
     seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RB_")}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RB_")}, "RB_DAEMON": "0"}
     env["PYTHONHASHSEED"] = seed
     done = subprocess.run([sys.executable, "-m", "reportbuilder", "sql", spec, "--now", NOW],
                           capture_output=True, text=True, env=env, timeout=60)
@@ -541,7 +541,7 @@ def test_sql_is_byte_identical_across_processes():
 
 def test_no_traceback_from_a_real_process():
     spec = write("bad.yaml", TICKET_COUNT + "filters:\n  - bogus = = 1\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RB_")}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RB_")}, "RB_DAEMON": "0"}
     done = subprocess.run([sys.executable, "-m", "reportbuilder", "validate", spec],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2

@@ -24,7 +24,7 @@ fill_gaps: false
 
 
 def _run(spec, data, tz):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RB_")}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RB_")}, "RB_DAEMON": "0"}
     env["TZ"] = tz
     done = subprocess.run([sys.executable, "-m", "reportbuilder", "run", str(spec), "--data", str(data),
                            "--format", "json", "--now", "2025-06-30T12:00:00"],

@@ -137,7 +137,7 @@ class Sandbox:
     def process(self, *args: str, timeout: float = 30) -> Outcome:
         """`python -m reportbuilder ARGS` as a real process; a timeout counts as exit 124."""
         before = self.snapshot()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("RB_")}
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("RB_")}, "RB_DAEMON": "0"}
         start = time.perf_counter()
         try:
             proc = subprocess.run([sys.executable, "-m", "reportbuilder", *map(str, args)], cwd=self.work,
