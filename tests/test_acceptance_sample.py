@@ -4,6 +4,7 @@
 policy and progress, access with --as). Both pass with commands run in their own processes
 and run by a resident process (docs/resident.md).
 """
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,13 @@ RB = Path(sys.executable).with_name("rb")
 @pytest.mark.skipif(not RUNNER.is_file(), reason="the shared acceptance sample is not next to this checkout")
 @pytest.mark.parametrize("sample", ["core", "workspace"])
 def test_public_acceptance_sample_passes(tmp_path, sample):
-    _passes(sample, tmp_path, None)
+    # The runner drops every RB_* variable (RB_DAEMON=0 too): a runtime folder that others may
+    # read is never used (docs/resident.md), so every command runs in its own process.
+    runtime = tmp_path / "runtime"
+    (runtime / "reportbuilder").mkdir(parents=True, mode=0o755)
+    (runtime / "reportbuilder").chmod(0o755)
+    _passes(sample, tmp_path, {**os.environ, "XDG_RUNTIME_DIR": str(runtime)})
+    assert list((runtime / "reportbuilder").iterdir()) == []  # nothing started
 
 
 @pytest.mark.skipif(not RUNNER.is_file(), reason="the shared acceptance sample is not next to this checkout")
