@@ -99,7 +99,8 @@ def _stamp(package: str) -> list | None:
 
 
 def path_stamp(path: Path) -> list | None:
-    """A data path's stamp (a folder's changes when a file is added, removed or renamed in it)."""
+    """A path's stamp, or None when it cannot be read (a folder's changes when a file is added,
+    removed or renamed in it)."""
     try:
         return _file_stamp(path)
     except OSError:

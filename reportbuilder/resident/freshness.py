@@ -10,24 +10,18 @@ from __future__ import annotations
 import os
 import sys
 
+from ..warm_cache import path_stamp
 
-def snapshot(package: str) -> dict[str, tuple]:
-    stamps: dict[str, tuple] = {}
+
+def snapshot(package: str) -> dict[str, list | None]:
+    stamps: dict[str, list | None] = {}
     for root, folders, files in os.walk(package):
         folders[:] = [name for name in folders if name != "__pycache__"]
         for name in files:
-            _stamp(os.path.join(root, name), stamps)
+            path = os.path.join(root, name)
+            stamps[path] = path_stamp(path)
     for name, module in list(sys.modules.items()):
         origin = getattr(module, "__file__", None)
         if "." not in name and origin:
-            _stamp(origin, stamps)
+            stamps[origin] = path_stamp(origin)
     return stamps
-
-
-def _stamp(path: str, stamps: dict) -> None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        stamps[path] = None
-        return
-    stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

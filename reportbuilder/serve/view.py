@@ -5,7 +5,7 @@
 day, week, month, quarter or year takes the new bucket (cyclic ones such as day_of_week stay),
 and `compare` sets or (`off`) removes the spec's `compare`. The spec is first checked as
 written, so its own errors point at its own lines. A dashboard filter is applied along the path
-the report names for it (`board_paths`), as on a dashboard (running.plan_report's `board`).
+the report names for it, as on a dashboard (running.plan_report's `board`).
 """
 from __future__ import annotations
 
